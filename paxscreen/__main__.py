@@ -1,0 +1,5 @@
+import sys
+
+from paxscreen.cli import main
+
+sys.exit(main())

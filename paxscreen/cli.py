@@ -1,0 +1,266 @@
+"""The `paxscreen` command line: one entry point, a sub-command per job.
+
+Errors are one clear line on stderr and a non-zero exit (2 for bad input or usage, 3 for an
+unavailable dependency); ``--verbose`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import signal
+import sys
+import time
+
+from paxscreen.errors import ConfigError, InvalidMessage, InvalidRecord, PaxscreenError, Unavailable
+from paxscreen.settings import Settings, dev_state_path, from_env
+
+log = logging.getLogger("paxscreen")
+
+EXIT_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+
+def _settings(args: argparse.Namespace, *, need_kafka: bool = False, need_redis: bool = False) -> Settings:
+    """Settings from the environment; addresses not given come from the running dev stack."""
+    s = from_env()
+    missing = (need_kafka and not s.kafka_bootstrap) or (need_redis and not s.redis_url)
+    return s.with_stack() if missing else s
+
+
+# --- sub-commands -----------------------------------------------------------------------------
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    from paxscreen.devstack import start_stack
+    from paxscreen.kafka import ensure_topics
+
+    base = from_env()
+    state_path = dev_state_path(base)
+    stack = start_stack()
+    try:
+        s = dataclasses.replace(base, kafka_bootstrap=stack.kafka_bootstrap, redis_url=stack.redis_url)
+        ensure_topics(s)
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        state_path.write_text(
+            json.dumps({"pid": __import__("os").getpid(), "kafka_bootstrap": s.kafka_bootstrap, "redis_url": s.redis_url})
+        )
+        print("paxscreen dev stack is up:")
+        print(f"  export PAXSCREEN_KAFKA_BOOTSTRAP={s.kafka_bootstrap}")
+        print(f"  export PAXSCREEN_REDIS_URL={s.redis_url}")
+        print(f"  topics: {', '.join(s.topic(t) for t in ('raw', 'travellers', 'alerts', 'deadletter'))}")
+        print(f"  (other paxscreen commands in this directory find it via {state_path}); Ctrl-C stops it.")
+        sys.stdout.flush()
+        stopping = False
+
+        def _stop(*_: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        while not stopping:
+            dead = stack.alive()
+            if dead:
+                print(f"paxscreen dev: {', '.join(dead)} stopped unexpectedly; see {stack.workdir}", file=sys.stderr)
+                return EXIT_UNAVAILABLE
+            time.sleep(0.5)
+        print("stopping the dev stack")
+        return 0
+    finally:
+        stack.stop()
+        if state_path.exists():
+            state_path.unlink()
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from paxscreen.jobs import parse_files, require_input
+
+    require_input(args.files)
+    _, errors = parse_files(args.files, sys.stdout, sys.stderr)
+    return EXIT_INPUT if errors else 0
+
+
+def cmd_produce(args: argparse.Namespace) -> int:
+    from paxscreen.jobs import produce_files, require_input
+
+    require_input(args.files)
+    n, bad = produce_files(_settings(args, need_kafka=True), args.files, sys.stderr)
+    print(f"published {n} message(s) ({bad} unreadable, sent for dead-lettering)", file=sys.stderr)
+    return 0
+
+
+def cmd_watchlist_load(args: argparse.Namespace) -> int:
+    from paxscreen.jobs import load_watchlist
+
+    outcome = load_watchlist(
+        _settings(args, need_redis=True), args.file, list_name=args.list, strict=args.strict, show_progress=not args.quiet
+    )
+    for e in outcome.errors:
+        print(f"error: {e}", file=sys.stderr)
+    if outcome.report is None:
+        print(f"not loaded: {len(outcome.errors)} bad line(s) and --strict", file=sys.stderr)
+        return EXIT_INPUT
+    r = outcome.report
+    print(
+        f"loaded list {r.list_name!r} version {r.version}: {r.persons} persons, {r.documents} stolen/lost documents, "
+        f"{getattr(r, 'document_numbers', '?')} document numbers indexed in {outcome.seconds:.2f} s"
+        + (f"; {len(outcome.errors)} bad line(s) skipped" if outcome.errors else "")
+    )
+    return EXIT_INPUT if outcome.errors else 0
+
+
+def cmd_watchlist_status(args: argparse.Namespace) -> int:
+    from paxscreen.jobs import watchlist_status
+
+    lists = watchlist_status(_settings(args, need_redis=True))
+    if args.json:
+        print(json.dumps(lists, indent=2, default=str))
+        return 0
+    if not lists:
+        print("no watchlist loaded (paxscreen watchlist load FILE)")
+        return 1
+    for st in lists:
+        print("  ".join(f"{k}={v}" for k, v in st.items()))
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from paxscreen.jobs import require_input, screen_files
+
+    require_input([*args.watchlist, *args.manifests])
+    s = from_env()
+    out = open(args.output, "w") if args.output and args.output != "-" else sys.stdout  # noqa: SIM115
+    try:
+        summary = screen_files(s, args.watchlist, args.manifests, out, sys.stderr)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(summary.line(), file=sys.stderr if out is sys.stdout else sys.stdout)
+    return EXIT_INPUT if summary.errors else 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from paxscreen.console import follow_alerts, print_alerts
+
+    s = _settings(args, need_kafka=True)
+    alerts = follow_alerts(s, from_beginning=not args.new, idle_timeout=args.idle_timeout)
+    try:
+        print_alerts(alerts, args.airport or (), args.json)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from paxscreen.jobs import run_worker
+
+    s = _settings(args, need_kafka=True, need_redis=True)
+    if args.metrics_port is not None:
+        s = dataclasses.replace(s, metrics_port=args.metrics_port)
+    run_worker(s, loglevel="info" if args.verbose else "warn")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from paxscreen.demo import run_demo
+
+    return run_demo(from_env(), timeout=args.timeout)
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="paxscreen",
+        description="Real-time passenger screening: airline API/PNR feeds in, explained alerts out.",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging and tracebacks")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sp = sub.add_parser("dev", help="start the embedded broker + redis-server (Ctrl-C stops)")
+    sp.set_defaults(func=cmd_dev)
+
+    sp = sub.add_parser("demo", help="the whole pipeline on the embedded stack with sample data")
+    sp.add_argument("--timeout", type=float, default=180.0, help="give up after this many seconds")
+    sp.set_defaults(func=cmd_demo)
+
+    sp = sub.add_parser("parse", help="print one JSON object per traveller in PAXLST files")
+    sp.add_argument("files", nargs="+", metavar="FILE", help="files, directories or - for stdin")
+    sp.set_defaults(func=cmd_parse)
+
+    sp = sub.add_parser("produce", help="publish airline files to the raw topic")
+    sp.add_argument("files", nargs="+", metavar="FILE", help="files, directories or - for stdin")
+    sp.set_defaults(func=cmd_produce)
+
+    sp = sub.add_parser("worker", help="run the screening worker (Faust)")
+    sp.add_argument("--metrics-port", type=int, default=None, help="Prometheus port (0 = off)")
+    sp.set_defaults(func=cmd_worker)
+
+    sp = sub.add_parser("screen", help="screen manifest files against watchlist files, no broker")
+    sp.add_argument("--watchlist", action="append", required=True, metavar="FILE", help="FtM JSONL or CSV (repeatable)")
+    sp.add_argument("--manifests", nargs="+", required=True, metavar="FILE", help="PAXLST files or directories")
+    sp.add_argument("--output", "-o", default="-", metavar="FILE", help="alerts JSONL (default stdout)")
+    sp.set_defaults(func=cmd_screen)
+
+    sp = sub.add_parser("alerts", help="follow alerts live, for a task force's airports")
+    sp.add_argument("--airport", action="append", metavar="IATA", help="only alerts touching this airport (repeatable)")
+    sp.add_argument("--json", action="store_true", help="print the alert JSON instead of a line")
+    sp.add_argument("--new", action="store_true", help="only alerts from now on (default: from the beginning)")
+    sp.add_argument("--idle-timeout", type=float, default=None, help="stop after this many seconds without alerts")
+    sp.set_defaults(func=cmd_alerts)
+
+    wl = sub.add_parser("watchlist", help="load and inspect watchlists in Redis")
+    wsub = wl.add_subparsers(dest="wl_command", required=True, metavar="ACTION")
+    sp = wsub.add_parser("load", help="load a FollowTheMoney JSONL or CSV file as a new version")
+    sp.add_argument("file", metavar="FILE")
+    sp.add_argument("--list", default="default", help="list name (each list is versioned separately)")
+    sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.set_defaults(func=cmd_watchlist_load)
+    sp = wsub.add_parser("status", help="active version and counts of each list")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_watchlist_status)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("faust", "aiokafka", "mode", "kafka"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        return int(args.func(args) or 0)
+    except (InvalidMessage, InvalidRecord, ConfigError) as exc:
+        if args.verbose:
+            log.exception("failed")
+        print(f"paxscreen {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except Unavailable as exc:
+        if args.verbose:
+            log.exception("failed")
+        print(f"paxscreen {args.command}: unavailable: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except PaxscreenError as exc:
+        if args.verbose:
+            log.exception("failed")
+        print(f"paxscreen {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        import redis
+
+        if isinstance(exc, redis.ConnectionError):
+            print(f"paxscreen {args.command}: unavailable: Redis: {exc}", file=sys.stderr)
+            return EXIT_UNAVAILABLE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

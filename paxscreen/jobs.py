@@ -1,0 +1,251 @@
+"""The jobs behind the command line: each composes producers/, matchers/ and streams/.
+Argument parsing and error reporting stay in `paxscreen.cli`."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+
+from paxscreen.codec import encode_alert, traveller_dict
+from paxscreen.errors import InvalidMessage, InvalidRecord, PaxscreenError
+from paxscreen.models import WatchEntry
+from paxscreen.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def redis_client(settings: Settings):  # -> redis.Redis
+    import redis
+
+    return redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=5)
+
+
+# --- parse ------------------------------------------------------------------------------------
+
+
+def parse_files(paths: Sequence[str], out: TextIO, err: TextIO) -> tuple[int, int]:
+    """Print one JSON object per traveller; errors go to ``err``. Returns (travellers, errors)."""
+    from producers.decode import read_files
+    from producers.publish import iter_inputs
+
+    blobs = [(m.source, m.data) for m in iter_inputs(paths)]
+    travellers, errors, warnings = read_files(blobs)
+    for t in travellers:
+        out.write(orjson.dumps(traveller_dict(t)).decode() + "\n")
+    for w in warnings:
+        err.write(f"warning: {w}\n")
+    for e in errors:
+        err.write(f"error: {e.describe()}\n")
+    return len(travellers), len(errors)
+
+
+# --- watchlist --------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadOutcome:
+    report: object | None
+    errors: list[InvalidRecord] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _valid_entries(path: str, errors: list[InvalidRecord], progress) -> Iterator[WatchEntry]:
+    from matchers.watchlist import read_watchlist
+
+    for item in read_watchlist(path):
+        if isinstance(item, InvalidRecord):
+            errors.append(item)
+            continue
+        if progress is not None:
+            progress.update(1)
+        yield item
+
+
+def load_watchlist(
+    settings: Settings, path: str, *, list_name: str = "default", strict: bool = False, show_progress: bool = True
+) -> LoadOutcome:
+    """Read a FollowTheMoney JSONL or CSV watchlist into a new Redis version and switch to it.
+    With ``strict``, any bad line aborts before the switch."""
+    from matchers.store import WatchlistStore
+    from matchers.watchlist import read_watchlist
+
+    if path != "-" and not Path(path).is_file():
+        raise PaxscreenError(f"{path!r}: no such file")
+    errors: list[InvalidRecord] = []
+    if strict:
+        errors = [x for x in read_watchlist(path) if isinstance(x, InvalidRecord)]
+        if errors:
+            return LoadOutcome(None, errors)
+    t0 = time.perf_counter()
+    store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
+    progress = _progress_bar(show_progress, "entities")
+    try:
+        report = store.load(_valid_entries(path, errors, progress), list_name=list_name)
+    finally:
+        if progress is not None:
+            progress.close()
+    return LoadOutcome(report, errors, time.perf_counter() - t0)
+
+
+def _progress_bar(enabled: bool, unit: str):
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=f" {unit}", file=sys.stderr, mininterval=0.5)
+
+
+def watchlist_status(settings: Settings) -> list[dict]:
+    from matchers.store import WatchlistStore
+
+    return WatchlistStore(redis_client(settings), prefix=settings.topic_prefix).status()
+
+
+# --- produce ----------------------------------------------------------------------------------
+
+
+def produce_files(settings: Settings, paths: Sequence[str], err: TextIO) -> tuple[int, int]:
+    """Publish each file to the raw topic. Returns (messages, unreadable ones)."""
+    from paxscreen.kafka import ensure_topics
+    from producers.publish import RawPublisher, iter_inputs
+
+    ensure_topics(settings)
+    pub = RawPublisher(settings)
+    n = bad = 0
+    for msg in iter_inputs(paths):
+        p = pub.publish(msg)
+        n += 1
+        if p.problem:
+            bad += 1
+            err.write(f"warning: {p.problem} (published; the worker will dead-letter it)\n")
+        else:
+            err.write(f"published {p.source}: {p.format}, {p.travellers} traveller(s), key {p.key}\n")
+    pub.flush()
+    return n, bad
+
+
+# --- screen (batch) ---------------------------------------------------------------------------
+
+
+@dataclass
+class ScreenSummary:
+    travellers: int
+    alerts: int
+    errors: int
+    seconds: float
+    by_kind: dict[str, int]
+
+    def line(self) -> str:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items())) or "none"
+        return (
+            f"screened {self.travellers} travellers: {self.alerts} alerts ({kinds}), "
+            f"{self.errors} unreadable message(s), {self.seconds:.2f} s"
+        )
+
+
+@contextlib.contextmanager
+def _redis_for_batch(settings: Settings) -> Iterator[Settings]:
+    """Use PAXSCREEN_REDIS_URL when set; otherwise a private embedded redis-server."""
+    import dataclasses
+
+    if settings.redis_url:
+        yield settings
+        return
+    from paxscreen.devstack import running_stack
+
+    with running_stack(kafka=False, redis=True) as stack:
+        yield dataclasses.replace(settings, redis_url=stack.redis_url)
+
+
+def screen_files(
+    settings: Settings,
+    watchlists: Sequence[str],
+    manifests: Sequence[str],
+    out: TextIO,
+    err: TextIO,
+    *,
+    list_prefix: str = "batch",
+) -> ScreenSummary:
+    """Screen manifest files against watchlist files with the worker's own code, no broker."""
+    from matchers.screening import Screener
+    from producers.decode import read_files
+    from producers.publish import iter_inputs
+
+    t0 = time.perf_counter()
+    blobs = [(m.source, m.data) for m in iter_inputs(manifests)]
+    travellers, errors, warnings = read_files(blobs)
+    for w in warnings:
+        err.write(f"warning: {w}\n")
+    for e in errors:
+        err.write(f"error: {e.describe()}\n")
+    with _redis_for_batch(settings) as s:
+        for i, wl in enumerate(watchlists):
+            outcome = load_watchlist(s, wl, list_name=f"{list_prefix}{i}" if len(watchlists) > 1 else "default")
+            for e in outcome.errors:
+                err.write(f"error: {e}\n")
+        screener = Screener(_store(s), s)
+        alerts = []
+        for i in range(0, len(travellers), max(1, s.batch_size)):
+            alerts.extend(screener.screen(travellers[i : i + s.batch_size]))
+    by_kind: dict[str, int] = {}
+    for a in alerts:
+        by_kind[a.kind] = by_kind.get(a.kind, 0) + 1
+        out.write(encode_alert(a).decode() + "\n")
+    return ScreenSummary(len(travellers), len(alerts), len(errors), time.perf_counter() - t0, by_kind)
+
+
+def _store(settings: Settings):
+    from matchers.store import WatchlistStore
+
+    return WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
+
+
+# --- worker -----------------------------------------------------------------------------------
+
+
+def build_pipeline(settings: Settings):
+    from matchers.screening import Screener
+    from producers.decode import read_message
+    from streams.app import Pipeline
+    from streams.ledger import AlertLedger
+    from streams.metrics import Metrics
+
+    client = redis_client(settings)
+    return Pipeline(
+        decode=read_message,
+        screener=Screener(_store(settings), settings),
+        ledger=AlertLedger(client, settings.topic_prefix),
+        metrics=Metrics(),
+    )
+
+
+def run_worker(settings: Settings, *, loglevel: str = "warn") -> None:
+    """Run the screening worker until SIGINT/SIGTERM."""
+    from faust.worker import Worker
+    from prometheus_client import start_http_server
+
+    from paxscreen.kafka import ensure_topics
+    from streams.app import create_app
+
+    ensure_topics(settings)
+    pipeline = build_pipeline(settings)
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr="0.0.0.0", registry=pipeline.metrics.registry)
+        log.info("metrics on :%d/metrics", settings.metrics_port)
+    app = create_app(settings, pipeline)
+    worker = Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()
+
+
+def require_input(paths: Sequence[str]) -> None:
+    for p in paths:
+        if p != "-" and not Path(p).exists():
+            raise InvalidMessage(f"{p!r}: no such file or directory")

@@ -1,0 +1,110 @@
+"""Kafka plumbing shared by the command line, producers and the worker: the topic catalogue,
+topic creation (AdminClient), and client configs. Kafka protocol only, so the same code runs
+on the embedded Tansu broker and on Apache Kafka.
+
+Topics (``<prefix>.<name>``):
+
+- ``raw``: airline messages exactly as received (value = the bytes; headers = source
+  metadata; key = flight key when readable). Nothing is ever lost: everything can be replayed.
+- ``travellers``: one traveller event per passenger/crew member (schema paxscreen.traveller/1).
+- ``alerts``: screening alerts (schema paxscreen.alert/1), key = alert_id, compacted.
+- ``deadletter``: messages that could not be read: raw bytes, source offset and the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from paxscreen.errors import Unavailable
+from paxscreen.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    name: str
+    description: str
+    config: tuple[tuple[str, str], ...] = ()
+
+
+TOPICS: tuple[TopicSpec, ...] = (
+    TopicSpec("raw", "airline messages as received (bytes + source headers)", (("retention.ms", "604800000"),)),
+    TopicSpec("travellers", "traveller events, paxscreen.traveller/1"),
+    TopicSpec("alerts", "screening alerts, paxscreen.alert/1, keyed by alert_id", (("cleanup.policy", "compact,delete"),)),
+    TopicSpec("deadletter", "unreadable messages: raw bytes, source offset, reason"),
+)
+
+# Raw-message headers (all values UTF-8 bytes).
+H_SOURCE = "paxscreen-source"  # where it came from: a file name, an endpoint, "stdin"
+H_RECEIVED_AT = "paxscreen-received-at"  # UTC ISO time paxscreen received it
+H_FORMAT = "paxscreen-format"  # paxlst | pnrgov | unknown (a guess; the worker decides)
+
+
+def client_config(settings: Settings) -> dict[str, object]:
+    return {"bootstrap.servers": settings.kafka_bootstrap, "client.id": "paxscreen"}
+
+
+def producer_config(settings: Settings) -> dict[str, object]:
+    """Idempotent, acks=all: a retried send never doubles a message in the log."""
+    return {
+        **client_config(settings),
+        "enable.idempotence": True,
+        "acks": "all",
+        "linger.ms": 5,
+        "compression.type": "none",
+    }
+
+
+def ensure_topics(settings: Settings, *, timeout: float = 15.0) -> list[str]:
+    """Create the catalogue's topics with the configured partitions; existing ones are kept.
+    Returns the names created."""
+    from confluent_kafka import KafkaException
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient(client_config(settings))
+    try:
+        existing = set(admin.list_topics(timeout=timeout).topics)
+    except KafkaException as exc:
+        raise Unavailable(f"Kafka at {settings.kafka_bootstrap!r} is not reachable: {exc}") from exc
+    wanted = [t for t in TOPICS if settings.topic(t.name) not in existing]
+    if not wanted:
+        return []
+    created: list[str] = []
+
+    def new(spec: TopicSpec, with_config: bool) -> NewTopic:
+        return NewTopic(
+            settings.topic(spec.name),
+            num_partitions=settings.partitions,
+            replication_factor=settings.replication,
+            config=dict(spec.config) if with_config else {},
+        )
+
+    futures = admin.create_topics([new(t, True) for t in wanted], operation_timeout=timeout)
+    retry: list[TopicSpec] = []
+    for spec in wanted:
+        name = settings.topic(spec.name)
+        try:
+            futures[name].result(timeout)
+            created.append(name)
+        except KafkaException as exc:
+            err = exc.args[0]
+            if getattr(err, "name", lambda: "")() == "TOPIC_ALREADY_EXISTS":
+                continue
+            if spec.config:
+                # Some brokers (the embedded one) reject topic configs they don't know.
+                retry.append(spec)
+                continue
+            raise Unavailable(f"cannot create topic {name!r}: {exc}") from exc
+    if retry:
+        futures = admin.create_topics([new(t, False) for t in retry], operation_timeout=timeout)
+        for spec in retry:
+            name = settings.topic(spec.name)
+            try:
+                futures[name].result(timeout)
+                created.append(name)
+                log.warning("topic %s created without its config %s", name, dict(spec.config))
+            except KafkaException as exc:
+                raise Unavailable(f"cannot create topic {name!r}: {exc}") from exc
+    return created

@@ -1,0 +1,121 @@
+"""Publishing airline files to the raw topic, exactly as received.
+
+The value is the file's bytes, untouched; headers carry where it came from and when; the key
+is the flight key when the message can be read (so every part of one flight's manifest lands
+on one partition, in order), else a digest of the bytes. Unreadable messages are published
+too: the worker dead-letters them with the reason, so nothing an airline sent is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from paxscreen.errors import InvalidMessage, PaxscreenError, Unavailable
+from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, producer_config
+from paxscreen.settings import Settings
+from producers.decode import read_message
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 900_000  # below Kafka's default 1 MiB message.max.bytes
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    source: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    source: str
+    format: str
+    key: str
+    travellers: int | None  # None when the message could not be read (it will be dead-lettered)
+    problem: str | None
+
+
+def iter_inputs(paths: Iterable[str]) -> Iterator[RawMessage]:
+    """Files, directories (every regular file inside, sorted, recursively) or ``-`` for stdin."""
+    for p in paths:
+        if p == "-":
+            yield RawMessage("stdin", sys.stdin.buffer.read())
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith("."):
+                    yield RawMessage(str(child), child.read_bytes())
+        elif path.is_file():
+            yield RawMessage(str(path), path.read_bytes())
+        else:
+            raise PaxscreenError(f"{p!r}: no such file or directory")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def message_key(msg: RawMessage) -> tuple[str, str, int | None, str | None]:
+    """(key, format, traveller count, problem) for one raw message, reading it if possible."""
+    try:
+        fmt, travellers = read_message(msg.data, source=msg.source)
+    except InvalidMessage as exc:
+        digest = hashlib.blake2b(msg.data, digest_size=12).hexdigest()
+        return f"raw/{digest}", "unknown", None, exc.describe()
+    if travellers:
+        return travellers[0].flight.key, fmt, len(travellers), None
+    digest = hashlib.blake2b(msg.data, digest_size=12).hexdigest()
+    return f"raw/{digest}", fmt, 0, None
+
+
+class RawPublisher:
+    """A thin idempotent confluent-kafka producer for the raw topic."""
+
+    def __init__(self, settings: Settings) -> None:
+        from confluent_kafka import Producer
+
+        self.settings = settings
+        self.topic = settings.topic("raw")
+        self._errors: list[str] = []
+        self._producer = Producer({**producer_config(settings), "message.max.bytes": 1_000_000})
+
+    def _on_delivery(self, err: object, _msg: object) -> None:
+        if err is not None:
+            self._errors.append(str(err))
+
+    def publish(self, msg: RawMessage) -> Published:
+        if len(msg.data) > MAX_MESSAGE_BYTES:
+            raise InvalidMessage(
+                f"message is {len(msg.data)} bytes, over the {MAX_MESSAGE_BYTES} limit; split it into parts",
+                source=msg.source,
+            )
+        key, fmt, count, problem = message_key(msg)
+        headers = [
+            (H_SOURCE, msg.source.encode()),
+            (H_RECEIVED_AT, utc_now().encode()),
+            (H_FORMAT, fmt.encode()),
+        ]
+        while True:
+            try:
+                self._producer.produce(
+                    self.topic, value=msg.data, key=key.encode(), headers=headers, on_delivery=self._on_delivery
+                )
+                break
+            except BufferError:
+                self._producer.poll(0.1)
+        self._producer.poll(0)
+        return Published(msg.source, fmt, key, count, problem)
+
+    def flush(self, timeout: float = 30.0) -> None:
+        remaining = self._producer.flush(timeout)
+        if remaining:
+            raise Unavailable(f"{remaining} message(s) not delivered to {self.settings.kafka_bootstrap!r} in {timeout:.0f} s")
+        if self._errors:
+            raise Unavailable(f"delivery failed: {self._errors[0]}")

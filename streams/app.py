@@ -1,0 +1,211 @@
+"""The Faust application: topics and two thin agents.
+
+- ``ingest`` reads raw airline messages, turns them into traveller events with the injected
+  ``decode`` function, and dead-letters what cannot be read (raw bytes, offset, reason).
+- ``screen`` takes batches of traveller events, screens them with the injected screener
+  (matchers/), and publishes alerts not published before.
+
+At-least-once: Faust acks (and later commits) an event only after the agent moved past it,
+and the agents await delivery of everything they produce before moving on. Redis outages
+are retried with backoff inside the agent, so no offset is committed past a traveller that
+was not screened. The agents hold no matching logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import faust
+import redis
+
+from paxscreen.codec import decode_traveller, encode_alert, encode_traveller
+from paxscreen.errors import InvalidMessage
+from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE
+from paxscreen.models import Alert, Traveller
+from paxscreen.settings import Settings
+from streams.ledger import AlertLedger
+from streams.metrics import Metrics
+from streams.records import deadletter_record, headers_dict, parse_iso, utc_now_iso
+
+log = logging.getLogger(__name__)
+
+Decoder = Callable[..., tuple[str, list[Traveller]]]
+
+
+class Screener(Protocol):
+    def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]: ...
+
+
+@dataclass
+class Pipeline:
+    """What the agents call: built by the command line from producers/ and matchers/."""
+
+    decode: Decoder
+    screener: Screener
+    ledger: AlertLedger
+    metrics: Metrics
+
+
+def _broker_urls(bootstrap: str) -> list[str]:
+    return [f"kafka://{h.strip()}" for h in bootstrap.split(",") if h.strip()]
+
+
+def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=_broker_urls(settings.kafka_bootstrap),
+        key_serializer="raw",
+        value_serializer="raw",
+        store="memory://",
+        datadir=str(Path(settings.state_dir) / "faust"),
+        topic_allow_declare=False,  # `ensure_topics` creates them with our partitions
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=max(0.5, settings.session_timeout / 10),
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+        web_enabled=settings.web_port > 0,
+        web_port=settings.web_port or 6066,
+        web_bind="127.0.0.1",
+    )
+    raw_topic = app.topic(settings.topic("raw"), key_type=bytes, value_type=bytes)
+    travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
+    alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
+    deadletter_topic = app.topic(settings.topic("deadletter"), key_type=bytes, value_type=bytes)
+    m = pipeline.metrics
+
+    async def deliver(sends: list[Any]) -> None:
+        """Wait until every send is acknowledged by the broker (acks=all)."""
+        if sends:
+            await asyncio.gather(*sends)
+
+    async def dead_letter(stage: str, raw: bytes, exc: Exception, message: Any, headers: dict[str, str]) -> None:
+        error = exc.to_dict() if isinstance(exc, InvalidMessage) else {"error": type(exc).__name__}
+        reason = exc.describe() if isinstance(exc, InvalidMessage) else f"{type(exc).__name__}: {exc}"
+        value = deadletter_record(
+            stage=stage,
+            raw=raw,
+            reason=reason,
+            error=error,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
+            headers=headers,
+        )
+        fut = await deadletter_topic.send(key=message.key, value=value, force=True)
+        await fut
+        m.deadletters.labels(stage).inc()
+        log.warning(
+            "dead-lettered %s record topic=%s partition=%s offset=%s: %s",
+            stage, message.topic, message.partition, message.offset, error.get("error"),
+        )
+
+    @app.agent(raw_topic, name="ingest")
+    async def ingest(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            headers = headers_dict(msg.headers)
+            raw = msg.value or b""
+            try:
+                fmt, travellers = pipeline.decode(
+                    raw,
+                    source=headers.get(H_SOURCE),
+                    received_at=headers.get(H_RECEIVED_AT) or utc_now_iso(),
+                )
+            except InvalidMessage as exc:
+                m.messages.labels("invalid").inc()
+                m.parse_failures.labels(type(exc).__name__).inc()
+                await dead_letter("parse", raw, exc, msg, headers)
+                continue
+            except Exception as exc:  # a parser bug must not stop the stream: keep the bytes
+                log.exception("parser failed on topic=%s partition=%s offset=%s", msg.topic, msg.partition, msg.offset)
+                m.messages.labels("invalid").inc()
+                m.parse_failures.labels(type(exc).__name__).inc()
+                await dead_letter("parse", raw, exc, msg, headers)
+                continue
+            m.messages.labels(fmt).inc()
+            sends = [
+                await travellers_topic.send(key=t.event_id.encode(), value=encode_traveller(t), force=True)
+                for t in travellers
+            ]
+            await deliver(sends)
+            m.travellers_emitted.inc(len(travellers))
+
+    async def screen_with_retry(travellers: list[Traveller]) -> list[Alert]:
+        delay = 0.2
+        while True:
+            try:
+                t0 = time.perf_counter()
+                alerts = await asyncio.to_thread(pipeline.screener.screen, travellers)
+                m.screen_batch_seconds.observe(time.perf_counter() - t0)
+                return alerts
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                log.warning("Redis unavailable while screening (%s); retrying in %.1f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def ledger_call(op: str, fn: Callable[..., Any], *args: Any) -> Any:
+        delay = 0.2
+        while True:
+            try:
+                t0 = time.perf_counter()
+                result = await asyncio.to_thread(fn, *args)
+                m.redis_seconds.labels(op).observe(time.perf_counter() - t0)
+                return result
+            except (redis.ConnectionError, redis.TimeoutError):
+                log.warning("Redis unavailable (%s); retrying in %.1f s", op, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    @app.agent(travellers_topic, name="screen")
+    async def screen(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
+            travellers: list[Traveller] = []
+            for event in events:
+                msg = event.message
+                try:
+                    travellers.append(decode_traveller(msg.value))
+                except InvalidMessage as exc:
+                    await dead_letter("screen", msg.value or b"", exc, msg, headers_dict(msg.headers))
+            if not travellers:
+                continue
+            alerts = await screen_with_retry(travellers)
+            m.screened.inc(len(travellers))
+            if not alerts:
+                continue
+            fresh = await ledger_call("ledger_check", pipeline.ledger.unseen, [a.alert_id for a in alerts])
+            new = [a for a, is_new in zip(alerts, fresh, strict=True) if is_new]
+            m.alerts_suppressed.inc(len(alerts) - len(new))
+            sends = [
+                await alerts_topic.send(key=a.alert_id.encode(), value=encode_alert(a), force=True) for a in new
+            ]
+            await deliver(sends)
+            await ledger_call("ledger_record", pipeline.ledger.record, [a.alert_id for a in new])
+            now = time.time()
+            for a in new:
+                m.alerts.labels(a.kind).inc()
+                t = parse_iso(a.event_time)
+                if t is not None:
+                    m.latency.observe(max(0.0, now - t))
+
+    @app.timer(interval=5.0)
+    async def observe_lag() -> None:
+        consumer = app.consumer
+        for tp in consumer.assignment():
+            try:
+                hw = consumer.highwater(tp)
+                pos = await consumer.position(tp)
+            except Exception:  # not yet assigned/fetched
+                continue
+            if hw is not None and pos is not None:
+                m.lag.labels(tp.topic, str(tp.partition)).set(max(0, hw - pos))
+
+    return app

@@ -1,0 +1,66 @@
+"""Prometheus metrics of the screening worker. Base units, low-cardinality labels only:
+never a passenger, document, flight or alert id in a label."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+REDIS_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+
+class Metrics:
+    """One set of metrics per registry (tests build their own registry)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        r = registry if registry is not None else CollectorRegistry()
+        self.registry = r
+        self.messages = Counter(
+            "paxscreen_messages_total", "Raw airline messages consumed, by format", ["format"], registry=r
+        )
+        self.parse_failures = Counter(
+            "paxscreen_parse_failures_total",
+            "Messages that could not be read and went to the dead-letter topic, by error type",
+            ["error"],
+            registry=r,
+        )
+        self.travellers_emitted = Counter(
+            "paxscreen_travellers_emitted_total", "Traveller events produced from raw messages", registry=r
+        )
+        self.screened = Counter(
+            "paxscreen_travellers_screened_total", "Travellers screened against the watchlists", registry=r
+        )
+        self.alerts = Counter("paxscreen_alerts_total", "Alerts published, by kind", ["kind"], registry=r)
+        self.alerts_suppressed = Counter(
+            "paxscreen_alerts_duplicate_total",
+            "Alerts not republished because the same alert_id was already published (replays)",
+            registry=r,
+        )
+        self.latency = Histogram(
+            "paxscreen_event_to_alert_seconds",
+            "Seconds from a message's arrival at paxscreen to its alert being published",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.screen_batch_seconds = Histogram(
+            "paxscreen_screen_batch_seconds",
+            "Seconds spent screening one batch of travellers (candidates + scoring)",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.redis_seconds = Histogram(
+            "paxscreen_redis_call_seconds",
+            "Latency of Redis round trips, by operation",
+            ["op"],
+            buckets=REDIS_BUCKETS,
+            registry=r,
+        )
+        self.lag = Gauge(
+            "paxscreen_consumer_lag_messages",
+            "Messages not yet consumed (high watermark minus position), by topic and partition",
+            ["topic", "partition"],
+            registry=r,
+        )
+        self.deadletters = Counter(
+            "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r
+        )

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paxscreen.codec import (
+    alert_id,
+    decode_alert,
+    decode_traveller,
+    encode_alert,
+    encode_traveller,
+    traveller_event_id,
+)
+from paxscreen.errors import InvalidMessage
+from paxscreen.models import Alert, Document, FeatureResult, Flight, Leg, Traveller
+
+text = st.one_of(st.none(), st.text(max_size=20))
+iata = st.one_of(st.none(), st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3))
+legs = st.builds(Leg, carrier=text, number=text, departure_airport=iata, arrival_airport=iata,
+                 departure_time=text, arrival_time=text)
+docs = st.builds(Document, number=text, type=text, issuing_country=text, expiry=text)
+travellers = st.builds(
+    Traveller,
+    event_id=st.text(min_size=1, max_size=30),
+    flight=st.builds(Flight, legs=st.lists(legs, min_size=1, max_size=4).map(tuple)),
+    role=st.sampled_from(["passenger", "crew"]),
+    surname=text, given_names=text, date_of_birth=text, sex=text, nationality=text,
+    residence_country=text, birth_place=text, documents=st.lists(docs, max_size=3).map(tuple),
+    embarkation=iata, debarkation=iata, pnr_locator=text, seat=text, message_ref=text, sender=text,
+    received_at=text,
+)
+
+
+@given(travellers)
+def test_traveller_round_trip(t: Traveller) -> None:
+    assert decode_traveller(encode_traveller(t)) == t
+
+
+@given(st.floats(0, 1), st.lists(st.sampled_from(["CDG", "LFW", "GRU"]), max_size=3))
+def test_alert_round_trip(score: float, airports: list[str]) -> None:
+    a = Alert(
+        alert_id="a-1", kind="name", score=round(score, 4), entry_id="e1", traveller_event_id="t-1",
+        passenger={"surname": "X"}, flight={"number": "XX1"}, airports=tuple(airports),
+        explanation=(FeatureResult("name", 0.5, "names agree", 0.6),), event_time=None,
+        screened_at="2026-12-01T00:00:00Z", entry={"caption": "X"}, watchlist_version="v1",
+    )
+    assert decode_alert(encode_alert(a)) == a
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"not json", b"{}", b'{"schema": "paxscreen.traveller/2", "event_id": "x"}', b'{"schema": "other/1"}', b"[]"],
+)
+def test_bad_events_are_invalid_messages(data: bytes) -> None:
+    with pytest.raises(InvalidMessage):
+        decode_traveller(data)
+
+
+FLIGHT = Flight(legs=(Leg("XX", "XX123", "GRU", "LFW", "2026-12-01T10:00"), Leg("XX", "XX123", "LFW", "BRU")))
+
+
+def test_ids_are_deterministic_and_distinguish() -> None:
+    kw = dict(role="passenger", surname="DOE", given_names="JOHN", date_of_birth="1980-01-01", document_number="A1")
+    a = traveller_event_id(FLIGHT, **kw)
+    assert a == traveller_event_id(FLIGHT, **{**kw, "surname": "doe"})
+    assert a != traveller_event_id(FLIGHT, **{**kw, "document_number": "A2"})
+    assert alert_id(a, "e1", "name") == alert_id(a, "e1", "name") != alert_id(a, "e2", "name")
+
+
+def test_traveller_airports_cover_departure_transit_arrival() -> None:
+    t = Traveller(event_id="t", flight=FLIGHT, embarkation="GRU", debarkation="BRU")
+    assert t.airports == ("GRU", "LFW", "BRU")
+    assert FLIGHT.transit_airports == ("LFW",)

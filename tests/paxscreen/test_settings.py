@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from paxscreen.errors import ConfigError
+from paxscreen.settings import Settings, from_env
+
+
+def test_defaults() -> None:
+    s = from_env({})
+    assert s == Settings()
+    assert s.topic("raw") == "paxscreen.raw"
+
+
+@pytest.mark.parametrize(
+    ("env", "field", "value"),
+    [
+        ({"PAXSCREEN_PARTITIONS": "12"}, "partitions", 12),
+        ({"PAXSCREEN_NAME_THRESHOLD": "0.9"}, "name_threshold", 0.9),
+        ({"PAXSCREEN_KAFKA_BOOTSTRAP": "k1:9092,k2:9092"}, "kafka_bootstrap", "k1:9092,k2:9092"),
+        ({"PAXSCREEN_TOPIC_PREFIX": "cdg"}, "topic_prefix", "cdg"),
+        ({"OTHER": "x"}, "partitions", 4),
+    ],
+)
+def test_reads_environment(env: dict, field: str, value: object) -> None:
+    assert getattr(from_env(env), field) == value
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"PAXSCREEN_PARTITIONS": "four"}, "PAXSCREEN_PARTITIONS='four'"),
+        ({"PAXSCREEN_NAME_THRESHOLD": "1.5"}, "PAXSCREEN_NAME_THRESHOLD"),
+        ({"PAXSCREEN_NO_SUCH_THING": "1"}, "PAXSCREEN_NO_SUCH_THING"),
+    ],
+)
+def test_bad_values_name_the_variable(env: dict, needle: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        from_env(env)
+    assert needle in str(exc.value)
+
+
+def test_with_stack_needs_addresses(tmp_path) -> None:
+    s = Settings(state_dir=str(tmp_path))
+    with pytest.raises(ConfigError) as exc:
+        s.with_stack()
+    assert "PAXSCREEN_KAFKA_BOOTSTRAP" in str(exc.value) and "paxscreen dev" in str(exc.value)
+    full = Settings(kafka_bootstrap="k:1", redis_url="redis://r:2/0", state_dir=str(tmp_path))
+    assert full.with_stack() is full
+
+
+def test_with_stack_reads_live_dev_state(tmp_path) -> None:
+    import json
+    import os
+
+    (tmp_path / "dev.json").write_text(
+        json.dumps({"pid": os.getpid(), "kafka_bootstrap": "127.0.0.1:1", "redis_url": "redis://127.0.0.1:2/0"})
+    )
+    s = Settings(state_dir=str(tmp_path)).with_stack()
+    assert (s.kafka_bootstrap, s.redis_url) == ("127.0.0.1:1", "redis://127.0.0.1:2/0")
