@@ -1,0 +1,193 @@
+"""The CSV watchlist format (docs/watchlist-csv.md): one person or document per row.
+
+Read through `matchers.watchlist.read_watchlist`; this module only turns rows into entries.
+Stricter than the FtM reader, because a person wrote the file and can fix it: a value that
+cannot be read (a date, a country, a gender) rejects the row with an `InvalidRecord` naming
+the column and quoting the value.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
+
+from matchers.watchlist import (
+    clean_document_number,
+    clean_text,
+    name_key,
+    parse_date,
+    parse_gender,
+    to_alpha3,
+    unique,
+)
+from paxscreen.codec import stable_id
+from paxscreen.errors import InvalidRecord
+from paxscreen.models import WatchDocument, WatchEntry
+
+if TYPE_CHECKING:
+    from matchers.watchlist import WatchlistReader
+
+COLUMNS = (
+    "id", "kind", "name", "aliases", "first_name", "middle_name", "last_name", "birth_date",
+    "nationality", "gender", "passport_number", "id_number", "document_number",
+    "document_country", "document_type", "dataset", "reason",
+)  # fmt: skip
+NAME_COLUMNS = ("name", "first_name", "middle_name", "last_name", "aliases")
+NUMBER_COLUMNS = ("passport_number", "id_number", "document_number")
+DOCUMENT_TYPES = {
+    "p": "passport", "passport": "passport",
+    "i": "id", "id": "id", "a": "id", "c": "id", "id card": "id", "identity card": "id",
+}  # fmt: skip
+UNKNOWN_GENDERS = frozenset({"u", "x", "unknown"})
+
+
+class _RowError(Exception):
+    """A row cannot be read; the message is the InvalidRecord reason."""
+
+
+def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | InvalidRecord]:
+    """Entries and invalid rows of a CSV watchlist, counting into ``reader.stats``."""
+    bad_lines: set[int] = set()
+    rows = csv.reader(_text_lines(fh, bad_lines))
+    header: list[str] | None = None
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            fields = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            end = rows.line_num
+            reader.stats.read += header is not None
+            yield reader.invalid(f"not readable as CSV: {e}", start)
+            continue
+        end = rows.line_num
+        if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
+            continue
+        if any(start <= n <= end for n in bad_lines):
+            reader.stats.read += header is not None
+            yield reader.invalid("not valid UTF-8", start)
+            continue
+        if header is None:
+            header = [clean_text(f).lower().replace(" ", "_").replace("-", "_") for f in fields]
+            problem = _header_problem(header)
+            if problem:
+                yield reader.invalid(problem, start)
+                return
+            continue
+        reader.stats.read += 1
+        if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
+            yield reader.invalid(f"row has {len(fields)} fields, the header {len(header)}", start)
+            continue
+        row = {k: clean_text(v) for k, v in zip(header, fields) if k in COLUMNS}
+        try:
+            yield reader.emitted(_entry(row, reader.dataset))
+        except _RowError as e:
+            yield reader.invalid(str(e), start)
+    if header is None:
+        yield reader.invalid("file is empty: a header row naming the columns is required", 1)
+
+
+def _header_problem(header: list[str]) -> str | None:
+    known = [c for c in header if c in COLUMNS]
+    if not {*NAME_COLUMNS, *NUMBER_COLUMNS} & set(known):
+        return (
+            f"the first row is not a header naming a name or number column: got {header[:5]!r}, "
+            f"expected columns among {', '.join(COLUMNS)}"
+        )
+    dupes = sorted({c for c in known if known.count(c) > 1})
+    if dupes:
+        return f"the header names column(s) {', '.join(dupes)} more than once"
+    return None
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (clean_text(p) for p in (value or "").split(";")) if v]
+
+
+def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
+    get = row.get
+    kind = (get("kind") or "").lower()
+    has_name = any(get(c) for c in NAME_COLUMNS)
+    if not kind:
+        kind = "person" if has_name else "document"
+    if kind not in ("person", "document"):
+        raise _RowError(f"unknown kind {get('kind')!r}: expected 'person' or 'document'")
+
+    country = None
+    if get("document_country"):
+        country = to_alpha3(get("document_country") or "")
+        if country is None:
+            raise _RowError(
+                f"unknown document_country {get('document_country')!r}: expected an ISO 3166 code"
+            )
+    doc_type = None
+    if get("document_type"):
+        doc_type = DOCUMENT_TYPES.get((get("document_type") or "").lower())
+        if doc_type is None:
+            raise _RowError(f"unknown document_type {get('document_type')!r}: expected 'passport' or 'id'")
+    documents: list[WatchDocument] = []
+    for column, type_ in (
+        ("passport_number", "passport"),
+        ("id_number", "id"),
+        ("document_number", doc_type),
+    ):
+        for value in _split(get(column)):
+            number = clean_document_number(value)
+            if not number:
+                raise _RowError(f"{column} {value!r} holds no letter or digit")
+            if all(d.number != number for d in documents):
+                documents.append(WatchDocument(number=number, country=country, type=type_))
+
+    entry_id = get("id") or stable_id(*(f"{c}={get(c) or ''}" for c in COLUMNS if c != "id"), prefix="csv-")
+    common = {"id": entry_id, "dataset": get("dataset") or default_dataset, "reason": get("reason") or None}
+    if kind == "document":
+        if not documents:
+            raise _RowError("document row has no number: fill document_number (or passport_number/id_number)")
+        return WatchEntry(schema="Document", documents=tuple(documents), **common)
+
+    built = " ".join(v for c in ("first_name", "middle_name", "last_name") if (v := get(c)))
+    if not (get("name") or built):
+        raise _RowError("person row has no name: fill name, or first_name and last_name")
+    names = unique((n for n in (get("name") or "", built, *_split(get("aliases"))) if n), key=name_key)
+    birth_dates = []
+    for value in _split(get("birth_date")):
+        date = parse_date(value, day_first=True)
+        if date is None:
+            raise _RowError(f"invalid birth_date {value!r}: expected YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY")
+        birth_dates.append(date)
+    nationalities = []
+    for value in _split(get("nationality")):
+        code = to_alpha3(value)
+        if code is None:
+            raise _RowError(f"unknown nationality {value!r}: expected an ISO 3166 alpha-2 or alpha-3 code")
+        nationalities.append(code)
+    genders: tuple[str, ...] = ()
+    if (gender := get("gender")) and gender.lower() not in UNKNOWN_GENDERS:
+        if parse_gender(gender) is None:
+            raise _RowError(f"unknown gender {gender!r}: expected M, F, male or female")
+        genders = (parse_gender(gender),)  # type: ignore[assignment]
+    return WatchEntry(
+        schema="Person",
+        names=names,
+        birth_dates=unique(birth_dates),
+        nationalities=unique(nationalities),
+        genders=genders,
+        documents=tuple(documents),
+        **common,
+    )
+
+
+def _text_lines(fh: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
+    """Decode line by line as UTF-8 (a leading BOM dropped); the numbers of lines that do not
+    decode go to ``bad_lines`` so their rows are rejected rather than read with U+FFFD."""
+    for lineno, raw in enumerate(fh, 1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            bad_lines.add(lineno)
+            yield raw.decode("utf-8", errors="replace")
