@@ -57,13 +57,15 @@ def _broker_urls(bootstrap: str) -> list[str]:
 
 
 def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
+    datadir = Path(settings.state_dir) / "faust"
+    datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.app_id,
         broker=_broker_urls(settings.kafka_bootstrap),
         key_serializer="raw",
         value_serializer="raw",
         store="memory://",
-        datadir=str(Path(settings.state_dir) / "faust"),
+        datadir=str(datadir),
         topic_allow_declare=False,  # `ensure_topics` creates them with our partitions
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",

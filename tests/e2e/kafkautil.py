@@ -51,9 +51,12 @@ class TopicReader:
             self.records.append(msg)
         return self.records
 
-    def wait_until(self, predicate, timeout: float, what: str) -> list:
+    def wait_until(self, predicate, timeout: float, what: str, worker=None) -> list:
+        """Poll until ``predicate(records)``; fail early (with its log) if ``worker`` died."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if worker is not None and worker.proc is not None and worker.proc.poll() is not None:
+                raise AssertionError(f"the worker exited with {worker.proc.returncode}:\n{worker.log()}")
             self.poll_for(0.5)
             if predicate(self.records):
                 return self.records

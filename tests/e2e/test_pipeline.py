@@ -31,7 +31,7 @@ def test_manifests_in_explained_alerts_out(e2e_settings, worker, tmp_path) -> No
     worker.start()
     produce_raw(e2e_settings, messages)
     try:
-        records = alerts.wait_until(lambda rs: len(alerts_by_key(rs)) >= len(expected), 90, "the expected alerts")
+        records = alerts.wait_until(lambda rs: len(alerts_by_key(rs)) >= len(expected), 90, "the expected alerts", worker)
         alerts.poll_for(3.0)  # anything extra (a false alert) would arrive now
     finally:
         alerts.close()
@@ -61,7 +61,7 @@ def test_malformed_message_lands_in_dead_letter_topic(e2e_settings, worker, tmp_
     worker.start()
     produce_raw(e2e_settings, [("bad.edi", bad), ("garbage.bin", garbage), *good])
     try:
-        records = dead.wait_until(lambda rs: len(rs) >= 2, 90, "two dead letters")
+        records = dead.wait_until(lambda rs: len(rs) >= 2, 90, "two dead letters", worker)
         travellers.wait_until(lambda rs: len(rs) >= 3, 60, "the good manifest's travellers")
     finally:
         dead.close()
@@ -86,10 +86,10 @@ def test_worker_killed_mid_stream_yields_no_duplicate_alert(e2e_settings, worker
     worker.start()
     try:
         # crash once the worker is demonstrably mid-stream: some travellers out, not all
-        screened.wait_until(lambda rs: len(rs) >= 200, 90, "the worker to be mid-stream")
+        screened.wait_until(lambda rs: len(rs) >= 200, 90, "the worker to be mid-stream", worker)
         worker.kill()
         worker.start()
-        records = alerts.wait_until(lambda rs: len(alerts_by_key(rs)) >= len(expected), 120, "every alert after restart")
+        records = alerts.wait_until(lambda rs: len(alerts_by_key(rs)) >= len(expected), 120, "every alert after restart", worker)
         alerts.poll_for(4.0)
     finally:
         alerts.close()

@@ -1,0 +1,396 @@
+"""UN/EDIFACT PAXLST (API passenger and crew lists) to `Manifest`s of `Traveller`s.
+
+Reads D02B and D05B as the WCO/IATA/ICAO API guidelines describe them, and the later
+directories (D12B, D13B, D15B...) that keep the same segments:
+
+    UNH  BGM(745 passengers | 250 crew)  RFF  NAD+MS COM      header, reporting party
+    TDT  LOC+125/87 (or LOC+92 pairs) DTM+189/232 ...       one TDT group per leg
+    NAD+FL|FM|DDT|DDU|COT  ATT  DTM+329  LOC  NAT  RFF       one group per traveller
+      DOC  DTM+36  LOC+91 ...                               one group per document
+    CNT  UNT
+
+Strict where data would be wrong (a traveller without a name, a date that is not a date, a
+message of another type) and lenient where real feeds are sloppy (a wrong CNT or UNT count, an
+unknown qualifier): the first raise `InvalidMessage` at the segment, the second become
+warnings on the manifest. Neither ever quotes a name or a document number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from paxscreen.codec import traveller_event_id
+from paxscreen.models import Document, Flight, Leg, Traveller
+from producers.countries import country_code
+from producers.dates import Rule, edifact_date, reference_date
+from producers.edifact import Interchange, Message, Segment, read_interchange
+from producers.manifest import Manifest, PartBuffer, assemble, part_group_key
+
+__all__ = ["Manifest", "PartBuffer", "assemble", "parse_paxlst", "part_group_key"]
+
+PASSENGER_LISTS = frozenset({"745"})
+CREW_LISTS = frozenset({"250", "336"})
+CREW_PARTIES = frozenset({"FM", "DDT", "COT"})  # crew, crew in transit, crew (other)
+REPORTING_PARTIES = frozenset({"MS"})
+KNOWN_VERSIONS = frozenset({"D02B", "D05B", "D12B", "D13B", "D14B", "D15B", "D16A", "D19B"})
+SEXES = {"M": "M", "F": "F", "U": "U", "X": "U"}
+_CARRIER_PREFIX = re.compile(r"([A-Z]{2}|[A-Z][0-9]|[0-9][A-Z])(?=[0-9])")
+
+
+@dataclass(slots=True)
+class _Context:
+    """What every segment handler needs: where we are, the reference date, the warnings."""
+
+    reference: date
+    source: str | None
+    warnings: list[str] = field(default_factory=list)
+
+    def date(self, seg: Segment, rule: Rule) -> str | None:
+        """The DTM's value as ISO, or `InvalidMessage` naming the qualifier and value."""
+        qualifier, value, fmt = seg.get(1, 1), seg.get(1, 2), seg.get(1, 3)
+        if value is None:
+            return None
+        try:
+            iso = edifact_date(value, fmt, reference=self.reference, rule=rule)
+            return iso[:10] if rule == "birth" else iso
+        except ValueError as exc:
+            raise seg.error(
+                f"DTM+{qualifier} value {value!r} is not a date ({exc})", source=self.source
+            ) from None
+
+
+@dataclass(slots=True)
+class _Stop:
+    qualifier: str
+    airport: str | None
+    times: dict[str, str] = field(default_factory=dict)  # DTM qualifier -> ISO
+
+
+@dataclass(slots=True)
+class _Transport:
+    number: str | None
+    carrier: str | None
+    stops: list[_Stop] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Doc:
+    type: str | None
+    number: str | None
+    issuing_country: str | None = None
+    expiry: str | None = None
+
+
+@dataclass(slots=True)
+class _Person:
+    nad: Segment
+    qualifier: str
+    surname: str | None
+    given_names: str | None
+    date_of_birth: str | None = None
+    sex: str | None = None
+    nationality: str | None = None
+    residence_country: str | None = None
+    birth_place: str | None = None
+    embarkation: str | None = None
+    debarkation: str | None = None
+    clearance: str | None = None  # LOC+22 (crew: place of clearance / first arrival)
+    pnr_locator: str | None = None
+    seat: str | None = None
+    docs: list[_Doc] = field(default_factory=list)
+
+
+def _location(seg: Segment) -> str | None:
+    """LOC C517: the code, else the free-text name (``LOC+180+:::HARTFORD USA``)."""
+    return seg.get(2, 1) or seg.get(2, 4)
+
+
+def _person(seg: Segment, ctx: _Context) -> _Person:
+    names = [c for c in seg.components(4)[:5] if c]
+    surname = seg.get(4, 1)
+    given = " ".join(names[1:] if surname else names) or None
+    if surname is None and given is None:
+        raise seg.error(
+            f"traveller (NAD qualifier {(seg.get(1) or '')[:4]!r}) has no name", source=ctx.source
+        )
+    return _Person(nad=seg, qualifier=(seg.get(1) or "").upper(), surname=surname, given_names=given)
+
+
+def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
+    """Read one segment of a traveller group (NAD ... DOC ... ) into ``p``."""
+    tag, qualifier = seg.tag, seg.get(1)
+    doc = p.docs[-1] if p.docs else None
+    if tag == "ATT" and qualifier == "2":
+        code = (seg.get(3) or seg.get(2) or "").upper()
+        p.sex = SEXES.get(code)
+        if code and p.sex is None:
+            ctx.warnings.append(
+                f"ATT+2 at segment #{seg.position}: sex code {code[:3]!r} is not M, F, U or X"
+            )
+    elif tag == "DTM":
+        q = seg.get(1, 1)
+        if q == "329":
+            p.date_of_birth = ctx.date(seg, "birth")
+        elif q == "36" and doc is not None:
+            doc.expiry = ctx.date(seg, "nearest")
+    elif tag == "LOC":
+        where = _location(seg)
+        if qualifier == "174":
+            p.residence_country = country_code(where)
+        elif qualifier == "178":
+            p.embarkation = where.upper() if where else None
+        elif qualifier == "179":
+            p.debarkation = where.upper() if where else None
+        elif qualifier == "22":
+            p.clearance = where.upper() if where else None
+        elif qualifier == "180":
+            p.birth_place = where
+        elif qualifier == "91" and doc is not None:
+            doc.issuing_country = country_code(where)
+    elif tag == "NAT":
+        p.nationality = country_code(seg.get(2))
+    elif tag == "RFF":
+        ref_type, value = seg.get(1, 1), seg.get(1, 2)
+        if ref_type == "AVF":
+            p.pnr_locator = value
+        elif ref_type == "SEA":
+            p.seat = value
+    elif tag == "DOC":
+        kind = seg.get(1, 1)
+        p.docs.append(_Doc(type=kind.upper() if kind else None, number=seg.get(2, 1)))
+
+
+def _legs(transports: list[_Transport]) -> list[Leg]:
+    """Legs from TDT groups: a departure (LOC+125, or LOC+92 with DTM+189) opens a leg, an
+    arrival (LOC+87, or LOC+92 with DTM+232) closes it, a LOC+92 with both does both, and one
+    without times alternates. A TDT without locations is a leg with a number only."""
+    legs: list[Leg] = []
+    for tr in transports:
+        before = len(legs)
+        open_stop: _Stop | None = None
+
+        def close(dep: _Stop | None, arr: _Stop | None, tr: _Transport = tr) -> None:
+            legs.append(
+                Leg(
+                    carrier=tr.carrier,
+                    number=tr.number,
+                    departure_airport=dep.airport if dep else None,
+                    arrival_airport=arr.airport if arr else None,
+                    departure_time=dep.times.get("189") if dep else None,
+                    arrival_time=arr.times.get("232") if arr else None,
+                )
+            )
+
+        for stop in tr.stops:
+            q, times = stop.qualifier, stop.times
+            if q not in ("125", "87", "92"):
+                continue  # LOC+130 final destination and the like are not legs
+            untimed = "189" not in times and "232" not in times
+            arrives = q == "87" or (q == "92" and ("232" in times or (untimed and open_stop is not None)))
+            departs = q == "125" or (q == "92" and ("189" in times or (untimed and open_stop is None)))
+            if arrives:
+                close(open_stop, stop)
+                open_stop = None
+            if departs:
+                if open_stop is not None:
+                    close(open_stop, None)
+                open_stop = stop
+        if open_stop is not None:
+            close(open_stop, None)
+        if len(legs) == before:
+            close(None, None)
+    return legs
+
+
+def _transport(seg: Segment) -> _Transport:
+    number = (seg.get(2) or "").replace(" ", "").upper() or None
+    carrier = (seg.get(5) or "").upper() or None
+    if carrier is None and number:
+        m = _CARRIER_PREFIX.match(number)
+        carrier = m.group(1) if m else None
+    return _Transport(number=number, carrier=carrier)
+
+
+def _list_type(code: str | None, people: list[_Person], ctx: _Context, bgm: Segment | None) -> str:
+    if code in PASSENGER_LISTS:
+        return "passenger"
+    if code in CREW_LISTS:
+        return "crew"
+    crew = sum(p.qualifier in CREW_PARTIES for p in people)
+    guess = "crew" if people and crew * 2 > len(people) else "passenger"
+    where = f"BGM code {code!r}" if bgm is not None else "no BGM"
+    ctx.warnings.append(f"{where}: not a known passenger or crew list; read as a {guess} list")
+    return guess
+
+
+def _count_check(seg: Segment, travellers: int, ctx: _Context) -> None:
+    """CNT+42:n (passengers) / CNT+41:n (crew): a mismatch is a warning, never an error."""
+    for i, comps in enumerate(seg.elements, start=1):
+        qualifier = comps[0].strip() if comps else ""
+        value = comps[1].strip() if len(comps) > 1 else None
+        if value is None and len(comps) == 1 and i < len(seg.elements) and qualifier in ("41", "42"):
+            value = seg.get(i + 1)
+            ctx.warnings.append(
+                f"CNT at segment #{seg.position} separates count from qualifier with '+', not ':'"
+            )
+        if qualifier not in ("41", "42") or value is None:
+            continue
+        if not (value.isascii() and value.isdigit()) or int(value) != travellers:
+            ctx.warnings.append(f"CNT+{qualifier} says {value[:12]!r} travellers, message has {travellers}")
+        return
+
+
+@dataclass(slots=True)
+class _Body:
+    """What the segments between UNH and UNT say, before it becomes a `Manifest`."""
+
+    bgm: Segment | None = None
+    transports: list[_Transport] = field(default_factory=list)
+    people: list[_Person] = field(default_factory=list)
+    counted: bool = False
+
+
+def _read_body(msg: Message, ctx: _Context) -> _Body:
+    """Walk the message: header, TDT groups (legs), NAD groups (travellers), CNT."""
+    body = _Body()
+    stop: _Stop | None = None
+    person: _Person | None = None
+    for seg in msg.segments:
+        tag = seg.tag
+        if tag == "TDT":  # a flight group, wherever it comes, ends any traveller group
+            body.transports.append(_transport(seg))
+            stop, person = None, None
+        elif tag == "NAD" and (seg.get(1) or "").upper() not in REPORTING_PARTIES:
+            person = _person(seg, ctx)
+            body.people.append(person)
+        elif tag == "NAD" or tag == "CNT":
+            if tag == "CNT":
+                _count_check(seg, len(body.people), ctx)
+                body.counted = True
+            person = None
+        elif person is not None:
+            _traveller_segment(person, seg, ctx)
+        elif tag == "BGM":
+            body.bgm = seg
+        elif tag == "LOC" and body.transports:
+            stop = _Stop(qualifier=seg.get(1) or "", airport=(_location(seg) or "").upper() or None)
+            body.transports[-1].stops.append(stop)
+        elif tag == "DTM" and stop is not None and seg.get(1, 1) in ("189", "232"):
+            when = ctx.date(seg, "nearest")
+            if when:
+                stop.times[seg.get(1, 1) or ""] = when
+    return body
+
+
+def _manifest(
+    ic: Interchange, msg: Message, prepared_at: str | None, ctx: _Context, received_at: str | None
+) -> Manifest:
+    if (msg.type or "").upper() != "PAXLST":
+        raise msg.header.error(f"message type {msg.type!r} is not PAXLST", source=ctx.source)
+    version = f"{msg.version or ''}{msg.release or ''}".upper() or None
+    if version not in KNOWN_VERSIONS:
+        ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
+    body = _read_body(msg, ctx)
+    bgm, transports, people = body.bgm, body.transports, body.people
+    if not body.counted and people:
+        ctx.warnings.append("no CNT segment")
+    flight = Flight(legs=tuple(_legs(transports)) or (Leg(None, None, None, None),))
+    list_type = _list_type(bgm.get(1) if bgm else None, people, ctx, bgm)
+    part: int | None = None
+    if msg.sequence is not None:
+        if msg.sequence.isascii() and msg.sequence.isdigit():
+            part = int(msg.sequence)
+        else:
+            ctx.warnings.append(f"UNH sequence number {msg.sequence[:8]!r} is not a number")
+    if msg.sequence_flag not in (None, "C", "F"):
+        ctx.warnings.append(f"UNH sequence flag {msg.sequence_flag[:3]!r} is neither C nor F")
+    lone = part is None or (part == 1 and msg.sequence_flag != "C")
+    if not transports and lone:  # a part of a longer message may take its flight from a sibling
+        ctx.warnings.append(f"message {msg.ref!r} has no flight details (TDT)")
+    sender = ic.sender or (msg.group.sender if msg.group else None)
+    travellers = tuple(_traveller(p, flight, list_type, msg, sender, received_at) for p in people)
+    return Manifest(
+        message_ref=msg.ref,
+        sender=sender,
+        list_type=list_type,
+        flight=flight,
+        part_number=part,
+        final_part=msg.sequence_flag != "C",
+        common_ref=msg.common_ref,
+        prepared_at=prepared_at,
+        travellers=travellers,
+        warnings=tuple(dict.fromkeys([*ic.warnings, *msg.warnings, *ctx.warnings])),
+        version=version,
+        interchange_ref=ic.control_ref,
+    )
+
+
+def _traveller(
+    p: _Person, flight: Flight, list_type: str, msg: Message, sender: str | None, received_at: str | None
+) -> Traveller:
+    role = "crew" if list_type == "crew" or p.qualifier in CREW_PARTIES else "passenger"
+    documents = tuple(
+        Document(number=d.number, type=d.type, issuing_country=d.issuing_country, expiry=d.expiry)
+        for d in p.docs
+    )
+    return Traveller(
+        event_id=traveller_event_id(
+            flight,
+            role=role,
+            surname=p.surname,
+            given_names=p.given_names,
+            date_of_birth=p.date_of_birth,
+            document_number=documents[0].number if documents else None,
+        ),
+        flight=flight,
+        role=role,
+        surname=p.surname,
+        given_names=p.given_names,
+        date_of_birth=p.date_of_birth,
+        sex=p.sex,
+        nationality=p.nationality,
+        residence_country=p.residence_country,
+        birth_place=p.birth_place,
+        documents=documents,
+        embarkation=p.embarkation,
+        debarkation=p.debarkation or p.clearance,
+        pnr_locator=p.pnr_locator,
+        seat=p.seat,
+        source="paxlst",
+        message_ref=msg.ref,
+        sender=sender,
+        received_at=received_at,
+    )
+
+
+def _prepared_at(ic: Interchange, received_at: str | None, warnings: list[str]) -> str | None:
+    if not ic.date:
+        return None
+    try:
+        return edifact_date(ic.date + (ic.time or ""), None, reference=reference_date(received_at))
+    except ValueError:
+        warnings.append(f"UNB date/time {ic.date[:8]!r}:{(ic.time or '')[:4]!r} is not a date")
+        return None
+
+
+def parse_paxlst(
+    data: bytes | str, *, source: str | None = None, received_at: str | None = None
+) -> list[Manifest]:
+    """Read a PAXLST interchange: one `Manifest` per UNH message, in order.
+
+    ``source`` (a file name, a topic/partition/offset) is carried into errors;
+    ``received_at`` (UTC ISO) is stamped on every traveller and, when UNB has no date, is the
+    reference for two-digit years (failing both: today). Multi-part messages come back as
+    parts: pass them to `assemble` or a `PartBuffer`. Raises `InvalidMessage`.
+    """
+    ic = read_interchange(data, source=source)
+    envelope_warnings: list[str] = []
+    prepared_at = _prepared_at(ic, received_at, envelope_warnings)
+    reference = reference_date(prepared_at, received_at)
+    manifests = []
+    for msg in ic.messages:
+        ctx = _Context(reference=reference, source=source, warnings=list(envelope_warnings))
+        manifests.append(_manifest(ic, msg, prepared_at, ctx, received_at))
+    return manifests

@@ -1,0 +1,345 @@
+"""The EDIFACT tokenizer and envelope reader: service characters, escapes, layout, envelope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paxscreen.errors import InvalidMessage
+from producers.edifact import DEFAULT_CHARS, ServiceChars, decode, read_interchange, sniff, tokenize
+
+GTAS_DIR = Path(__file__).resolve().parents[3] / "shared/samples/gtas"
+
+
+def tags(data: str | bytes) -> list[str]:
+    return [s.tag for s in tokenize(data)[1]]
+
+
+def seg(data: str | bytes, tag: str):
+    return next(s for s in tokenize(data)[1] if s.tag == tag)
+
+
+# --- service characters ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "chars"),
+    [
+        ("UNB+UNOA:4+A+B+240101:1200+1'", DEFAULT_CHARS),
+        ("UNA:+.? 'UNB+UNOA:4'", DEFAULT_CHARS),
+        ("UNA:+.?*'UNB+UNOA:4'", ServiceChars(repetition="*")),
+        ("UNA:*.? 'UNB*UNOA:4'", ServiceChars(element="*")),
+        (
+            "UNA^|,! ~UNB|UNOA^4~",
+            ServiceChars(component="^", element="|", decimal=",", release="!", terminator="~"),
+        ),
+        ("UNA:+.  'UNB+UNOA:4'", ServiceChars(release=None)),
+        ("  \r\nUNA:+.? '\r\nUNB+UNOA:4'", DEFAULT_CHARS),
+    ],
+)
+def test_service_chars(text: str, chars: ServiceChars) -> None:
+    got, segments, _ = tokenize(text)
+    assert got == chars
+    assert segments[0].tag == "UNB"
+    assert segments[0].get(1, 2) == "4"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NAD+FL+++DOE:JOHN'", ("FL", "", "", "DOE:JOHN")),
+        ("UNA|*.? ~NAD*FL***DOE|JOHN~", ("FL", "", "", "DOE:JOHN")),
+        ("UNA:|.# \nNAD|FL|||DOE#|X:JOHN#'S\n", ("FL", "", "", "DOE|X:JOHN'S")),
+        ("UNA:+.?*\nNAD+FL+++DOE:JOHN\n", ("FL", "", "", "DOE:JOHN")),  # newline as terminator
+    ],
+)
+def test_custom_separators(text: str, expected: tuple[str, ...]) -> None:
+    nad = seg(text, "NAD")
+    assert tuple(":".join(e) for e in nad.elements) == expected
+
+
+@pytest.mark.parametrize(
+    "una",
+    ["UNA:+.", "UNA::.? '", "UNA:+.?+'", "UNAa+.? '", "UNA:+.?\r'"],
+)
+def test_unusable_una(una: str) -> None:
+    with pytest.raises(InvalidMessage) as exc:
+        tokenize(una + "UNB+UNOA:4'")
+    assert exc.value.segment == "UNA"
+    assert exc.value.line == 1
+
+
+# --- release character -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "surname", "given"),
+    [
+        ("O?'BRIEN:JOHN", "O'BRIEN", "JOHN"),
+        ("SMITH?+JONES:ANN", "SMITH+JONES", "ANN"),
+        ("A?:B:C", "A:B", "C"),
+        ("Q??:X", "Q?", "X"),
+        ("O?\n'BRIEN:JOHN", "O'BRIEN", "JOHN"),  # the escaped character on the next line
+    ],
+)
+def test_release_character(raw: str, surname: str, given: str) -> None:
+    nad = seg(f"UNB+UNOA:4'NAD+FL+++{raw}'", "NAD")
+    assert nad.get(4, 1) == surname
+    assert nad.get(4, 2) == given
+
+
+@pytest.mark.parametrize("text", ["UNB+UNOA:4'NAD+FL+++DOE?", "UNB+UNOA:4'NAD+FL+++DOE?\r\n"])
+def test_release_at_end_is_an_error(text: str) -> None:
+    with pytest.raises(InvalidMessage) as exc:
+        tokenize(text)
+    assert "release" in exc.value.reason
+    assert (exc.value.segment, exc.value.position, exc.value.line) == ("NAD", 2, 1)
+
+
+# --- layout: lines, blanks, trailing text --------------------------------------------------------
+
+
+def test_positions_and_lines_with_crlf_and_packed_segments() -> None:
+    text = (
+        "UNA:+.? '\r\nUNB+UNOA:4+A+B+240101:1200+1'\r\n\r\n"
+        "   UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'\r\n"
+        "NAD+FL+++DOE:JO\r\nHN'UNT+4+1'UNZ+1+1'"
+    )
+    _, segments, trailing = tokenize(text)
+    assert [(s.tag, s.position, s.line) for s in segments] == [
+        ("UNB", 1, 2),
+        ("UNH", 2, 4),
+        ("BGM", 3, 4),
+        ("NAD", 4, 5),  # starts on line 5, ends on line 6
+        ("UNT", 5, 6),
+        ("UNZ", 6, 6),
+    ]
+    assert segments[3].get(4, 2) == "JOHN"  # a line break inside a segment is not data
+    assert trailing == ""
+
+
+def test_leading_spaces_are_not_data_but_inner_spaces_are() -> None:
+    nad = seg("UNB+UNOA:4'\n    NAD+MS+++CREW SCHEDULING '", "NAD")
+    assert nad.line == 2
+    assert nad.elements[3] == ("CREW SCHEDULING ",)
+    assert nad.get(4) == "CREW SCHEDULING"
+
+
+def test_trailing_text_after_unz_is_ignored() -> None:
+    _, segments, trailing = tokenize("UNB+UNOA:4'UNZ+1+1'\n13Nov09 not EDIFACT ?")
+    assert [s.tag for s in segments] == ["UNB", "UNZ"]
+    assert trailing.strip() == "13Nov09 not EDIFACT ?"
+
+
+def test_last_segment_without_terminator_is_read() -> None:
+    assert tags("UNB+UNOA:4'UNZ+1+00102181551362") == ["UNB", "UNZ"]
+
+
+def test_doubled_terminator_is_an_empty_segment_skipped() -> None:
+    assert tags("UNB+UNOA:4''UNZ+1+1'") == ["UNB", "UNZ"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "position"),
+    [
+        ("UNB+UNOA:4'\nnad+FL'", 2, 2),
+        ("UNB+UNOA:4'\n\n+FL'", 3, 2),
+        ('{"surname": "DOE"}', 1, 1),
+        ("UNB+UNOA:4'NA'", 1, 2),
+    ],
+)
+def test_bad_tag_is_an_error(text: str, line: int, position: int) -> None:
+    with pytest.raises(InvalidMessage) as exc:
+        tokenize(text)
+    assert exc.value.line == line
+    assert exc.value.position == position
+    assert "tag" in exc.value.reason
+
+
+@pytest.mark.parametrize("data", [b"", "", " \r\n\t ", b"\xef\xbb\xbf"])
+def test_empty_input(data: str | bytes) -> None:
+    with pytest.raises(InvalidMessage, match="empty"):
+        tokenize(data)
+
+
+# --- character sets ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "UNB+UNOC:4'NAD+FL+++MUÑOZ:JOSÉ'".encode("latin-1"),
+        "UNB+UNOY:4'NAD+FL+++MUÑOZ:JOSÉ'".encode(),
+        "\ufeffUNB+UNOY:4'NAD+FL+++MUÑOZ:JOSÉ'".encode("utf-8"),
+        "UNB+UNOY:4'NAD+FL+++MUÑOZ:JOSÉ'",
+    ],
+)
+def test_utf8_and_latin1(data: bytes | str) -> None:
+    nad = seg(data, "NAD")
+    assert (nad.get(4, 1), nad.get(4, 2)) == ("MUÑOZ", "JOSÉ")
+
+
+def test_decode_never_fails() -> None:
+    assert decode(bytes(range(256)))[:3] == "\x00\x01\x02"
+
+
+# --- segment accessors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("element", "component", "expected"),
+    [(1, 1, "FL"), (2, 1, None), (4, 1, "DOE"), (4, 2, "JOHN"), (4, 3, None), (9, 1, None), (0, 1, None)],
+)
+def test_segment_get_is_one_based(element: int, component: int, expected: str | None) -> None:
+    nad = seg("UNB+UNOA:4'NAD+FL+++DOE:JOHN'", "NAD")
+    assert nad.get(element, component) == expected
+
+
+# --- envelope -----------------------------------------------------------------------------------------
+
+TWO_MESSAGES_IN_GROUPS = (
+    "UNB+UNOA:4+AIR1:ZZ+DHS+240101:0930+IC7++APIS'"
+    "UNG+PAXLST+AIR1+DHS+240101:0930+G1+UN+D:05B'"
+    "UNH+A+PAXLST:D:05B:UN:IATA+COMMON+01:C'BGM+745'UNT+3+A'"
+    "UNH+B+PAXLST:D:05B:UN:IATA+COMMON+02:F'BGM+745'UNT+3+B'"
+    "UNE+2+G1'"
+    "UNZ+1+IC7'"
+)
+
+
+def test_envelope_with_group_and_two_messages() -> None:
+    ic = read_interchange(TWO_MESSAGES_IN_GROUPS)
+    assert (ic.syntax, ic.syntax_version, ic.sender, ic.recipient) == ("UNOA", "4", "AIR1", "DHS")
+    assert (ic.date, ic.time, ic.control_ref) == ("240101", "0930", "IC7")
+    assert [m.ref for m in ic.messages] == ["A", "B"]
+    a, b = ic.messages
+    assert (a.type, a.version, a.release, a.agency, a.association) == ("PAXLST", "D", "05B", "UN", "IATA")
+    assert (a.common_ref, a.sequence, a.sequence_flag) == ("COMMON", "01", "C")
+    assert (b.sequence, b.sequence_flag) == ("02", "F")
+    assert a.group is not None and a.group.ref == "G1" and a.group.type == "PAXLST"
+    assert [s.tag for s in a.segments] == ["BGM"]
+    assert ic.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        (
+            "UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+9+1'UNZ+1+IC'",
+            "UNT says '9'",
+        ),
+        ("UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'UNZ+1+XX'", "UNZ reference 'XX'"),
+        ("UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'", "no UNZ"),
+        ("UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'", "no UNB"),
+        (
+            (
+                "UNB+UNOA:4+A+B+240101:0930+IC'UNG+PAXLST+A+B+240101:0930+G+UN+D:05B'"
+                "UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'UNE+1+H'UNZ+1+IC'"
+            ),
+            "UNE reference 'H'",
+        ),
+        (
+            "UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'UNZ+1+IC'junk",
+            "characters after UNZ",
+        ),
+    ],
+)
+def test_sloppy_envelopes_give_warnings(text: str, warning: str) -> None:
+    ic = read_interchange(text)
+    assert len(ic.messages) == 1
+    assert any(warning in w for w in ic.warnings + ic.messages[0].warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "segment", "position", "reason"),
+    [
+        (
+            "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+2'UNZ+1+IC'",
+            "UNT",
+            4,
+            "does not match",
+        ),
+        ("UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++DOE", "NAD", 4, "no UNT"),
+        (
+            "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNH+2+PAXLST:D:05B:UN:IATA'UNT+2+2'UNZ+1+IC'",
+            "UNH",
+            3,
+            "UNT is missing",
+        ),
+        ("UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'BGM+745'UNZ+1+IC'", "BGM", 4, "outside"),
+        ("UNB+UNOA:4+A+B+1+IC'UNZ+0+IC'", "UNZ", 2, "no message"),
+        ("UNB+UNOA:4+A+B+1+IC'UNT+2+1'UNZ+0+IC'", "UNT", 2, "without a UNH"),
+        ("BGM+745'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'", "BGM", 1, "neither UNB nor UNH"),
+        ("UNB+UNOA:4'UNH'UNT+2'UNZ+1'", "UNH", 2, "without a message reference"),
+    ],
+)
+def test_broken_envelopes_raise(text: str, segment: str, position: int, reason: str) -> None:
+    with pytest.raises(InvalidMessage) as exc:
+        read_interchange(text, source="feed.edi")
+    assert (exc.value.segment, exc.value.position, exc.value.line) == (segment, position, 1)
+    assert reason in exc.value.reason
+    assert exc.value.source == "feed.edi"
+    assert str(exc.value).startswith("feed.edi, line 1, segment ")
+
+
+def test_a_second_interchange_is_not_silently_dropped() -> None:
+    one = "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'UNZ+1+IC'\n"
+    with pytest.raises(InvalidMessage) as exc:
+        read_interchange(one + "\n" + one)
+    assert (exc.value.segment, exc.value.line) == ("UNB", 3)
+    assert "second interchange" in exc.value.reason
+
+
+def test_tokenizer_errors_carry_the_source() -> None:
+    with pytest.raises(InvalidMessage) as exc:
+        read_interchange("", source="kafka:apis/0@42")
+    assert exc.value.source == "kafka:apis/0@42"
+    assert str(exc.value).startswith("kafka:apis/0@42: ")
+
+
+# --- sniff -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (TWO_MESSAGES_IN_GROUPS, "paxlst"),
+        (b"UNA:*.? 'UNB*UNOA:4'UNH*7*PNRGOV:11:1:IA*X'", "pnrgov"),
+        ("UNB+IATA:1+TZ'UNH+00102181551362+PNRGOV:11:1:IA+AUTZ0006230520\n13'", "pnrgov"),
+        ("UNB+UNOA:4'UNH+1+CUSRES:D:05B:UN'", None),
+        ('{"surname": "DOE"}', None),
+        (b"\xff\xfe\x00", None),
+        ("", None),
+        ("UNA:+", None),
+    ],
+)
+def test_sniff(data: str | bytes, kind: str | None) -> None:
+    assert sniff(data) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("paxlst_d02b_crew.edi", "paxlst"),
+        ("paxlst_d05b_multileg.edi", "paxlst"),
+        ("paxlst_d05b_docs_trailing_junk.edi", "paxlst"),
+        ("pnrgov_v10_business_case.edi", "pnrgov"),
+        ("pnrgov_v11_cash_history.edi", "pnrgov"),
+    ],
+)
+def test_sniff_gtas_samples(name: str, kind: str) -> None:
+    if not GTAS_DIR.is_dir():
+        pytest.skip(f"GTAS samples not found at {GTAS_DIR}")
+    assert sniff((GTAS_DIR / name).read_bytes()) == kind
+
+
+def test_gtas_pnrgov_segment_broken_across_lines() -> None:
+    if not GTAS_DIR.is_dir():
+        pytest.skip(f"GTAS samples not found at {GTAS_DIR}")
+    ic = read_interchange((GTAS_DIR / "pnrgov_v11_cash_history.edi").read_bytes())
+    (msg,) = ic.messages
+    assert msg.common_ref == "AUTZ000623052013221001SIN20130528"
+    ssr = next(s for s in msg.segments if s.tag == "SSR" and (s.get(1) or "").startswith("DOCS"))
+    assert "/VANDENBERG/KEVIN/MICHAEL" in ssr.get(1, 9)
+    assert ssr.line == 17

@@ -1,0 +1,141 @@
+"""Multi-part PAXLST reassembly: `assemble` for batches, `PartBuffer` for streams."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from producers.manifest import Manifest, PartBuffer, assemble, is_multipart, part_group_key
+from producers.paxlst import parse_paxlst
+
+RECEIVED = "2024-02-10T12:00:00Z"
+
+
+@pytest.fixture
+def parts(edi) -> dict[int, Manifest]:
+    """A three-part message (COMMON, parts 01:C 02:C 03:F), two passengers a part; part 2 has
+    no TDT, as some airlines send it."""
+
+    def part(n: int, flag: str, flight: bool = True) -> Manifest:
+        body = [
+            *(edi.FLIGHT if flight else ("BGM+745",)),
+            *edi.pax(f"P{n}A:ANN", doc=f"P+D{n}A"),
+            *edi.pax(f"P{n}B:BOB", doc=f"P+D{n}B"),
+            "CNT+42:2",
+        ]
+        (m,) = parse_paxlst(
+            edi.message(*body, ref=f"R{n}", header=f"+COMMON+0{n}:{flag}"), received_at=RECEIVED
+        )
+        return m
+
+    return {1: part(1, "C"), 2: part(2, "C", flight=False), 3: part(3, "F")}
+
+
+def surnames(m: Manifest) -> list[str]:
+    return [t.surname for t in m.travellers]
+
+
+ALL = ["P1A", "P1B", "P2A", "P2B", "P3A", "P3B"]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations((1, 2, 3))))
+def test_three_parts_in_any_order(parts: dict[int, Manifest], order: tuple[int, ...]) -> None:
+    (whole,) = assemble(parts[n] for n in order)
+    assert surnames(whole) == ALL
+    assert (whole.part_number, whole.final_part, whole.common_ref, whole.message_ref) == (
+        None,
+        True,
+        "COMMON",
+        "R1",
+    )
+    assert whole.warnings == ()
+    # part 2 had no TDT: its travellers take the flight (and the event ids) of their siblings
+    assert {t.flight for t in whole.travellers} == {parts[1].flight}
+    assert all(t.flight.number == "XY100" for t in whole.travellers)
+
+
+def test_part_without_flight_gets_the_sibling_event_ids(parts: dict[int, Manifest], edi) -> None:
+    (with_flight,) = parse_paxlst(
+        edi.message(*edi.FLIGHT, *edi.pax("P2A:ANN", doc="P+D2A")), received_at=RECEIVED
+    )
+    (whole,) = assemble(parts.values())
+    assert whole.travellers[2].event_id == with_flight.travellers[0].event_id
+    assert parts[2].travellers[0].event_id != with_flight.travellers[0].event_id
+
+
+def test_duplicate_part_is_dropped(parts: dict[int, Manifest]) -> None:
+    (whole,) = assemble([parts[3], parts[1], parts[3], parts[2], parts[1]])
+    assert surnames(whole) == ALL
+    assert whole.final_part
+    assert any("duplicate part(s) 3, 1" in w for w in whole.warnings)
+
+
+@pytest.mark.parametrize(
+    ("present", "names", "missing"),
+    [
+        ((1, 3), ["P1A", "P1B", "P3A", "P3B"], "missing part(s) 2 of 3"),
+        ((1, 2), ["P1A", "P1B", "P2A", "P2B"], "missing the final part"),
+        ((2, 3), ["P2A", "P2B", "P3A", "P3B"], "missing part(s) 1 of 3"),
+        ((3,), ["P3A", "P3B"], "missing part(s) 1, 2 of 3"),
+    ],
+)
+def test_incomplete_groups_are_returned_with_a_warning(
+    parts: dict[int, Manifest], present: tuple[int, ...], names: list[str], missing: str
+) -> None:
+    (merged,) = assemble(parts[n] for n in reversed(present))
+    assert surnames(merged) == names
+    assert merged.final_part is False
+    assert any(missing in w and "incomplete multi-part message 'COMMON'" in w for w in merged.warnings)
+
+
+def test_whole_messages_pass_through_in_place(parts: dict[int, Manifest], edi) -> None:
+    (single,) = parse_paxlst(edi.message(*edi.FLIGHT, *edi.pax()), received_at=RECEIVED)
+    (lone,) = parse_paxlst(edi.message(*edi.FLIGHT, *edi.pax(), header="+X+01:F"), received_at=RECEIVED)
+    out = assemble([single, parts[2], lone, parts[1], parts[3]])
+    assert [m.message_ref for m in out] == ["M1", "R1", "M1"]
+    assert out[0] is single and out[2] is lone
+    assert not is_multipart(single) and not is_multipart(lone) and is_multipart(parts[1])
+
+
+def test_groups_are_kept_apart(parts: dict[int, Manifest]) -> None:
+    from dataclasses import replace
+
+    other = {n: replace(m, common_ref="OTHER") for n, m in parts.items()}
+    out = assemble([parts[1], other[1], other[2], parts[2], other[3], parts[3]])
+    assert [m.common_ref for m in out] == ["COMMON", "OTHER"]
+    assert all(m.final_part and surnames(m) == ALL for m in out)
+
+
+def test_group_key_falls_back_to_the_flight(parts: dict[int, Manifest]) -> None:
+    from dataclasses import replace
+
+    assert part_group_key(parts[1]) == "SENDER|passenger|ref:COMMON"
+    keyed = replace(parts[1], common_ref=None)
+    assert part_group_key(keyed) == "SENDER|passenger|flight:XY100/AAA/2024-02-10"
+
+
+def test_part_buffer(parts: dict[int, Manifest], edi) -> None:
+    buf = PartBuffer()
+    (single,) = parse_paxlst(edi.message(*edi.FLIGHT, *edi.pax()), received_at=RECEIVED)
+    assert buf.add(single, now=0) == [single]
+    assert buf.add(parts[3], now=1) == []
+    assert buf.add(parts[1], now=2) == []
+    assert buf.add(parts[1], now=3) == []  # a duplicate
+    assert buf.pending() == {"SENDER|passenger|ref:COMMON": (1, 3)}
+    assert len(buf) == 1
+    (whole,) = buf.add(parts[2], now=4)
+    assert surnames(whole) == ALL and whole.final_part
+    assert buf.pending() == {} and len(buf) == 0
+
+
+def test_part_buffer_expires_idle_groups(parts: dict[int, Manifest]) -> None:
+    buf = PartBuffer()
+    buf.add(parts[1], now=100)
+    buf.add(parts[3], now=160)
+    assert buf.expire(older_than=150) == []  # last part came at 160: still waiting
+    (stale,) = buf.expire(older_than=161)
+    assert stale.final_part is False
+    assert surnames(stale) == ["P1A", "P1B", "P3A", "P3B"]
+    assert any("missing part(s) 2 of 3" in w for w in stale.warnings)
+    assert buf.pending() == {}
