@@ -1,0 +1,126 @@
+"""Blocking keys: which watchlist entries are worth scoring against a traveller.
+
+A traveller is never compared with the whole list: both sides are reduced to short keys and
+only entries sharing a key become candidates. Keys are strings; the store hashes each to 8
+bytes (`digest`), so a key costs the same whatever its text.
+
+Name keys are built from per-token *blocking forms*: ``skeleton(canonical(token))`` (so
+MOHAMED/MUHAMMAD/MAMADOU, DIALLO/JALLOW, YOUSSEF/YUSUF, SMITH/SMYTHE share a form), taken in
+unordered pairs within one name so that a posting list holds the few people called both X
+and Y, not everyone called MOHAMMED:
+
+* ``n:X|Y``: two tokens of one name (order-insensitive: surname/given swaps meet);
+* ``n:X|y``, ``n:x|Y``: one of the two reduced to its initial, so J SMITH meets JOHN SMITH
+  and a typo that changes one token's form still meets its partner;
+* ``y:X|Y|1970``: the pair with a birth year, still selective when ``n:X|Y`` is too common
+  (the store caps posting lists; see `store.POSTING_CAP`);
+* ``m:X``: a one-token name (mononym or a bare alias).
+
+Names with more than five forms keep the first three and last two. Every variant of a name
+(transliterations, umlaut spellings, particle forms) contributes keys.
+
+Document keys: ``d:<OCR-canonical number>`` on both sides, so OCR-confused numbers collide;
+a traveller also asks for every adjacent transposition of its number (``query_document_keys``).
+Placeholders (123456789, all one digit, NONE) are not keys: they identify nobody, and a key
+every crew member shares would pull the same entries for the whole flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from itertools import combinations
+
+from paxscreen.models import Traveller, WatchEntry
+
+from matchers.documents import is_placeholder, normalize_number, ocr_canonical, transpositions
+from matchers.features import parse_date
+from matchers.names import NameForm, blocking_form, parse_name, parse_parts
+
+__all__ = [
+    "KEY_BYTES",
+    "digest",
+    "document_keys",
+    "entry_keys",
+    "name_keys",
+    "query_document_keys",
+    "traveller_keys",
+]
+
+KEY_BYTES = 8
+MAX_FORMS = 5
+MIN_DOCUMENT_LENGTH = 5
+
+
+def digest(key: str) -> bytes:
+    """The 8-byte hash a key is stored under (collisions only add candidates, never lose any)."""
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=KEY_BYTES).digest()
+
+
+def _forms(tokens: Iterable[str]) -> list[str]:
+    forms = list(dict.fromkeys(blocking_form(t) for t in tokens if t))
+    if len(forms) > MAX_FORMS:
+        forms = forms[:3] + forms[-2:]
+    return forms
+
+
+def name_keys(names: Iterable[NameForm], birth_years: Iterable[int] = ()) -> set[str]:
+    """Blocking keys for a record's names (every variant), with birth-year pair keys."""
+    years = sorted(set(birth_years))
+    keys: set[str] = set()
+    for name in names:
+        for variant in name.variants:
+            forms = _forms(variant)
+            if len(forms) == 1:
+                keys.add(f"m:{forms[0]}")
+                continue
+            for x, y in combinations(forms, 2):
+                x, y = sorted((x, y))
+                if len(x) == 1 and len(y) == 1:
+                    continue
+                keys.add(f"n:{x}|{y}")
+                if len(y) > 1:
+                    keys.add("n:" + "|".join(sorted((x[0], y))))
+                if len(x) > 1:
+                    keys.add("n:" + "|".join(sorted((x, y[0]))))
+                for year in years:
+                    keys.add(f"y:{x}|{y}|{year}")
+    return keys
+
+
+def document_keys(number: str | None) -> set[str]:
+    """The key a document number is indexed under (none for placeholders and short numbers)."""
+    n = normalize_number(number)
+    if len(n) < MIN_DOCUMENT_LENGTH or is_placeholder(n):
+        return set()
+    return {f"d:{ocr_canonical(n)}"}
+
+
+def query_document_keys(number: str | None) -> set[str]:
+    """The keys a traveller's document asks for: its own and each adjacent transposition."""
+    keys = document_keys(number)
+    if keys:
+        keys.update(f"d:{ocr_canonical(t)}" for t in transpositions(normalize_number(number)))
+    return keys
+
+
+def _years(dates: Iterable[str | None]) -> list[int]:
+    return [p[0] for p in map(parse_date, dates) if p]
+
+
+def entry_keys(entry: WatchEntry) -> tuple[set[str], set[str]]:
+    """(name keys, document keys) an entry is indexed under."""
+    names = [f for f in map(parse_name, entry.names) if f]
+    doc_keys: set[str] = set()
+    for d in entry.documents:
+        doc_keys |= document_keys(d.number)
+    return name_keys(names, _years(entry.birth_dates)), doc_keys
+
+
+def traveller_keys(t: Traveller) -> tuple[set[str], set[str]]:
+    """(name keys, document keys) a traveller looks up."""
+    name = parse_parts(t.surname, t.given_names)
+    doc_keys: set[str] = set()
+    for d in t.documents:
+        doc_keys |= query_document_keys(d.number)
+    return name_keys([name] if name else [], _years([t.date_of_birth])), doc_keys

@@ -1,0 +1,318 @@
+"""Person-name normalisation to MRZ-style tokens, name variants, and per-token keys.
+
+A name goes through four steps:
+
+1. `transliterate` (ICAO Doc 9303) to upper-case ASCII spellings;
+2. `clean`: apostrophes dropped (N'DIAYE -> NDIAYE), hyphens and other punctuation to
+   spaces (JEAN-PIERRE -> JEAN PIERRE), digits dropped;
+3. titles and honorifics removed (MR, DR, SHEIKH, ALHAJI, CHIEF ...) where they stand: at
+   the start of a full name, at either end of given names (airlines append MR/MRS); and
+   placeholders for unknown parts (FNU, LNU, UNK) dropped;
+4. `token_variants`: particles handled both ways. The *core* form drops particles
+   (DE LA CRUZ -> CRUZ, AL HASHIMI -> HASHIMI) and glues Arabic compound heads to what
+   follows (ABDUL RAHMAN -> ABDULRAHMAN); the *merged* form glues every particle to the next
+   token (DE LA CRUZ -> DELACRUZ, AL HASHIMI -> ALHASHIMI), so DELACRUZ and DE LA CRUZ meet;
+   a glued AL/EL is split off too (ALHASHIMI -> HASHIMI).
+
+Per token, three keys describe spelling variation:
+
+* `canonical`: the head of a curated variant group (data/name_variants.txt: MOHAMED,
+  MUHAMMAD, MAMADOU -> MOHAMMED; JALLOW -> DIALLO; KAMARA -> CAMARA ...);
+* `skeleton`: a phonetic key built from rewrite rules (PH->F, KH->K, SH/CH->S, DI+vowel->J,
+  C->K/S, Q->K, Z->S, W->V, Y->I, doubled letters once, vowels dropped after the first
+  letter): SMITH/SMYTHE -> SMT, YOUSSEF/YUSUF -> ASF, DIALLO/JALLOW -> JL;
+* `name_symbols`: rigour's person-name symbols (Wikidata-derived groups of spellings of one
+  given name across scripts: MIKHAIL/MICHAEL, KHALED/KHALID, OLEG/OLEH).
+
+Everything here is pure and cached; nothing here raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+
+from rigour.names import NameTypeTag, analyze_names
+
+from matchers.translit import transliterate
+
+__all__ = [
+    "NameForm",
+    "blocking_form",
+    "canonical",
+    "clean",
+    "name_symbols",
+    "parse_name",
+    "parse_parts",
+    "skeleton",
+    "token_variants",
+    "warm_up",
+]
+
+MAX_VARIANTS = 6
+
+TITLES = frozenset(
+    """MR MRS MS MISS MSTR MASTER MX DR PROF SIR DAME LORD LADY HON REV FR PASTOR BISHOP
+    SHEIKH SHAIKH SHEIK SHAYKH SHK ALHAJI ALHAJ ALHADJI ALHAJJ HAJI HADJI HAJJ HADJ HAJIYA
+    ELHADJ ELHADJI ELHAJ CHIEF IMAM MULLAH MAULANA MAWLANA GEN GENERAL COL CAPT CAPTAIN MAJ
+    LT LTCOL SGT CPL ADM BRIG CMDR EMIR PRINCE PRINCESS HRH MME MLLE MADAME MONSIEUR HERR
+    FRAU SENOR SENORA SRA SRTA JR SR II III IV""".split()
+)
+# Titles written as two tokens: EL HADJ, AL HAJI ...
+_TITLE_PAIRS = frozenset(
+    (a, b) for a in ("AL", "EL") for b in ("HADJ", "HADJI", "HAJ", "HAJI", "HAJJ", "HAJJI")
+)
+# Placeholders airlines and lists use for an unknown name part.
+NULL_TOKENS = frozenset("FNU LNU NFN NLN UNK UNKN UNKNOWN NONE NIL NA XX XXX".split())
+# Particles: dropped in the core form, glued to the next token in the merged form.
+PARTICLES = frozenset(
+    """AL EL UL ULD BEN BIN IBN BINT OULD DE DA DI DO DOS DAS DEL DELA DELLA DELLE DELLO DEGLI
+    DEI DES DU LA LE LO LAS LOS Y E VAN VON DER DEN TER TEN VANDER VANDEN ZU ZUR AF AV""".split()
+)
+# Compound heads: never dropped, glued to the next token in both forms (ABDUL RAHMAN).
+JOINERS = frozenset("ABD ABDUL ABDEL ABDOUL ABDUR ABDER ABDOU ABU ABOU BOU MC MAC".split())
+# One-letter prefixes glued only in the merged form (O BRIEN, D ARCY), as they may be initials.
+_LETTER_PREFIXES = frozenset("O D L".split())
+# Honorifics that may also trail a full name ("SMITH JOHN MR").
+_TRAILING_TITLES = frozenset("MR MRS MS MISS MSTR DR JR SR II III IV".split())
+# Concatenated honorifics airlines append to given names (JOHNMR).
+_GLUED_TITLES = ("MRS", "MSTR", "MISS", "MR")
+
+_APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
+_NON_LETTERS = re.compile(r"[^A-Z]+")
+_DOUBLES = re.compile(r"(.)\1+")
+_VOWELS = frozenset("AEIOUY")
+
+
+def clean(text: str) -> str:
+    """Upper-case A-Z words separated by single spaces (input already ASCII)."""
+    text = _APOSTROPHES.sub("", text.upper())
+    return _NON_LETTERS.sub(" ", text).strip()
+
+
+def _strip_titles(tokens: list[str], *, leading: bool = True, trailing: bool = False) -> list[str]:
+    """Remove honorifics at the start (and end) while a real name token is left."""
+    toks = [t for t in tokens if t not in NULL_TOKENS]
+    if leading:
+        while len(toks) > 1:
+            if toks[0] in TITLES:
+                toks = toks[1:]
+            elif len(toks) > 2 and (toks[0], toks[1]) in _TITLE_PAIRS:
+                toks = toks[2:]
+            else:
+                break
+    while len(toks) > 1 and toks[-1] in (TITLES if trailing else _TRAILING_TITLES):
+        toks = toks[:-1]
+    if trailing:
+        if toks:
+            last = toks[-1]
+            for suffix in _GLUED_TITLES:
+                if last.endswith(suffix) and len(last) >= len(suffix) + 3:
+                    toks[-1] = last[: -len(suffix)]
+                    break
+    return toks
+
+
+def token_variants(tokens: list[str] | tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Core, merged and AL-split forms of one token list (deduplicated, core first).
+
+    >>> token_variants(["JUAN", "DE", "LA", "CRUZ"])
+    [('JUAN', 'CRUZ'), ('JUAN', 'DELACRUZ')]
+    """
+    toks = [t for t in tokens if t]
+    if not toks:
+        return []
+    core: list[str] = []
+    merged: list[str] = []
+    pending_core = ""
+    pending_merged = ""
+    last = len(toks) - 1
+    for i, tok in enumerate(toks):
+        if i < last and tok in PARTICLES:
+            pending_merged += tok
+            continue
+        if i < last and tok in JOINERS:
+            pending_core += tok
+            pending_merged += tok
+            continue
+        if i < last and tok in _LETTER_PREFIXES:
+            core.append(pending_core + tok)
+            pending_core = ""
+            pending_merged += tok
+            continue
+        core.append(pending_core + tok)
+        merged.append(pending_merged + tok)
+        pending_core = pending_merged = ""
+    out = [tuple(core), tuple(merged)]
+    split = tuple(_split_article(t) for t in core)
+    out.append(split)
+    result: list[tuple[str, ...]] = []
+    for v in out:
+        if v and v not in result:
+            result.append(v)
+    return result
+
+
+def _split_article(tok: str) -> str:
+    """ALHASHIMI -> HASHIMI: a glued Arabic article before a consonant (long tokens only)."""
+    if len(tok) >= 6 and tok[:2] in ("AL", "EL") and tok[2] not in _VOWELS and tok[2] != "L":
+        return tok[2:]
+    return tok
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One name of a record: the text as given and its normalised token variants.
+
+    ``variants`` are tuples of MRZ-style tokens, the ICAO/core form first. Token order is
+    kept (given names first when known) but comparisons never rely on it.
+    """
+
+    text: str
+    variants: tuple[tuple[str, ...], ...]
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.variants[0] if self.variants else ()
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(text: str | None) -> NameForm | None:
+    """A full name as written on a list ("Dr. Mohamed Ould Diallo"), or None when empty."""
+    if not text or not text.strip():
+        return None
+    variants: list[tuple[str, ...]] = []
+    for spelling in transliterate(text):
+        toks = _strip_titles(clean(spelling).split(), leading=True, trailing=False)
+        for v in token_variants(toks):
+            if v not in variants:
+                variants.append(v)
+    if not variants:
+        return None
+    return NameForm(text=text.strip(), variants=tuple(variants[:MAX_VARIANTS]))
+
+
+@lru_cache(maxsize=200_000)
+def parse_parts(surname: str | None, given_names: str | None) -> NameForm | None:
+    """A surname and given names as airlines send them; tokens are given names first."""
+    given_sets = _part_variants(given_names, given=True)
+    surname_sets = _part_variants(surname, given=False)
+    variants: list[tuple[str, ...]] = []
+    for g, s in product(given_sets or [()], surname_sets or [()]):
+        v = tuple(g) + tuple(s)
+        if v and v not in variants:
+            variants.append(v)
+    if not variants:
+        return None
+    text = " ".join(p.strip() for p in (given_names or "", surname or "") if p and p.strip())
+    return NameForm(text=text, variants=tuple(variants[:MAX_VARIANTS]))
+
+
+def _part_variants(part: str | None, *, given: bool) -> list[tuple[str, ...]]:
+    if not part or not part.strip():
+        return []
+    out: list[tuple[str, ...]] = []
+    for spelling in transliterate(part):
+        toks = clean(spelling).split()
+        toks = _strip_titles(toks, leading=given, trailing=given) if given else _strip_titles(toks, leading=False)
+        for v in token_variants(toks):
+            if v not in out:
+                out.append(v)
+    return out[:3]
+
+
+def _load_variants() -> dict[str, str]:
+    table: dict[str, str] = {}
+    # Relative to this file, not importlib.resources: under pytest, tests/matchers can make
+    # `matchers` a namespace package whose first path is the tests folder.
+    text = (Path(__file__).parent / "data" / "name_variants.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        group = line.split()
+        for tok in group:
+            table.setdefault(tok, group[0])
+    return table
+
+
+_VARIANTS = _load_variants()
+
+
+def canonical(token: str) -> str:
+    """The head of the token's curated variant group, or the token itself."""
+    return _VARIANTS.get(token, token)
+
+
+# Phonetic rewrites, applied in order on a token whose doubled letters are already single.
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"(^|N)DI(?=[AEOU])", r"\1J"),  # DIALLO -> JALLO, NDIAYE -> NJAYE
+        (r"OW$", "O"),  # JALLOW -> JALLO
+        (r"SCH|TCH|TSH", "S"),
+        (r"DZH|DJ|DZ|ZH", "J"),
+        (r"SH|CH", "S"),
+        (r"KH", "K"),
+        (r"GH", "G"),
+        (r"PH", "F"),
+        (r"TH", "T"),
+        (r"DH", "D"),
+        (r"CK|Q", "K"),
+        (r"X", "KS"),
+        (r"C(?=[EIY])", "S"),
+        (r"C", "K"),
+        (r"Z", "S"),
+        (r"W", "V"),
+        (r"Y", "I"),
+        (r"^H|H$|(?<=[^AEIOU])H|H(?=[^AEIOU])", ""),  # H only survives between vowels
+    )
+)
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(token: str) -> str:
+    """A phonetic key for one MRZ token: consonant skeleton, first letter kept (vowel -> A).
+
+    >>> skeleton("YOUSSEF"), skeleton("YUSUF"), skeleton("DIALLO"), skeleton("JALLOW")
+    ('ASF', 'ASF', 'JL', 'JL')
+    """
+    s = _DOUBLES.sub(r"\1", token)
+    for pattern, repl in _RULES:
+        s = pattern.sub(repl, s)
+    if not s:
+        return token[:1]
+    head = "A" if s[0] in _VOWELS else s[0]
+    body = "".join(c for c in s[1:] if c not in _VOWELS)
+    return _DOUBLES.sub(r"\1", head + body)
+
+
+@lru_cache(maxsize=500_000)
+def blocking_form(token: str) -> str:
+    """The token form used in blocking keys: the skeleton of the canonical spelling."""
+    return skeleton(canonical(token))
+
+
+@lru_cache(maxsize=200_000)
+def name_symbols(token: str) -> frozenset[str]:
+    """rigour's person-name symbols for one token (Wikidata ids of the names it spells)."""
+    if len(token) < 3:
+        return frozenset()
+    out = set()
+    try:
+        for name in analyze_names(NameTypeTag.PER, [token], consolidate=False, phonetics=False):
+            for span in name.spans:
+                if span.symbol.category.value == "NAME" and len(span.parts) == 1:
+                    out.add(span.symbol.id)
+    except Exception:  # pragma: no cover - rigour is an optional refinement, never fatal
+        return frozenset()
+    return frozenset(out)
+
+
+def warm_up() -> None:
+    """Build rigour's name tagger now (a one-time ~5-7 s in each process) rather than on the
+    first screened batch. Workers call this at start."""
+    name_symbols("MOHAMMED")

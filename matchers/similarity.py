@@ -1,0 +1,231 @@
+"""Token similarity (batched with rapidfuzz ``cdist``) and order-insensitive name alignment.
+
+`TokenSims` holds the similarity of every left token against every right token, computed in
+one ``cdist`` call plus a few vectorised overrides: a traveller's tokens against the tokens
+of all of its candidates at once. `align` then pairs the tokens of two names (best pairs
+first, any order), so GIVEN SURNAME meets SURNAME GIVEN and a dropped middle name only costs
+a little. Token similarity is the best of:
+
+=================================  =====  ==========================================
+relation                           score  example
+=================================  =====  ==========================================
+same token                         1.00   DIALLO / DIALLO
+curated spelling variant           0.95   MOHAMED / MAMADOU, JALLOW / DIALLO
+rigour name symbol in common       0.90   KHALED / KHALID, OLEG / OLEH
+same phonetic skeleton             0.90   SMITH / SMYTHE, YOUSSEF / YUSUF
+initial against a name             0.75   J / JOHN
+edit similarity (OSA: one adjacent  1-d/n  MOHAMED / MOHAMMED 0.88, SMITH / SMTIH 0.80
+transposition counts one edit)
+=================================  =====  ==========================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
+from matchers.names import canonical, name_symbols, skeleton
+
+__all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
+
+VARIANT = 0.95
+SYMBOL = 0.90
+SOUNDS_ALIKE = 0.90
+INITIAL = 0.75
+# Pairs below this similarity are probably different words: their similarity counts double
+# against the name (`effective`), so LI WEI / LU WEI is not a near match.
+FIRM = 0.80
+# Short tokens (LI, WU, BA) weigh as much as a four-letter one: a short surname matters.
+MIN_WEIGHT = 4.0
+# Weight of a token with no counterpart, relative to its length (dropped middle names).
+UNMATCHED = 0.2
+# A one-token name against a longer one can suggest, never confirm.
+SINGLE_TOKEN_FACTOR = 0.75
+
+
+def _phonetic_ok(a: str, b: str) -> bool:
+    return len(a) >= 3 and len(b) >= 3
+
+
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two MRZ tokens in [0, 1] (the table above), without batching."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    if len(a) == 1 or len(b) == 1:
+        return INITIAL if a[0] == b[0] and len(a) != len(b) else 0.0
+    best = OSA.normalized_similarity(a, b)
+    if canonical(a) == canonical(b):
+        best = max(best, VARIANT)
+    sa, sb = skeleton(a), skeleton(b)
+    if best < SOUNDS_ALIKE and sa == sb and len(sa) >= 2 and _phonetic_ok(a, b):
+        best = SOUNDS_ALIKE
+    if best < SYMBOL and (a[0] == b[0] or sa[:1] == sb[:1]) and name_symbols(a) & name_symbols(b):
+        best = SYMBOL
+    return float(best)
+
+
+def token_relation(a: str, b: str) -> str:
+    """Why two tokens were paired, in words (for explanations)."""
+    if a == b:
+        return "same"
+    if len(a) == 1 or len(b) == 1:
+        return "initial" if a[0] == b[0] else "different"
+    if canonical(a) == canonical(b):
+        return "spelling variant"
+    if OSA.distance(a, b) == 1:
+        return "one edit"
+    if skeleton(a) == skeleton(b) and _phonetic_ok(a, b):
+        return "sounds alike"
+    if name_symbols(a) & name_symbols(b):
+        return "same name in another spelling"
+    return f"{OSA.distance(a, b)} edits"
+
+
+class TokenSims:
+    """Similarities of left tokens against right tokens, computed in one batch.
+
+    Lookups outside the precomputed vocabulary fall back to `token_similarity` (cached).
+    """
+
+    def __init__(self, left: Iterable[str] = (), right: Iterable[str] = ()) -> None:
+        self._left = list(dict.fromkeys(left))
+        self._right = list(dict.fromkeys(right))
+        self._li = {t: i for i, t in enumerate(self._left)}
+        self._ri = {t: i for i, t in enumerate(self._right)}
+        self._rows: list[list[float]] = self._matrix(self._left, self._right) if self._left and self._right else []
+        self._extra: dict[tuple[str, str], float] = {}
+
+    @staticmethod
+    def _matrix(left: Sequence[str], right: Sequence[str]) -> list[list[float]]:
+        m = cdist(left, right, scorer=OSA.normalized_similarity, dtype=np.float32, workers=1)
+        la, ra = np.array(left, dtype=object), np.array(right, dtype=object)
+        llen = np.fromiter((len(t) for t in left), dtype=np.int32, count=len(left))
+        rlen = np.fromiter((len(t) for t in right), dtype=np.int32, count=len(right))
+        lfirst = np.array([t[0] for t in left], dtype=object)
+        rfirst = np.array([t[0] for t in right], dtype=object)
+        first_eq = lfirst[:, None] == rfirst[None, :]
+        # canonical variants
+        lcan = np.array([canonical(t) for t in left], dtype=object)
+        rcan = np.array([canonical(t) for t in right], dtype=object)
+        m = np.where(lcan[:, None] == rcan[None, :], np.maximum(m, VARIANT), m)
+        # sounds alike
+        lsk = np.array([skeleton(t) for t in left], dtype=object)
+        rsk = np.array([skeleton(t) for t in right], dtype=object)
+        lsk_ok = (llen >= 3) & np.fromiter((len(s) >= 2 for s in lsk), dtype=bool, count=len(left))
+        rsk_ok = (rlen >= 3) & np.fromiter((len(s) >= 2 for s in rsk), dtype=bool, count=len(right))
+        alike = (lsk[:, None] == rsk[None, :]) & lsk_ok[:, None] & rsk_ok[None, :]
+        m = np.where(alike, np.maximum(m, SOUNDS_ALIKE), m)
+        # initials: one side a single letter
+        l1, r1 = llen == 1, rlen == 1
+        one_initial = l1[:, None] ^ r1[None, :]
+        m = np.where(one_initial, np.where(first_eq, INITIAL, 0.0), m)
+        # rigour name symbols, only where still undecided and first sounds agree
+        rows = m.tolist()
+        lsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in left]
+        rsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in right]
+        rfs = [s[:1] for s in rsk]
+        for i, ls in enumerate(lsym):
+            if not ls:
+                continue
+            row = rows[i]
+            lf, lk = left[i][0], lsk[i][:1]
+            for j, rs in enumerate(rsym):
+                if rs and row[j] < SYMBOL and (right[j][0] == lf or rfs[j] == lk) and ls & rs:
+                    row[j] = SYMBOL
+        return rows
+
+    def __call__(self, a: str, b: str) -> float:
+        i, j = self._li.get(a), self._ri.get(b)
+        if i is not None and j is not None:
+            return self._rows[i][j]
+        key = (a, b)
+        v = self._extra.get(key)
+        if v is None:
+            v = self._extra[key] = token_similarity(a, b)
+        return v
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The best pairing of two token tuples: score in [0, 1] and the pairs it used."""
+
+    score: float
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    pairs: tuple[tuple[str, str, float], ...]
+    unmatched_left: tuple[str, ...]
+    unmatched_right: tuple[str, ...]
+
+
+def effective(s: float) -> float:
+    """A pair's similarity as it counts in a name: below `FIRM` it falls twice as fast."""
+    return s if s >= FIRM else max(0.0, 2.0 * s - FIRM)
+
+
+def _weight(*tokens: str) -> float:
+    return max(MIN_WEIGHT, sum(map(len, tokens)) / len(tokens))
+
+
+def _greedy(a: Sequence[str], b: Sequence[str], sims: TokenSims) -> Alignment:
+    cells = sorted(
+        ((sims(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+        key=lambda c: c[0],
+        reverse=True,
+    )
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    pairs: list[tuple[str, str, float]] = []
+    want = min(len(a), len(b))
+    num = den = 0.0
+    for s, i, j in cells:
+        if i in used_i or j in used_j:
+            continue
+        used_i.add(i)
+        used_j.add(j)
+        w = _weight(a[i], b[j])
+        num += effective(s) * w
+        den += w
+        pairs.append((a[i], b[j], s))
+        if len(pairs) == want:
+            break
+    un_a = tuple(t for i, t in enumerate(a) if i not in used_i)
+    un_b = tuple(t for j, t in enumerate(b) if j not in used_j)
+    den += UNMATCHED * sum(_weight(t) for t in un_a + un_b)
+    score = num / den if den else 0.0
+    if min(len(a), len(b)) == 1 < max(len(a), len(b)):
+        score *= SINGLE_TOKEN_FACTOR
+    return Alignment(score, tuple(a), tuple(b), tuple(pairs), un_a, un_b)
+
+
+def _merges(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The token tuple with one adjacent pair written as one word (XIAO MING -> XIAOMING)."""
+    return [tokens[:i] + (tokens[i] + tokens[i + 1],) + tokens[i + 2 :] for i in range(len(tokens) - 1)]
+
+
+def align(a: Sequence[str], b: Sequence[str], sims: TokenSims | None = None) -> Alignment:
+    """Order-insensitive alignment of two names' tokens; score in [0, 1].
+
+    Each token pairs with at most one token of the other name, best similarities first; the
+    score is the length-weighted mean similarity of the pairs, with unpaired tokens (a
+    dropped middle name) weighing `UNMATCHED` of their length. When the names have a
+    different number of tokens, gluing two adjacent tokens of the longer one is tried too
+    (ABDUL RAHMAN / ABDULRAHMAN, XIAO MING / XIAOMING).
+    """
+    a, b = tuple(a), tuple(b)
+    if not a or not b:
+        return Alignment(0.0, a, b, (), a, b)
+    sims = sims or TokenSims()
+    best = _greedy(a, b, sims)
+    if len(a) != len(b) and best.score < 0.97:
+        longer_is_a = len(a) > len(b)
+        for merged in _merges(a if longer_is_a else b):
+            cand = _greedy(merged, b, sims) if longer_is_a else _greedy(a, merged, sims)
+            if cand.score > best.score:
+                best = cand
+    return best

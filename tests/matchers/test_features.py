@@ -1,0 +1,148 @@
+"""Each feature: a score in [0, 1] and a sentence; neutral (0.5) when data is missing."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from matcher_factories import pax, person, stolen
+
+from matchers.features import (
+    NEUTRAL,
+    dob_agreement,
+    document_country_agreement,
+    document_number_similarity,
+    name_similarity,
+    nationality_agreement,
+    parse_date,
+    sex_agreement,
+)
+from matchers.records import DocRef, Record, record_of
+
+FEATURES = [
+    name_similarity,
+    dob_agreement,
+    nationality_agreement,
+    sex_agreement,
+    document_number_similarity,
+    document_country_agreement,
+]
+
+
+def rec(dates=(), nats=(), sexes=(), docs=()) -> Record:
+    return Record(id="r", birth_dates=tuple(dates), nationalities=tuple(nats), sexes=tuple(sexes), documents=tuple(docs))
+
+
+@pytest.mark.parametrize(
+    "traveller, listed, low, high",
+    [
+        ("1972-09-07", "1972-09-07", 1.0, 1.0),  # exact
+        ("1972-09-07", "1972", 0.75, 0.75),  # year-only entry
+        ("1972-09-07", "1972-09", 0.85, 0.85),  # year-month entry
+        ("1972-09-07", "1972-07-09", 0.85, 0.85),  # day and month swapped
+        ("1972-09-07", "1972-09-01", 0.8, 0.8),  # one-digit slip in the day
+        ("1972-09-07", "1972-08-07", 0.8, 0.8),  # one-digit slip in the month
+        ("1972-09-07", "1973-09-07", 0.6, 0.6),  # slip in the last year digit
+        ("1972-09-07", "1972-01-01", 0.75, 0.75),  # 1 January standing for "unknown"
+        ("1972-09-07", "1972-03-15", 0.4, 0.4),  # same year, another day: weak evidence against
+        ("1972-09-07", "1975-09-07", 0.2, 0.2),
+        ("1972-09-07", "1982-09-07", 0.0, 0.0),  # a decade apart (one digit, but the decade)
+        ("1972-09-07", "1962", 0.0, 0.0),
+        ("1972-09-07", "1990-02-11", 0.0, 0.0),
+    ],
+)
+def test_dob_agreement(traveller: str, listed: str, low: float, high: float) -> None:
+    r = dob_agreement(rec([traveller]), rec([listed]))
+    assert low <= r.score <= high
+    assert r.feature == "birth_date" and r.detail.startswith("Birth dates")
+
+
+def test_dob_best_of_several_listed_dates() -> None:
+    assert dob_agreement(rec(["1972-09-07"]), rec(["1960", "1972-09-07"])).score == 1.0
+
+
+@pytest.mark.parametrize("a, b", [([], ["1970"]), (["1970-01-02"], []), (["garbage"], ["1970"]), (["19"], ["0000-00-00"])])
+def test_dob_missing_or_malformed_is_neutral(a, b) -> None:
+    r = dob_agreement(rec(a), rec(b))
+    assert r.score == NEUTRAL and "neutral" in r.detail
+
+
+@pytest.mark.parametrize(
+    "value, parsed",
+    [("1970", (1970, None, None)), ("1970-05", (1970, 5, None)), ("1970-05-03", (1970, 5, 3)), ("19700503", (1970, 5, 3)),
+     ("1970-13-01", (1970, None, None)), ("hello", None), ("", None), (None, None)],
+)
+def test_parse_date(value, parsed) -> None:
+    assert parse_date(value) == parsed
+
+
+@pytest.mark.parametrize(
+    "a, b, score",
+    [
+        (rec(nats=["SEN"]), rec(nats=["GIN", "SEN"]), 1.0),
+        (rec(nats=["GBR"]), rec(nats=["USA"]), 0.0),
+        (rec(nats=["GBR"], docs=[DocRef("X1", "USA")]), rec(nats=["USA"]), 0.65),
+        (rec(), rec(nats=["USA"]), NEUTRAL),
+    ],
+)
+def test_nationality_agreement(a: Record, b: Record, score: float) -> None:
+    assert nationality_agreement(a, b).score == score
+
+
+@pytest.mark.parametrize(
+    "a, b, score", [(["M"], ["M"], 1.0), (["F"], ["M"], 0.0), ([], ["M"], NEUTRAL), (["F"], ["M", "F"], 1.0)]
+)
+def test_sex_agreement(a, b, score) -> None:
+    assert sex_agreement(rec(sexes=a), rec(sexes=b)).score == score
+
+
+@pytest.mark.parametrize(
+    "a, b, score",
+    [
+        ("YY3478621G", "YY3478621G", 1.0),
+        ("YY3478621G", "YY3478621", 0.65),
+        ("123456789", "123456789", 0.3),  # placeholder: never confident
+        ("A4821", "A4821", 0.6),  # short
+        ("YY3478621G", "AB1234567", 0.0),
+    ],
+)
+def test_document_number_similarity(a: str, b: str, score: float) -> None:
+    r = document_number_similarity(rec(docs=[DocRef(a, "FRA")]), rec(docs=[DocRef(b, "FRA")]))
+    assert r.score == score
+
+
+def test_document_country() -> None:
+    same = document_country_agreement(rec(docs=[DocRef("YY3478621G", "FRA")]), rec(docs=[DocRef("YY3478621G", "FRA")]))
+    other = document_country_agreement(rec(docs=[DocRef("YY3478621G", "FRA")]), rec(docs=[DocRef("YY3478621G", "ESP")]))
+    unrelated = document_country_agreement(rec(docs=[DocRef("YY3478621G", "FRA")]), rec(docs=[DocRef("AB1234567", "ESP")]))
+    assert (same.score, other.score, unrelated.score) == (1.0, 0.0, NEUTRAL)
+
+
+def test_missing_names_and_documents_are_neutral() -> None:
+    t = record_of(pax(None, None))
+    e = record_of(stolen("YY3478621G"))
+    assert name_similarity(t, e).score == NEUTRAL
+    assert document_number_similarity(t, e).score == NEUTRAL
+
+
+def test_name_similarity_explains_the_pairing() -> None:
+    r = name_similarity(record_of(pax("DIALLO", "MOHAMED")), record_of(person("Mo Diallo", "Mohammed Jallow")))
+    assert r.score >= 0.9
+    assert "alias 2 of 2" in r.detail and "DIALLO~JALLOW spelling variant" in r.detail
+
+
+names = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["Mohamed Diallo", "John Smith", "Олег Петров"]))
+dates = st.one_of(st.none(), st.sampled_from(["1970", "1970-05", "1970-05-03", "1980-01-01", "x"]), st.text(max_size=10))
+codes = st.one_of(st.none(), st.sampled_from(["GBR", "SEN", "ru", "", "D"]))
+numbers = st.one_of(st.none(), st.text(alphabet="AB0O1I5S9-< ", max_size=12))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(names, names, dates, dates, codes, codes, st.sampled_from(["M", "F", "X", None]), numbers, numbers, codes)
+def test_every_feature_scores_in_unit_range_and_never_raises(sn, en, td, ed, tn, en_, sx, tdoc, edoc, dc) -> None:
+    t = record_of(pax(sn, None, dob=td, nat=tn, sex=sx, doc=tdoc, country=dc))
+    e = record_of(person(*([en] if en else []), dob=(ed,) if ed else (), nat=(en_,) if en_ else (), docs=((edoc or "", dc),)))
+    for f in FEATURES:
+        r = f(t, e)
+        assert 0.0 <= r.score <= 1.0
+        assert r.detail

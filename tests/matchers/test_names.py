@@ -1,0 +1,152 @@
+"""Name normalisation: cleaning, titles, particles, variant tables, phonetic skeletons."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matchers.names import blocking_form, canonical, clean, name_symbols, parse_name, parse_parts, skeleton
+
+
+@pytest.mark.parametrize(
+    "text, cleaned",
+    [
+        ("N'Diaye", "NDIAYE"),
+        ("O’Brien", "OBRIEN"),
+        ("Jean-Pierre  Mbaye", "JEAN PIERRE MBAYE"),
+        ("SMITH, John A.", "SMITH JOHN A"),
+        ("al-Hashimi", "AL HASHIMI"),
+        ("D'Arcy 2nd", "DARCY ND"),
+    ],
+)
+def test_clean(text: str, cleaned: str) -> None:
+    assert clean(text) == cleaned
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("Mr John Smith", ("JOHN", "SMITH")),
+        ("Dr. Ayman al-Zawahiri", ("AYMAN", "ZAWAHIRI")),
+        ("Sheikh Omar Bakri", ("OMAR", "BAKRI")),
+        ("Alhaji Musa Bello", ("MUSA", "BELLO")),
+        ("Chief Obi Okafor", ("OBI", "OKAFOR")),
+        ("El Hadj Omar Tall", ("OMAR", "TALL")),
+        ("Smith John Mr", ("SMITH", "JOHN")),
+        ("Sheikh", ("SHEIKH",)),  # a title alone stays: it is all the name there is
+        ("Juan de la Cruz", ("JUAN", "CRUZ")),
+        ("Ludwig van der Berg", ("LUDWIG", "BERG")),
+        ("Abdul Rahman Ben Ali", ("ABDULRAHMAN", "ALI")),
+    ],
+)
+def test_core_tokens_drop_titles_and_particles(text: str, tokens: tuple[str, ...]) -> None:
+    form = parse_name(text)
+    assert form is not None and form.tokens == tokens
+
+
+@pytest.mark.parametrize(
+    "text, merged",
+    [
+        ("Juan de la Cruz", ("JUAN", "DELACRUZ")),
+        ("Ludwig van der Berg", ("LUDWIG", "VANDERBERG")),
+        ("Abd al-Rahman al-Hashimi", ("ABDALRAHMAN", "ALHASHIMI")),
+        ("Sean O Brien", ("SEAN", "OBRIEN")),
+    ],
+)
+def test_merged_particle_variant(text: str, merged: tuple[str, ...]) -> None:
+    form = parse_name(text)
+    assert form is not None and merged in form.variants
+
+
+def test_glued_article_is_split_off() -> None:
+    form = parse_name("Abdulrahman Alhashimi")
+    assert form is not None and ("ABDULRAHMAN", "HASHIMI") in form.variants
+    assert ("ALEXANDER",) == parse_name("Alexander").tokens  # a vowel after AL: not an article
+
+
+@pytest.mark.parametrize(
+    "surname, given, tokens",
+    [
+        ("SMITH", "JOHN MR", ("JOHN", "SMITH")),
+        ("SMITH", "JOHNMR", ("JOHN", "SMITH")),
+        ("WILLIAMS", "JAMES", ("JAMES", "WILLIAMS")),  # not a glued MS
+        ("NDIAYE", "FNU", ("NDIAYE",)),
+        ("DE LA CRUZ", "MARIA", ("MARIA", "CRUZ")),
+        ("Steur", "Andrea Pat", ("ANDREA", "PAT", "STEUR")),
+    ],
+)
+def test_parse_parts(surname: str, given: str, tokens: tuple[str, ...]) -> None:
+    form = parse_parts(surname, given)
+    assert form is not None and form.tokens == tokens
+
+
+def test_empty_names_are_none() -> None:
+    assert parse_name("") is None and parse_name("  ") is None and parse_name(None) is None
+    assert parse_parts(None, None) is None and parse_parts("", "FNU") is None
+
+
+def test_umlauts_give_both_spellings() -> None:
+    form = parse_name("Jürgen Müller")
+    assert form is not None
+    assert {("JUERGEN", "MUELLER"), ("JURGEN", "MULLER")} <= set(form.variants)
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ("MOHAMMED", "MOHAMED", "MUHAMMAD", "MAMADOU"),
+        ("YOUSSEF", "YUSUF", "YOUSSOUF"),
+        ("OUSMANE", "USMAN", "OSMAN"),
+        ("DIALLO", "JALLOW", "JALLOH"),
+        ("CAMARA", "KAMARA"),
+        ("NDIAYE", "NJIE"),
+        ("ABUBAKAR", "BOUBACAR", "BUBACARR"),
+    ],
+)
+def test_curated_variant_groups(group: tuple[str, ...]) -> None:
+    assert len({canonical(t) for t in group}) == 1
+    assert len({blocking_form(t) for t in group}) == 1
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("SMITH", "SMYTHE"),
+        ("YOUSSEF", "YUSUF"),
+        ("DIALLO", "JALLOW"),
+        ("CAMARA", "KAMARA"),
+        ("OUSMANE", "USMAN"),
+        ("PHILIPPE", "FILIP"),
+        ("KHALID", "KALID"),
+        ("SCHMIDT", "SHMIDT"),
+        ("ALEXANDER", "ALEKSANDR"),
+        ("OLEKSANDR", "ALEKSANDR"),
+        ("HERNANDEZ", "HERNANDES"),
+        ("MUELLER", "MULLER"),
+        ("KOWALSKI", "KOWALSKY"),
+        ("HASSAN", "ASSANE"),
+    ],
+)
+def test_skeleton_joins_sound_alikes(a: str, b: str) -> None:
+    assert skeleton(a) == skeleton(b)
+
+
+@pytest.mark.parametrize("a, b", [("SMITH", "SMALL"), ("DIALLO", "DIOP"), ("JOHN", "JAMES"), ("LI", "LU") ])
+def test_skeleton_keeps_different_names_apart(a: str, b: str) -> None:
+    assert skeleton(a) != skeleton(b) or len(skeleton(a)) < 2
+
+
+def test_rigour_name_symbols_join_transliterations() -> None:
+    assert name_symbols("KHALED") & name_symbols("KHALID")
+    assert name_symbols("MIKHAIL") & name_symbols("MICHAEL")
+    assert not name_symbols("JOHN") & name_symbols("JAMES")
+    assert name_symbols("XQZW") == frozenset()
+
+
+@given(st.text(max_size=60))
+def test_parse_never_raises_and_tokens_are_mrz_letters(text: str) -> None:
+    form = parse_name(text)
+    if form is not None:
+        assert form.variants
+        assert all(t.isascii() and t.isalpha() and t.isupper() for v in form.variants for t in v)
