@@ -167,6 +167,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from paxscreen.demo import run_demo
 
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.WARNING)
     return run_demo(from_env(), timeout=args.timeout)
 
 

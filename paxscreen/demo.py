@@ -83,6 +83,14 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
         )
         print(f"  worker pid {worker.pid}, metrics http://127.0.0.1:{s.metrics_port}/metrics", file=out)
 
+        ready = time.monotonic() + 90
+        while _metric(s.metrics_port, "paxscreen_assigned_partitions") <= 0:
+            if worker.poll() is not None or time.monotonic() > ready:
+                print(f"the worker did not start; see {stack.workdir / 'worker.log'}", file=out)
+                return 1
+            time.sleep(0.2)
+        print("  worker joined the consumer group", file=out)
+
         bad = stack.workdir / "malformed.edi"
         bad.write_bytes(MALFORMED)
         print(f"publishing {len(manifests)} manifests ({expected} travellers) and 1 malformed message...", file=out)
@@ -112,6 +120,10 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
             print(f"the worker stopped (exit {worker.returncode}); see {stack.workdir / 'worker.log'}", file=out)
             return 1
         total = sum(kinds.values())
+        lat_sum = _metric(s.metrics_port, "paxscreen_event_to_alert_seconds_sum")
+        lat_n = _metric(s.metrics_port, "paxscreen_event_to_alert_seconds_count")
+        if lat_n > 0:
+            print(f"mean time from message arrival to alert: {1000 * lat_sum / lat_n:.0f} ms", file=out)
         print(
             f"done: {int(screened)}/{expected} travellers screened, {total} alerts "
             f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'}), "

@@ -49,6 +49,8 @@ class Settings:
     max_candidates: int = 50
     # Kafka consumer session timeout in seconds (short on the dev broker, whose joins wait ~half of it).
     session_timeout: float = 10.0
+    # Longest a worker's fetch request waits for data (ms); low keeps latency low on any broker.
+    fetch_max_wait_ms: int = 100
     # Seconds a multi-part PAXLST waits for its missing parts before the parts are screened as they are.
     multipart_timeout: float = 900.0
     # Travellers screened per batch by the worker (Faust take()).

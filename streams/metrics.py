@@ -61,6 +61,11 @@ class Metrics:
             ["topic", "partition"],
             registry=r,
         )
+        self.assigned = Gauge(
+            "paxscreen_assigned_partitions",
+            "Partitions this worker currently owns (0 until it has joined the consumer group)",
+            registry=r,
+        )
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r
         )

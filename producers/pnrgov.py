@@ -1,0 +1,109 @@
+"""UN/EDIFACT PNRGOV (PNR data pushed to States, IATA versions 10.1 to 17.1+) to `Booking`s.
+
+The message, as the IATA implementation guide nests it::
+
+    UNH  MSG(:22 full | :141 change)  ORG  TVL (the pushed flight)  EQN (PNRs in the push)
+    SRC ...                              one group per PNR, read by `producers.pnrgov_pnr`
+    UNT
+
+Strict where data would be wrong: a message that is not PNRGOV, no SRC (unless EQN says the
+push is empty), a PNR without RCI, a traveller or locator before the first SRC, a TVL, DAT or
+RCI date that is not a date, a traveller without a name, a truncated message: each raises
+`InvalidMessage` at the segment. Lenient where feeds are sloppy: a wrong UNT count, unknown
+segments, segments out of their group, a lost terminator (``RPI+1+HKIFT+...``), unreadable
+SSR DOCS dates or amounts become warnings on the booking. Neither quotes personal data.
+
+`booking_travellers` turns a booking into the `Traveller` events the matchers screen, with the
+same ``event_id`` a PAXLST for the same flight gives when names, birth date and document agree.
+"""
+
+from __future__ import annotations
+
+from paxscreen.booking import Booking
+from producers import pnrgov_segments as rd
+from producers.dates import edifact_date, reference_date
+from producers.edifact import Interchange, Message, Segment, read_interchange
+from producers.pnrgov_pnr import Envelope, Header, PnrReader
+from producers.pnrgov_travellers import booking_travellers
+
+__all__ = ["booking_travellers", "parse_pnrgov"]
+
+# Segments that would lose a traveller, a locator or a payment if read outside any PNR.
+PNR_ONLY = frozenset({"RCI", "TIF", "SSR", "TKT", "FOP", "TBD", "SSD", "TRI", "ABI", "SAC"})
+
+
+def _version(msg: Message, warnings: list[str]) -> str | None:
+    parts = [p for p in (msg.version, msg.release) if p]
+    version = ".".join(parts) or None
+    major = rd.number(msg.version, 3)
+    if major is None or not 10 <= major <= 99:
+        warnings.append(f"PNRGOV version {version!r} not known; read as 11.1")
+    return version
+
+
+def _header(msg: Message, ctx: rd.Context) -> tuple[Header, list[list[Segment]]]:
+    header = Header(version=_version(msg, ctx.warnings))
+    groups: list[list[Segment]] = []
+    for seg in msg.segments:
+        if seg.tag == "SRC":
+            groups.append([seg])
+        elif groups:
+            groups[-1].append(seg)
+        elif seg.tag == "MSG" and header.push_code is None:
+            header.push_code = seg.get(1, 2) or seg.get(1, 1)
+        elif seg.tag == "TVL" and header.flight is None:
+            header.flight = rd.read_tvl(seg, ctx)
+        elif seg.tag == "EQN" and header.pnrs is None:
+            header.pnrs = rd.number(seg.get(1, 1))
+        elif seg.tag in PNR_ONLY:
+            raise seg.error(f"{seg.tag} before the first SRC belongs to no PNR", source=ctx.source)
+    return header, groups
+
+
+def _prepared_at(ic: Interchange, received_at: str | None, warnings: list[str]) -> str | None:
+    if not ic.date:
+        return None
+    try:
+        return edifact_date(ic.date + (ic.time or ""), None, reference=reference_date(received_at))
+    except ValueError:
+        warnings.append(f"UNB date/time {ic.date[:8]!r}:{(ic.time or '')[:4]!r} is not a date")
+        return None
+
+
+def parse_pnrgov(
+    data: bytes | str, *, source: str | None = None, received_at: str | None = None
+) -> list[Booking]:
+    """Read a PNRGOV interchange: one `Booking` per PNR (SRC group), message by message.
+
+    ``source`` (a file name, a topic/partition/offset) is carried into errors; ``received_at``
+    (UTC ISO) is stamped on every booking and, when UNB has no date, is the reference for
+    two-digit years (failing both: today). Raises `InvalidMessage`.
+    """
+    ic = read_interchange(data, source=source)
+    envelope: list[str] = list(ic.warnings)
+    prepared_at = _prepared_at(ic, received_at, envelope)
+    reference = reference_date(prepared_at, received_at)
+    decimal = ic.chars.decimal if ic.chars.decimal not in (ic.chars.component, ic.chars.element) else "."
+    bookings: list[Booking] = []
+    for msg in ic.messages:
+        if (msg.type or "").upper() != "PNRGOV":
+            raise msg.header.error(f"message type {msg.type!r} is not PNRGOV", source=source)
+        mctx = rd.Context(reference, source, decimal)
+        header, groups = _header(msg, mctx)
+        if not groups:
+            if header.pnrs == 0:
+                continue  # EQN+0: a flight without PNRs, nothing to read
+            raise msg.trailer.error(f"message {msg.ref!r} has no PNR (no SRC segment)", source=source)
+        env = Envelope(
+            sender=ic.sender or (msg.group.sender if msg.group else None),
+            control_ref=ic.control_ref,
+            prepared_at=prepared_at,
+            received_at=received_at,
+            warnings=[*envelope, *msg.warnings, *mctx.warnings],
+        )
+        for index, group in enumerate(groups):
+            pnr = PnrReader(group[0], header, rd.Context(reference, source, decimal))
+            for seg in group[1:]:
+                pnr.feed(seg)
+            bookings.append(pnr.booking(index, msg, env))
+    return bookings

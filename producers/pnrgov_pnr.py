@@ -1,0 +1,442 @@
+"""One PNR of a PNRGOV message (an SRC group) to a `Booking`, by a small state machine.
+
+Inside a PNR, the IATA guide nests::
+
+    SRC
+      RCI SSR DAT IFT ORG ADD EBD                            locators, dates, booking office
+      TIF FTI IFT REF EBD FAR SSR(DOCS) ADD                 one group per traveller
+        TKT MON PTK TXD DAT IFT / FOP IFT ADD               tickets and payments
+      TVL TRA RPI APD SSR(SEAT) RCI IFT                     one group per itinerary flight
+        DAT ORG / TRI TIF SSD TBD                           check-in: seats and bags
+      EQN RCI                                               split PNRs
+      MSG TVL                                               hotel, car, rail
+      ABI DAT / SAC TIF SSR IFT TBD TVL RPI                 history
+      LTS
+
+TIF, TVL, SSR, DAT, IFT and RCI mean different things in different groups (a TIF is a new
+traveller, a checked-in traveller or a name change in the history), so `PnrReader` keeps the
+group it is in as its ``state`` and reads each segment by tag and state. Segments out of their
+group are read where they make sense, unknown ones are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from paxscreen.booking import (
+    Bag,
+    Booking,
+    BookingTraveller,
+    Contact,
+    FlightSegment,
+    FrequentFlyer,
+    HistoryItem,
+    Locator,
+    NonAirSegment,
+    Office,
+    Payment,
+    Seat,
+    Split,
+    Ticket,
+)
+from paxscreen.codec import stable_id
+from paxscreen.errors import InvalidMessage
+from paxscreen.models import Document
+from producers import pnrgov_segments as rd
+from producers.edifact import Message, Segment
+
+__all__ = ["KNOWN_TAGS", "Envelope", "Header", "PnrReader"]
+
+PUSH_TYPES = {"22": "full", "141": "change"}
+ACTIONS = {"A": "added", "X": "cancelled"}
+# fmt: off
+KNOWN_TAGS = frozenset({  # the PNRGOV segments inside a PNR; others are skipped
+    "ABI", "ADD", "APD", "DAT", "EBD", "EQN", "FAR", "FOP", "FTI", "IFT", "LTS", "MON", "MSG", "ORG", "PTK",
+    "RCI", "REF", "RPI", "SAC", "SRC", "SSD", "SSR", "TBD", "TIF", "TKT", "TRA", "TRI", "TVL", "TXD",
+})
+# fmt: on
+TRAVELLER_STATES = frozenset({"traveller", "ticket", "fop"})
+FLIGHT_STATES = frozenset({"flight", "checkin", "tri"})
+HISTORY_STATES = frozenset({"history", "sac"})
+
+
+@dataclass(slots=True)
+class Header:
+    """What the message says before the first SRC, shared by its PNRs."""
+
+    push_code: str | None = None
+    flight: FlightSegment | None = None
+    pnrs: int | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """What every booking of a message carries from the interchange and message envelope."""
+
+    sender: str | None
+    control_ref: str | None
+    prepared_at: str | None
+    received_at: str | None
+    warnings: list[str]
+
+
+@dataclass(slots=True)
+class _Person:
+    seg: Segment
+    reference: str | None
+    surname: str | None
+    given: str | None
+    kind: str | None
+    docs: rd.Docs | None = None
+    documents: list[Document] = field(default_factory=list)
+    flyers: list[FrequentFlyer] = field(default_factory=list)
+    infant_of: str | None = None
+
+
+class PnrReader:
+    """Reads the segments of one SRC group, in order, into the parts of a `Booking`."""
+
+    def __init__(self, src: Segment, header: Header, ctx: rd.Context) -> None:
+        self.src, self.header, self.ctx = src, header, ctx
+        self.state = "pnr"
+        self.locators: list[Locator] = []
+        self.people: list[_Person] = []
+        self.pending_docs: list[tuple[str, rd.Docs]] = []
+        self.itinerary: list[FlightSegment] = []
+        self.non_air: list[NonAirSegment] = []
+        self.office: Office | None = None
+        self.dates: list[str] = []
+        self.last_modified: str | None = None
+        self.ticketed: list[str] = []
+        self.tickets: list[Ticket] = []
+        self.payments: list[Payment] = []
+        self.bags: list[Bag] = []
+        self.seats: list[Seat] = []
+        self.contacts: list[Contact] = []
+        self.splits: list[Split] = []
+        self.history: list[HistoryItem] = []
+        self.current: _Person | None = None  # the traveller whose group is being read
+        self.tri_ref: str | None = None
+        self.non_air_kind: str | None = None
+        self.when: str | None = None  # history: the current ABI's time and author
+        self.who: str | None = None
+        self.action: str | None = None
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    @property
+    def person(self) -> _Person | None:
+        return self.current if self.state in TRAVELLER_STATES else None
+
+    @property
+    def ref(self) -> str | None:
+        return self.person.reference if self.person else None
+
+    @property
+    def leg(self) -> FlightSegment | None:
+        return self.itinerary[-1] if self.itinerary and self.state in FLIGHT_STATES else None
+
+    def find(self, ref: str | None) -> _Person | None:
+        return next((p for p in self.people if ref and p.reference == ref), None)
+
+    def remember(self, kind: str, segment: FlightSegment | None = None, text: str | None = None) -> None:
+        code = self.action
+        self.history.append(
+            HistoryItem(code, ACTIONS.get(code or "", code), self.when, self.who, kind, segment, text)
+        )
+
+    # --- segments -------------------------------------------------------------------------------
+
+    def feed(self, seg: Segment) -> None:
+        """Read one segment: tag ``XYZ`` is read by ``_xyz``; tags not in `KNOWN_TAGS` are skipped."""
+        handler = getattr(self, f"_{seg.tag.lower()}", None)
+        if handler is not None and seg.tag in KNOWN_TAGS:
+            handler(seg)
+
+    def _rci(self, seg: Segment) -> None:
+        found = rd.read_rci(seg, self.ctx)
+        if self.state == "split" and self.splits:
+            last = self.splits[-1]
+            self.splits[-1] = replace(last, locators=last.locators + tuple(found))
+        elif self.state not in HISTORY_STATES:
+            known = {(loc.company, loc.code) for loc in self.locators}
+            self.locators += [loc for loc in found if (loc.company, loc.code) not in known]
+
+    def _dat(self, seg: Segment) -> None:
+        found = rd.read_dat(seg, self.ctx)
+        if self.state in HISTORY_STATES:
+            if found and self.when is None:
+                self.when = found[0][1]
+            return
+        if self.state in FLIGHT_STATES:
+            self.state = "checkin"  # DAT + ORG + TRI: check-in details of the flight above
+            return
+        for qualifier, when in found:
+            self.dates.append(when)
+            if qualifier == "700":
+                self.last_modified = max(self.last_modified or when, when)
+            elif qualifier == "710":
+                self.ticketed.append(when)
+                if self.state == "ticket" and self.tickets and self.tickets[-1].issued_at is None:
+                    self.tickets[-1] = replace(self.tickets[-1], issued_at=when)
+
+    def _org(self, seg: Segment) -> None:
+        if self.state not in FLIGHT_STATES and self.office is None:
+            self.office = rd.read_org(seg)
+
+    def _add(self, seg: Segment) -> None:
+        self.contacts += rd.read_add(seg, self.ref)
+
+    def _ift(self, seg: Segment) -> None:
+        contact = rd.read_ift(seg, self.ref)
+        if contact is None:
+            return
+        if self.state in HISTORY_STATES:
+            self.remember("text", text=contact.value)
+        else:
+            self.contacts.append(contact)
+
+    def _ebd(self, seg: Segment) -> None:
+        bag = rd.read_ebd(seg, self.ref)
+        if bag is not None:
+            self.bags.append(bag)
+
+    def _tif(self, seg: Segment) -> None:
+        surname, given = (seg.get(1, 1) or "").upper() or None, (seg.get(2, 1) or "").upper() or None
+        ref, kind = seg.get(2, 3), (seg.get(2, 2) or "").upper() or None
+        if self.state in HISTORY_STATES:
+            self.remember("traveller", text="/".join(n for n in (surname, given) if n) or None)
+            return
+        if self.state in ("checkin", "tri"):
+            known = self.find(ref) or next(
+                (p for p in self.people if (p.surname, p.given) == (surname, given)), None
+            )
+            if known is not None:
+                self.state, self.tri_ref = "tri", known.reference
+            return
+        if self.state not in TRAVELLER_STATES and self.state != "pnr":
+            self.ctx.warn(seg, "traveller after the itinerary; read as another traveller of the PNR")
+        if surname is None and given is None:
+            raise seg.error("traveller (TIF) has no name", source=self.ctx.source)
+        self.current = _Person(seg, ref, surname, given, kind)
+        self.people.append(self.current)
+        self.state = "traveller"
+
+    def _fti(self, seg: Segment) -> None:
+        if self.person is not None:
+            self.person.flyers += rd.read_fti(seg)
+
+    def _ssr(self, seg: Segment) -> None:
+        ssr = rd.read_ssr(seg)
+        if self.state in HISTORY_STATES:
+            self.remember("ssr", text=" ".join(t for t in (ssr.code, ssr.text) if t) or None)
+        elif ssr.code == "DOCS" and ssr.text:
+            self._docs(seg, ssr)
+        elif ssr.code == "SEAT":
+            leg = self.leg
+            origin = ssr.board or (leg.origin if leg else None)
+            destination = ssr.off or (leg.destination if leg else None)
+            for seat, ref in ssr.items:
+                if seat:
+                    self._seat(Seat(ref, seat.upper(), origin, destination, "SSR"))
+
+    def _docs(self, seg: Segment, ssr: rd.Ssr) -> None:
+        docs = rd.read_docs(ssr.text or "", seg, self.ctx)
+        ref = next((r for _, r in ssr.items if r), None)
+        person = self.find(ref) or self.person
+        if person is None:
+            if ref is None:
+                self.ctx.warn(seg, "SSR DOCS names no traveller reference and follows no traveller; ignored")
+            else:
+                self.pending_docs.append((ref, docs))
+            return
+        self._attach(person, docs, seg)
+
+    def _attach(self, person: _Person, docs: rd.Docs, seg: Segment) -> None:
+        if docs.infant and person.kind not in ("IN", "INF"):
+            infant = _Person(
+                seg, None, docs.surname, docs.given_names, "IN", docs, infant_of=person.reference
+            )
+            infant.documents += [docs.document] if docs.document else []
+            self.people.append(infant)
+            return
+        if person.docs is None:
+            person.docs = docs
+        if docs.document and docs.document not in person.documents:
+            person.documents.append(docs.document)
+
+    def _seat(self, seat: Seat) -> None:
+        if seat not in self.seats:
+            self.seats.append(seat)
+
+    def _tkt(self, seg: Segment) -> None:
+        if self.state in TRAVELLER_STATES:
+            self.tickets.append(Ticket(seg.get(1, 1), seg.get(1, 2), self.ref))
+            self.state = "ticket"
+
+    def _mon(self, seg: Segment) -> None:
+        if self.state == "ticket" and self.tickets:
+            last = self.tickets[-1]
+            self.tickets[-1] = replace(last, amounts=last.amounts + tuple(rd.read_mon(seg, self.ctx)))
+
+    def _fop(self, seg: Segment) -> None:
+        if self.state in HISTORY_STATES or self.state in FLIGHT_STATES:
+            return
+        total = self.tickets[-1].total if self.state == "ticket" and self.tickets else None
+        currency = (total.currency if total else None) or (self.office.currency if self.office else None)
+        self.payments += rd.read_fop(seg, self.ctx, self.ref, currency)
+        if self.state in TRAVELLER_STATES:
+            self.state = "fop"
+
+    def _tvl(self, seg: Segment) -> None:
+        if self.state == "nonair":
+            try:
+                flight = rd.read_tvl(seg, self.ctx)
+            except InvalidMessage:
+                self.ctx.warn(seg, "non-air item with unreadable dates; left out")
+                return
+            self.non_air.append(
+                NonAirSegment(
+                    self.non_air_kind, flight.departure, flight.arrival, flight.origin, flight.carrier
+                )
+            )
+            return
+        flight = rd.read_tvl(seg, self.ctx)
+        if self.state in HISTORY_STATES:
+            self.remember("flight", segment=flight)
+            return
+        prev = self.itinerary[-1] if self.itinerary and self.state == "flight" else None
+        if prev is not None and _operating_half(prev, flight):
+            self.itinerary[-1] = replace(prev, operating_number=flight.number)
+            return
+        self.itinerary.append(flight)
+        self.state, self.tri_ref = "flight", None
+
+    def _rpi(self, seg: Segment) -> None:
+        status = rd.glued_status(seg, (seg.get(2) or "").upper() or None, KNOWN_TAGS, self.ctx)
+        party = rd.number(seg.get(1), 4)
+        if self.state in HISTORY_STATES and self.history and self.history[-1].segment is not None:
+            last = self.history[-1]
+            self.history[-1] = replace(last, segment=replace(last.segment, status=status, party=party))
+        elif self.state == "flight" and self.itinerary:
+            self.itinerary[-1] = replace(self.itinerary[-1], status=status, party=party)
+
+    def _tri(self, seg: Segment) -> None:
+        if self.state in FLIGHT_STATES:
+            self.state, self.tri_ref = "tri", seg.get(2, 4)
+
+    def _ssd(self, seg: Segment) -> None:
+        leg = self.leg
+        if self.state == "tri" and seg.get(1) and leg is not None:
+            self._seat(Seat(self.tri_ref, (seg.get(1) or "").upper(), leg.origin, leg.destination, "SSD"))
+
+    def _tbd(self, seg: Segment) -> None:
+        if self.state in HISTORY_STATES:
+            bag = rd.read_tbd(seg, self.ctx, None, None)
+            self.remember("bags", text=f"{bag.count if bag.count is not None else '?'} bags")
+        elif self.state == "tri":
+            self.bags.append(rd.read_tbd(seg, self.ctx, self.tri_ref, self.leg))
+        elif self.state in TRAVELLER_STATES or self.state == "pnr":
+            self.bags.append(rd.read_tbd(seg, self.ctx, self.ref, None))
+
+    def _eqn(self, seg: Segment) -> None:
+        if self.state not in HISTORY_STATES:
+            self.splits.append(Split(rd.number(seg.get(1, 1), 4)))
+            self.state = "split"
+
+    def _msg(self, seg: Segment) -> None:
+        if self.state not in HISTORY_STATES:
+            self.state, self.non_air_kind = "nonair", seg.get(1, 1) or seg.get(1, 2)
+
+    def _abi(self, seg: Segment) -> None:
+        self.state, self.when, self.action = "history", None, None
+        agent = seg.get(2, 1) or seg.get(2, 2)
+        self.who = "/".join(p for p in (seg.get(5, 1), seg.get(3, 1), agent) if p) or None
+
+    def _sac(self, seg: Segment) -> None:
+        if self.state in HISTORY_STATES:
+            self.state, self.action = "sac", (seg.get(3, 1) or seg.get(2, 1) or "").upper() or None
+
+    # --- the booking ----------------------------------------------------------------------------
+
+    def travellers(self) -> tuple[BookingTraveller, ...]:
+        for ref, docs in self.pending_docs:
+            person = self.find(ref)
+            if person is None:
+                self.ctx.warnings.append(f"SSR DOCS for traveller reference {ref[:8]!r}, which no TIF has")
+            else:
+                self._attach(person, docs, person.seg)
+        out = []
+        for p in self.people:
+            d = p.docs
+            given, title = rd.split_title(p.given, d.given_names if d else None)
+            if p.infant_of is not None:
+                given, title = p.given, None
+            out.append(
+                BookingTraveller(
+                    reference=p.reference,
+                    surname=p.surname,
+                    given_names=given,
+                    title=title,
+                    passenger_type=p.kind,
+                    docs_surname=d.surname if d else None,
+                    docs_given_names=d.given_names if d else None,
+                    date_of_birth=d.date_of_birth if d else None,
+                    sex=d.sex if d else None,
+                    nationality=d.nationality if d else None,
+                    documents=tuple(p.documents),
+                    frequent_flyers=tuple(p.flyers),
+                    infant_of=p.infant_of,
+                )
+            )
+        return tuple(out)
+
+    def booking(self, index: int, msg: Message, env: Envelope) -> Booking:
+        if not self.locators:
+            raise self.src.error("PNR has no record locator (no RCI after SRC)", source=self.ctx.source)
+        travellers = self.travellers()
+        if not travellers:
+            self.ctx.warnings.append(f"PNR at segment #{self.src.position} has no traveller (TIF)")
+        created = next((loc.created_at for loc in self.locators if loc.created_at), None)
+        history_dates = [h.at for h in self.history if h.at]
+        return Booking(
+            booking_id=stable_id(
+                env.sender, env.control_ref, msg.ref, index, self.locators[0].code, prefix="b-"
+            ),
+            locators=tuple(self.locators),
+            travellers=travellers,
+            itinerary=tuple(self.itinerary),
+            pushed_flight=self.header.flight,
+            push_type=PUSH_TYPES.get(self.header.push_code or "", self.header.push_code),
+            version=self.header.version,
+            created_at=created or min(self.dates + history_dates, default=None),
+            last_modified=self.last_modified,
+            ticketed_at=min(self.ticketed, default=None),
+            office=self.office,
+            non_air=tuple(self.non_air),
+            payments=tuple(self.payments),
+            tickets=tuple(self.tickets),
+            bags=tuple(self.bags),
+            seats=tuple(self.seats),
+            contacts=tuple(self.contacts),
+            splits=tuple(self.splits),
+            history=tuple(self.history),
+            pnrs_in_push=self.header.pnrs,
+            message_ref=msg.ref,
+            sender=env.sender,
+            prepared_at=env.prepared_at,
+            received_at=env.received_at,
+            warnings=tuple(dict.fromkeys([*env.warnings, *self.ctx.warnings])),
+        )
+
+
+def _operating_half(prev: FlightSegment, new: FlightSegment) -> bool:
+    """The second TVL of a codeshare pair: the operating carrier's flight number."""
+    return bool(
+        prev.operating_carrier
+        and prev.operating_number is None
+        and new.carrier == prev.operating_carrier
+        and (new.origin, new.destination) == (prev.origin, prev.destination)
+        and (new.departure or "")[:10] == (prev.departure or "")[:10]
+    )

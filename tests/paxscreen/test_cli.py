@@ -1,0 +1,83 @@
+"""The command line as a user runs it: exit codes, messages that say where, the batch screen
+against the demo answer key (with a real embedded redis-server, no broker)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from paxscreen.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "paxscreen" / "samples"
+GTAS = ROOT.parent / "shared" / "samples" / "gtas"
+
+
+def test_parse_prints_one_json_object_per_traveller(capsys) -> None:
+    assert main(["parse", str(SAMPLES / "paxlst" / "demo_et507_gru_lfw.edi")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 16
+    t = orjson.loads(lines[0])
+    assert set(t) >= {"flight", "surname", "given_names", "date_of_birth", "sex", "nationality", "document",
+                      "embarkation", "debarkation", "pnr_locator", "seat"}
+    assert t["flight"]["number"] == "ET507" and t["flight"]["departure_airport"] == "GRU"
+
+
+@pytest.mark.skipif(not GTAS.is_dir(), reason="../shared/samples/gtas not present")
+def test_parse_reassembles_across_files_and_reads_gtas(capsys) -> None:
+    assert main(["parse", str(GTAS / "paxlst_d02b_crew.edi"), str(SAMPLES / "paxlst")]) == 0
+    rows = [orjson.loads(x) for x in capsys.readouterr().out.splitlines()]
+    crew = [r for r in rows if r["flight"]["number"] == "UA0989"]
+    assert len(crew) == 8 and {r["document"]["number"] for r in crew} == {"123456789"}
+    ux = [r for r in rows if r["flight"]["number"] == "UX072"]
+    assert len(ux) == 5  # two parts, one manifest
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"", "empty"),
+        (b"hello world", "PAXLST"),
+        (b"UNA:+.? 'UNB+UNOA:4+X+Y+261201:0600+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'"
+         b"TDT+20+XZ1'LOC+125+GRU'DTM+189:2613011000:201'LOC+87+LFW'NAD+FL+++DOE:JOHN'CNT+42:1'UNT+9+1'UNZ+1+1'",
+         "DTM"),
+    ],
+)
+def test_parse_bad_input_says_where_and_exits_non_zero(tmp_path, capsys, data: bytes, needle: str) -> None:
+    f = tmp_path / "bad.edi"
+    f.write_bytes(data)
+    assert main(["parse", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert str(f) in err and needle in err
+
+
+def test_missing_file_is_a_clear_error(capsys) -> None:
+    assert main(["parse", "/no/such/file.edi"]) == 2
+    assert "/no/such/file.edi" in capsys.readouterr().err
+
+
+def test_commands_needing_a_stack_explain_how_to_get_one(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("PAXSCREEN_KAFKA_BOOTSTRAP", raising=False)
+    monkeypatch.delenv("PAXSCREEN_REDIS_URL", raising=False)
+    monkeypatch.setenv("PAXSCREEN_STATE_DIR", str(tmp_path))
+    assert main(["watchlist", "status"]) == 2
+    assert "paxscreen dev" in capsys.readouterr().err
+
+
+def test_screen_finds_the_answer_key(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("PAXSCREEN_REDIS_URL", raising=False)
+    key = json.loads((SAMPLES / "demo_answer_key.json").read_text())
+    out = tmp_path / "alerts.jsonl"
+    args = ["screen", "--output", str(out), "--manifests"]
+    args += [str(SAMPLES / m["file"]) for m in key["manifests"]]
+    for wl in key["watchlists"]:
+        args += ["--watchlist", str(SAMPLES / wl)]
+    assert main(args) == 0
+    summary = capsys.readouterr().out
+    assert "screened 49 travellers" in summary
+    got = {(a["passenger"]["surname"], a["entry_id"], a["kind"]) for a in map(orjson.loads, out.read_text().splitlines())}
+    want = {(a["surname"], a["entry_id"], a["kind"]) for m in key["manifests"] for a in m["alerts"] + m["csv_alerts"]}
+    assert got == want
