@@ -26,9 +26,7 @@ def read_message(
         manifests = parse_paxlst(data, source=source, received_at=received_at)
         return kind, [t for m in manifests for t in m.travellers]
     if kind is None:
-        raise InvalidMessage(
-            "not a PAXLST message (no UNH segment naming PAXLST)", source=source
-        )
+        raise InvalidMessage("not a PAXLST message (no UNH segment naming PAXLST)", source=source)
     raise InvalidMessage(f"message type {kind!r} is not supported yet", source=source)
 
 

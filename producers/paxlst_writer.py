@@ -50,8 +50,12 @@ def write_paxlst(flight: Flight, travellers: Sequence[Traveller], envelope: Enve
     e = envelope
     segs: list[str] = []
     prep = _stamp(e.prepared)
-    segs.append(f"UNB+UNOA:4+{escape(e.sender)}+{escape(e.recipient)}+{prep[:6]}:{prep[6:]}+{escape(e.reference)}")
-    segs.append(f"UNG+PAXLST+{escape(e.sender)}+{escape(e.recipient)}+{prep[:6]}:{prep[6:]}+{escape(e.reference)}+UN+D:05B")
+    segs.append(
+        f"UNB+UNOA:4+{escape(e.sender)}+{escape(e.recipient)}+{prep[:6]}:{prep[6:]}+{escape(e.reference)}"
+    )
+    segs.append(
+        f"UNG+PAXLST+{escape(e.sender)}+{escape(e.recipient)}+{prep[:6]}:{prep[6:]}+{escape(e.reference)}+UN+D:05B"
+    )
     unh = f"UNH+{escape(e.reference)}+PAXLST:D:05B:UN:IATA"
     if e.part is not None:
         unh += f"+{escape(e.common_ref or e.reference)}+{e.part:02d}:{'F' if e.final else 'C'}"

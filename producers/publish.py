@@ -105,7 +105,11 @@ class RawPublisher:
         while True:
             try:
                 self._producer.produce(
-                    self.topic, value=msg.data, key=key.encode(), headers=headers, on_delivery=self._on_delivery
+                    self.topic,
+                    value=msg.data,
+                    key=key.encode(),
+                    headers=headers,
+                    on_delivery=self._on_delivery,
                 )
                 break
             except BufferError:
@@ -116,6 +120,8 @@ class RawPublisher:
     def flush(self, timeout: float = 30.0) -> None:
         remaining = self._producer.flush(timeout)
         if remaining:
-            raise Unavailable(f"{remaining} message(s) not delivered to {self.settings.kafka_bootstrap!r} in {timeout:.0f} s")
+            raise Unavailable(
+                f"{remaining} message(s) not delivered to {self.settings.kafka_bootstrap!r} in {timeout:.0f} s"
+            )
         if self._errors:
             raise Unavailable(f"delivery failed: {self._errors[0]}")

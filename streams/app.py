@@ -31,6 +31,7 @@ from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
+from streams.transport import make_app_class
 from streams.records import deadletter_record, headers_dict, parse_iso, utc_now_iso
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def _broker_urls(bootstrap: str) -> list[str]:
 def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     datadir = Path(settings.state_dir) / "faust"
     datadir.mkdir(parents=True, exist_ok=True)
-    app = faust.App(
+    app = make_app_class(settings.fetch_max_wait_ms)(
         settings.app_id,
         broker=_broker_urls(settings.kafka_bootstrap),
         key_serializer="raw",
@@ -197,6 +198,11 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 t = parse_iso(a.event_time)
                 if t is not None:
                     m.latency.observe(max(0.0, now - t))
+
+    @app.on_partitions_assigned.connect
+    async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        m.assigned.set(len(assigned))
+        log.info("assigned %d partition(s)", len(assigned))
 
     @app.timer(interval=5.0)
     async def observe_lag() -> None:
