@@ -46,8 +46,7 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
 
     manifests = sorted((SAMPLES / "paxlst").glob("*.edi"))
     watchlists = sorted(SAMPLES.glob("watchlist.*"))
-    travellers, _, _ = read_files((m.source, m.data) for m in iter_inputs([str(p) for p in manifests]))
-    expected = len(travellers)
+    expected = len(read_files((m.source, m.data) for m in iter_inputs([str(p) for p in manifests])).travellers)
 
     print("starting the embedded stack (Tansu broker + redis-server)...", file=out, flush=True)
     stack = start_stack()

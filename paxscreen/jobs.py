@@ -36,15 +36,19 @@ def parse_files(paths: Sequence[str], out: TextIO, err: TextIO) -> tuple[int, in
     from producers.decode import read_files
     from producers.publish import iter_inputs
 
-    blobs = [(m.source, m.data) for m in iter_inputs(paths)]
-    travellers, errors, warnings = read_files(blobs)
-    for t in travellers:
-        out.write(orjson.dumps(traveller_dict(t)).decode() + "\n")
-    for w in warnings:
+    from paxscreen.booking import booking_dict
+
+    batch = read_files((m.source, m.data) for m in iter_inputs(paths))
+    for t in batch.travellers:
+        if t.source != "pnrgov":
+            out.write(orjson.dumps(traveller_dict(t)).decode() + "\n")
+    for b in batch.bookings:
+        out.write(orjson.dumps(booking_dict(b)).decode() + "\n")
+    for w in batch.warnings:
         err.write(f"warning: {w}\n")
-    for e in errors:
+    for e in batch.errors:
         err.write(f"error: {e.describe()}\n")
-    return len(travellers), len(errors)
+    return len(batch.travellers), len(batch.errors)
 
 
 # --- watchlist --------------------------------------------------------------------------------
@@ -180,9 +184,9 @@ def screen_files(
     from producers.publish import iter_inputs
 
     t0 = time.perf_counter()
-    blobs = [(m.source, m.data) for m in iter_inputs(manifests)]
-    travellers, errors, warnings = read_files(blobs)
-    for w in warnings:
+    batch = read_files((m.source, m.data) for m in iter_inputs(manifests))
+    travellers, errors = batch.travellers, batch.errors
+    for w in batch.warnings:
         err.write(f"warning: {w}\n")
     for e in errors:
         err.write(f"error: {e.describe()}\n")

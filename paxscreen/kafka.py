@@ -7,6 +7,7 @@ Topics (``<prefix>.<name>``):
 - ``raw``: airline messages exactly as received (value = the bytes; headers = source
   metadata; key = flight key when readable). Nothing is ever lost: everything can be replayed.
 - ``travellers``: one traveller event per passenger/crew member (schema paxscreen.traveller/1).
+- ``bookings``: one booking event per PNR pushed (schema paxscreen.booking/1).
 - ``alerts``: screening alerts (schema paxscreen.alert/1), key = alert_id, compacted.
 - ``deadletter``: messages that could not be read: raw bytes, source offset and the reason.
 """
@@ -32,6 +33,7 @@ class TopicSpec:
 TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("raw", "airline messages as received (bytes + source headers)", (("retention.ms", "604800000"),)),
     TopicSpec("travellers", "traveller events, paxscreen.traveller/1"),
+    TopicSpec("bookings", "PNR booking events, paxscreen.booking/1, keyed by record locator"),
     TopicSpec("alerts", "screening alerts, paxscreen.alert/1, keyed by alert_id", (("cleanup.policy", "compact,delete"),)),
     TopicSpec("deadletter", "unreadable messages: raw bytes, source offset, reason"),
 )

@@ -65,14 +65,15 @@ def utc_now() -> str:
 def message_key(msg: RawMessage) -> tuple[str, str, int | None, str | None]:
     """(key, format, traveller count, problem) for one raw message, reading it if possible."""
     try:
-        fmt, travellers = read_message(msg.data, source=msg.source)
+        decoded = read_message(msg.data, source=msg.source)
     except InvalidMessage as exc:
         digest = hashlib.blake2b(msg.data, digest_size=12).hexdigest()
         return f"raw/{digest}", "unknown", None, exc.describe()
+    travellers = decoded.travellers
     if travellers:
-        return travellers[0].flight.key, fmt, len(travellers), None
+        return travellers[0].flight.key, decoded.format, len(travellers), None
     digest = hashlib.blake2b(msg.data, digest_size=12).hexdigest()
-    return f"raw/{digest}", fmt, 0, None
+    return f"raw/{digest}", decoded.format, 0, None
 
 
 class RawPublisher:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import faust
 import redis
 
+from paxscreen.booking import encode_booking
 from paxscreen.codec import decode_traveller, encode_alert, encode_traveller
 from paxscreen.errors import InvalidMessage
 from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE
@@ -36,7 +37,13 @@ from streams.records import deadletter_record, headers_dict, parse_iso, utc_now_
 
 log = logging.getLogger(__name__)
 
-Decoder = Callable[..., tuple[str, list[Traveller]]]
+class Decoded(Protocol):
+    format: str
+    travellers: list[Traveller]
+    bookings: list[Any]
+
+
+Decoder = Callable[..., Decoded]
 
 
 class Screener(Protocol):
@@ -80,6 +87,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     )
     raw_topic = app.topic(settings.topic("raw"), key_type=bytes, value_type=bytes)
     travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
+    bookings_topic = app.topic(settings.topic("bookings"), key_type=bytes, value_type=bytes)
     alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
     deadletter_topic = app.topic(settings.topic("deadletter"), key_type=bytes, value_type=bytes)
     m = pipeline.metrics
@@ -118,7 +126,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             headers = headers_dict(msg.headers)
             raw = msg.value or b""
             try:
-                fmt, travellers = pipeline.decode(
+                decoded = pipeline.decode(
                     raw,
                     source=headers.get(H_SOURCE),
                     received_at=headers.get(H_RECEIVED_AT) or utc_now_iso(),
@@ -134,13 +142,18 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 m.parse_failures.labels(type(exc).__name__).inc()
                 await dead_letter("parse", raw, exc, msg, headers)
                 continue
-            m.messages.labels(fmt).inc()
+            m.messages.labels(decoded.format).inc()
             sends = [
+                await bookings_topic.send(key=(b.locator or "").encode(), value=encode_booking(b), force=True)
+                for b in decoded.bookings
+            ]
+            sends += [
                 await travellers_topic.send(key=t.event_id.encode(), value=encode_traveller(t), force=True)
-                for t in travellers
+                for t in decoded.travellers
             ]
             await deliver(sends)
-            m.travellers_emitted.inc(len(travellers))
+            m.travellers_emitted.inc(len(decoded.travellers))
+            m.bookings_emitted.inc(len(decoded.bookings))
 
     async def screen_with_retry(travellers: list[Traveller]) -> list[Alert]:
         delay = 0.2

@@ -27,6 +27,9 @@ class Metrics:
         self.travellers_emitted = Counter(
             "paxscreen_travellers_emitted_total", "Traveller events produced from raw messages", registry=r
         )
+        self.bookings_emitted = Counter(
+            "paxscreen_bookings_emitted_total", "Booking events (PNRs) produced from PNRGOV messages", registry=r
+        )
         self.screened = Counter(
             "paxscreen_travellers_screened_total", "Travellers screened against the watchlists", registry=r
         )
