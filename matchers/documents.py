@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import Levenshtein
+from rigour.territories import get_territory
 
 __all__ = [
     "PLACEHOLDER_CAP",
@@ -78,19 +80,18 @@ def transpositions(number: str) -> list[str]:
     return [n[:i] + n[i + 1] + n[i] + n[i + 2 :] for i in range(len(n) - 1) if n[i] != n[i + 1]]
 
 
-@lru_cache(maxsize=100_000)
 def is_placeholder(number: str) -> bool:
     """Numbers that identify nobody: junk words, one repeated character, a counting run
     (123456789, 987654321, 0123456), or a short repeated pattern (121212, ABCABC)."""
     n = normalize_number(number)
-    if not n or n in _JUNK or len(set(n)) == 1:
+    if not n or n in _JUNK or n.count(n[0]) == len(n):
         return True
-    if n.isdigit() and len(n) >= 4:
-        steps = {(int(b) - int(a)) % 10 for a, b in zip(n, n[1:], strict=False)}
-        if steps in ({1}, {9}):
+    if len(n) >= 4 and n.isdigit():
+        step = (ord(n[1]) - ord(n[0])) % 10
+        if step in (1, 9) and all((ord(b) - ord(a)) % 10 == step for a, b in pairwise(n[1:])):
             return True
     for period in (2, 3):
-        if len(n) >= 2 * period and all(n[i] == n[i % period] for i in range(len(n))):
+        if len(n) >= 2 * period and n == (n[:period] * (len(n) // period + 1))[: len(n)]:
             return True
     return False
 
@@ -144,13 +145,7 @@ def normalize_country(code: str | None) -> str | None:
     c = code.strip().upper()
     c = _COUNTRY_ALIASES.get(c, c)
     if len(c) == 2:
-        try:
-            from rigour.territories import get_territory
-
-            t = get_territory(c.lower())
-            alpha3 = getattr(t, "alpha3", None) if t is not None else None
-            if alpha3:
-                return str(alpha3).upper()
-        except Exception:  # pragma: no cover - unknown codes stay as given
-            pass
+        territory = get_territory(c.lower())
+        if territory is not None and territory.alpha3:
+            return str(territory.alpha3).upper()
     return c

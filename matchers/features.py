@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import re
 
-from paxscreen.models import FeatureResult
-
 from matchers.documents import RELATION_SCORES, number_relation, specificity
 from matchers.records import DocRef, Record
 from matchers.similarity import Alignment, TokenSims, align, token_relation
+from paxscreen.models import FeatureResult
 
 __all__ = [
     "NEUTRAL",
@@ -47,10 +46,14 @@ def best_alignment(a: Record, b: Record, sims: TokenSims | None = None) -> tuple
         return None
     sims = sims or TokenSims(a.tokens, b.tokens)
     best: tuple[Alignment, int, int] | None = None
+    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     for i, na in enumerate(a.names):
         for j, nb in enumerate(b.names):
             for va in na.variants:
                 for vb in nb.variants:
+                    if (va, vb) in seen:
+                        continue
+                    seen.add((va, vb))
                     al = align(va, vb, sims)
                     if best is None or al.score > best[0].score:
                         best = (al, i, j)

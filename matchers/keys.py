@@ -10,13 +10,16 @@ unordered pairs within one name so that a posting list holds the few people call
 and Y, not everyone called MOHAMMED:
 
 * ``n:X|Y``: two tokens of one name (order-insensitive: surname/given swaps meet);
-* ``n:X|y``, ``n:x|Y``: one of the two reduced to its initial, so J SMITH meets JOHN SMITH
-  and a typo that changes one token's form still meets its partner;
+* ``h:X|y``: one token's form with the other's first letter, both ways, so J SMITH meets
+  JOHN SMITH and a typo that changes one token's form (not its first letter) still meets
+  its partner;
 * ``y:X|Y|1970``: the pair with a birth year, still selective when ``n:X|Y`` is too common
   (the store caps posting lists; see `store.POSTING_CAP`);
-* ``m:X``: a one-token name (mononym or a bare alias).
+* ``m:X``: a one-token name (mononym or a bare alias); travellers ask for ``m:`` of each
+  of their tokens.
 
-Names with more than five forms keep the first three and last two. Every variant of a name
+A token whose skeleton is one letter (LI, WEI, SOW) is keyed by its spelling instead. Names
+with more than five tokens keep the first three and last two. Every variant of a name
 (transliterations, umlaut spellings, particle forms) contributes keys.
 
 Document keys: ``d:<OCR-canonical number>`` on both sides, so OCR-confused numbers collide;
@@ -28,14 +31,13 @@ every crew member shares would pull the same entries for the whole flight.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import combinations
-
-from paxscreen.models import Traveller, WatchEntry
 
 from matchers.documents import is_placeholder, normalize_number, ocr_canonical, transpositions
 from matchers.features import parse_date
 from matchers.names import NameForm, blocking_form, parse_name, parse_parts
+from paxscreen.models import Traveller, WatchEntry
 
 __all__ = [
     "KEY_BYTES",
@@ -57,32 +59,38 @@ def digest(key: str) -> bytes:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=KEY_BYTES).digest()
 
 
-def _forms(tokens: Iterable[str]) -> list[str]:
-    forms = list(dict.fromkeys(blocking_form(t) for t in tokens if t))
-    if len(forms) > MAX_FORMS:
-        forms = forms[:3] + forms[-2:]
-    return forms
+def _parts(tokens: Sequence[str]) -> list[tuple[str, str]]:
+    """(blocking form, initial) per token; long names keep their first three and last two."""
+    parts = [(blocking_form(t), t[0]) for t in tokens if t]
+    if len(parts) > MAX_FORMS:
+        parts = parts[:3] + parts[-2:]
+    return parts
 
 
-def name_keys(names: Iterable[NameForm], birth_years: Iterable[int] = ()) -> set[str]:
-    """Blocking keys for a record's names (every variant), with birth-year pair keys."""
+def name_keys(names: Iterable[NameForm], birth_years: Iterable[int] = (), *, query: bool = False) -> set[str]:
+    """Blocking keys for a record's names (every variant), with birth-year pair keys.
+
+    ``query``: the keys a traveller looks up, which add ``m:`` for each of its tokens so a
+    one-token listed name (an alias such as a nickname) is a candidate too.
+    """
     years = sorted(set(birth_years))
     keys: set[str] = set()
     for name in names:
         for variant in name.variants:
-            forms = _forms(variant)
-            if len(forms) == 1:
-                keys.add(f"m:{forms[0]}")
+            parts = _parts(variant)
+            if len(parts) == 1 or query:
+                keys.update(f"m:{form}" for form, _ in parts if len(form) > 1 or len(parts) == 1)
+            if len(parts) == 1:
                 continue
-            for x, y in combinations(forms, 2):
-                x, y = sorted((x, y))
-                if len(x) == 1 and len(y) == 1:
-                    continue
+            for (fx, ix), (fy, iy) in combinations(parts, 2):
+                if len(fx) == 1 and len(fy) == 1:
+                    continue  # two initials say nothing
+                x, y = sorted((fx, fy))
                 keys.add(f"n:{x}|{y}")
-                if len(y) > 1:
-                    keys.add("n:" + "|".join(sorted((x[0], y))))
-                if len(x) > 1:
-                    keys.add("n:" + "|".join(sorted((x, y[0]))))
+                if len(fx) > 1:
+                    keys.add(f"h:{fx}|{iy}")
+                if len(fy) > 1:
+                    keys.add(f"h:{fy}|{ix}")
                 for year in years:
                     keys.add(f"y:{x}|{y}|{year}")
     return keys
@@ -123,4 +131,4 @@ def traveller_keys(t: Traveller) -> tuple[set[str], set[str]]:
     doc_keys: set[str] = set()
     for d in t.documents:
         doc_keys |= query_document_keys(d.number)
-    return name_keys([name] if name else [], _years([t.date_of_birth])), doc_keys
+    return name_keys([name] if name else [], _years([t.date_of_birth]), query=True), doc_keys

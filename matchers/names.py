@@ -106,13 +106,12 @@ def _strip_titles(tokens: list[str], *, leading: bool = True, trailing: bool = F
                 break
     while len(toks) > 1 and toks[-1] in (TITLES if trailing else _TRAILING_TITLES):
         toks = toks[:-1]
-    if trailing:
-        if toks:
-            last = toks[-1]
-            for suffix in _GLUED_TITLES:
-                if last.endswith(suffix) and len(last) >= len(suffix) + 3:
-                    toks[-1] = last[: -len(suffix)]
-                    break
+    if trailing and toks:
+        last = toks[-1]
+        for suffix in _GLUED_TITLES:
+            if last.endswith(suffix) and len(last) >= len(suffix) + 3:
+                toks[-1] = last[: -len(suffix)]
+                break
     return toks
 
 
@@ -292,8 +291,11 @@ def skeleton(token: str) -> str:
 
 @lru_cache(maxsize=500_000)
 def blocking_form(token: str) -> str:
-    """The token form used in blocking keys: the skeleton of the canonical spelling."""
-    return skeleton(canonical(token))
+    """The token form used in blocking keys: the skeleton of the canonical spelling, or the
+    canonical spelling itself when the skeleton is a single letter (LI, WEI, SOW, ZOE)."""
+    spelled = canonical(token)
+    form = skeleton(spelled)
+    return form if len(form) >= 2 or len(token) == 1 else spelled
 
 
 @lru_cache(maxsize=200_000)
@@ -302,13 +304,10 @@ def name_symbols(token: str) -> frozenset[str]:
     if len(token) < 3:
         return frozenset()
     out = set()
-    try:
-        for name in analyze_names(NameTypeTag.PER, [token], consolidate=False, phonetics=False):
-            for span in name.spans:
-                if span.symbol.category.value == "NAME" and len(span.parts) == 1:
-                    out.add(span.symbol.id)
-    except Exception:  # pragma: no cover - rigour is an optional refinement, never fatal
-        return frozenset()
+    for name in analyze_names(NameTypeTag.PER, [token], consolidate=False, phonetics=False):
+        for span in name.spans:
+            if span.symbol.category.value == "NAME" and len(span.parts) == 1:
+                out.add(span.symbol.id)
     return frozenset(out)
 
 

@@ -3,17 +3,16 @@
 Travellers (airline data) and watchlist entries (FollowTheMoney) look different; features
 should not care. `record_of` turns a `Traveller`, a `WatchEntry` (or a `Record`) into the same
 shape: parsed names, birth dates as given (partial dates allowed), alpha-3 countries, sexes,
-normalised document numbers. Building a record never raises.
+normalised document numbers. Missing or malformed fields never raise; they are left out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paxscreen.models import Traveller, WatchEntry
-
 from matchers.documents import normalize_country, normalize_number
 from matchers.names import NameForm, parse_name, parse_parts
+from paxscreen.models import Traveller, WatchEntry
 
 __all__ = ["DocRef", "Record", "record_of"]
 

@@ -29,21 +29,20 @@ sentence ending with its contribution, so an analyst sees why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-
-from paxscreen.models import FeatureResult, Traveller, WatchEntry
-from paxscreen.settings import Settings
+from dataclasses import dataclass
 
 from matchers.features import (
+    dob_agreement,
     document_country_agreement,
     document_number_similarity,
-    dob_agreement,
     name_similarity,
     nationality_agreement,
     sex_agreement,
 )
 from matchers.records import Record, record_of
 from matchers.similarity import TokenSims
+from paxscreen.models import FeatureResult, Traveller, WatchEntry
+from paxscreen.settings import Settings
 
 __all__ = ["KINDS", "MatchResult", "Rule", "compare", "evaluate", "score_kind"]
 
@@ -120,22 +119,44 @@ def score_kind(kind: str, results: dict[Feature, FeatureResult], threshold: floa
         weight, contrib = _contribution(rule, r.score)
         total += contrib
         how = "base score" if rule.base else "no effect" if contrib == 0 else f"{contrib:+.2f}"
-        explained.append(replace(r, weight=weight, detail=f"{r.detail} [{how}]"))
+        explained.append(FeatureResult(r.feature, r.score, f"{r.detail} [{how}]", weight))
     return MatchResult(kind, round(min(1.0, max(0.0, total)), 4), threshold, tuple(explained))
 
 
-def evaluate(a: Record, b: Record, settings: Settings, sims: TokenSims | None = None) -> MatchResult:
+def _ceiling(kind: str, base: FeatureResult) -> float:
+    """The most a kind can score given its base feature: every other feature fully for."""
+    return base.score + sum(r.weight_for for r in KINDS[kind] if not r.base)
+
+
+def evaluate(
+    a: Record, b: Record, settings: Settings, sims: TokenSims | None = None, *, prune: bool = False
+) -> MatchResult | None:
     """Score every kind that applies and return the best: the highest-scoring kind that
     passes its threshold (ties: document before stolen_document before name), else the
-    highest-scoring kind."""
+    highest-scoring kind.
+
+    ``prune``: return None, without computing the other features, when no kind can reach
+    its threshold even if every other feature agreed (the screening hot path).
+    """
     kinds = kinds_for(a, b)
     results: dict[Feature, FeatureResult] = {}
+    thresholds = {k: getattr(settings, THRESHOLDS[k]) for k in kinds}
+    if prune:
+        reachable = []
+        for kind in kinds:
+            base = next(r.feature for r in KINDS[kind] if r.base)
+            if base not in results:
+                results[base] = base(a, b, sims)
+            if _ceiling(kind, results[base]) >= thresholds[kind] - 1e-9:
+                reachable.append(kind)
+        if not reachable:
+            return None
     for kind in kinds:
         for rule in KINDS[kind]:
             if rule.feature not in results:
                 results[rule.feature] = rule.feature(a, b, sims)
     order = list(THRESHOLDS)
-    scored = [score_kind(k, results, getattr(settings, THRESHOLDS[k])) for k in kinds]
+    scored = [score_kind(k, results, thresholds[k]) for k in kinds]
     scored.sort(key=lambda m: (not m.matched, -m.score, order.index(m.kind)))
     return scored[0]
 
@@ -144,4 +165,6 @@ def compare(
     a: Traveller | WatchEntry | Record, b: Traveller | WatchEntry | Record, settings: Settings | None = None
 ) -> MatchResult:
     """Compare any two travellers, watchlist entries or records (``paxscreen compare``)."""
-    return evaluate(record_of(a), record_of(b), settings or Settings())
+    result = evaluate(record_of(a), record_of(b), settings or Settings())
+    assert result is not None  # only pruning returns None
+    return result

@@ -14,15 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from paxscreen.codec import alert_id, flight_dict
-from paxscreen.models import Alert, Traveller, WatchEntry
-from paxscreen.settings import Settings
-
 from matchers.names import warm_up
 from matchers.records import Record, record_of
 from matchers.scoring import MatchResult, evaluate
 from matchers.similarity import TokenSims
 from matchers.store import Candidate, WatchlistStore
+from paxscreen.codec import alert_id, flight_dict
+from paxscreen.models import Alert, Traveller, WatchEntry
+from paxscreen.settings import Settings
 
 __all__ = ["Screener", "make_alert", "screen_against", "utc_now"]
 
@@ -97,8 +96,8 @@ def screen_against(
         right = {tok for _, _, rec in pairs for tok in rec.tokens}
         sims = TokenSims(t_rec.tokens, right)
         for entry, version, rec in pairs:
-            result = evaluate(t_rec, rec, settings, sims)
-            if not result.matched:
+            result = evaluate(t_rec, rec, settings, sims, prune=True)
+            if result is None or not result.matched:
                 continue
             prev = best.get(entry.id)
             if prev is None or result.score > prev[0].score:

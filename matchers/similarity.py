@@ -87,6 +87,9 @@ def token_relation(a: str, b: str) -> str:
     return f"{OSA.distance(a, b)} edits"
 
 
+_EMPTY: dict[str, float] = {}
+
+
 class TokenSims:
     """Similarities of left tokens against right tokens, computed in one batch.
 
@@ -96,15 +99,13 @@ class TokenSims:
     def __init__(self, left: Iterable[str] = (), right: Iterable[str] = ()) -> None:
         self._left = list(dict.fromkeys(left))
         self._right = list(dict.fromkeys(right))
-        self._li = {t: i for i, t in enumerate(self._left)}
-        self._ri = {t: i for i, t in enumerate(self._right)}
-        self._rows: list[list[float]] = self._matrix(self._left, self._right) if self._left and self._right else []
+        rows = self._matrix(self._left, self._right) if self._left and self._right else []
+        self._rows: dict[str, dict[str, float]] = {t: dict(zip(self._right, row, strict=True)) for t, row in zip(self._left, rows, strict=False)}
         self._extra: dict[tuple[str, str], float] = {}
 
     @staticmethod
     def _matrix(left: Sequence[str], right: Sequence[str]) -> list[list[float]]:
         m = cdist(left, right, scorer=OSA.normalized_similarity, dtype=np.float32, workers=1)
-        la, ra = np.array(left, dtype=object), np.array(right, dtype=object)
         llen = np.fromiter((len(t) for t in left), dtype=np.int32, count=len(left))
         rlen = np.fromiter((len(t) for t in right), dtype=np.int32, count=len(right))
         lfirst = np.array([t[0] for t in left], dtype=object)
@@ -140,10 +141,14 @@ class TokenSims:
                     row[j] = SYMBOL
         return rows
 
+    def row(self, a: str) -> dict[str, float]:
+        """Precomputed similarities of one left token (empty when it was not in the batch)."""
+        return self._rows.get(a, _EMPTY)
+
     def __call__(self, a: str, b: str) -> float:
-        i, j = self._li.get(a), self._ri.get(b)
-        if i is not None and j is not None:
-            return self._rows[i][j]
+        v = self._rows.get(a, _EMPTY).get(b)
+        if v is not None:
+            return v
         key = (a, b)
         v = self._extra.get(key)
         if v is None:
@@ -168,16 +173,14 @@ def effective(s: float) -> float:
     return s if s >= FIRM else max(0.0, 2.0 * s - FIRM)
 
 
-def _weight(*tokens: str) -> float:
-    return max(MIN_WEIGHT, sum(map(len, tokens)) / len(tokens))
-
-
 def _greedy(a: Sequence[str], b: Sequence[str], sims: TokenSims) -> Alignment:
-    cells = sorted(
-        ((sims(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
-        key=lambda c: c[0],
-        reverse=True,
-    )
+    cells = []
+    for i, x in enumerate(a):
+        row = sims.row(x)
+        for j, y in enumerate(b):
+            v = row.get(y)
+            cells.append((sims(x, y) if v is None else v, i, j))
+    cells.sort(reverse=True)
     used_i: set[int] = set()
     used_j: set[int] = set()
     pairs: list[tuple[str, str, float]] = []
@@ -188,32 +191,41 @@ def _greedy(a: Sequence[str], b: Sequence[str], sims: TokenSims) -> Alignment:
             continue
         used_i.add(i)
         used_j.add(j)
-        w = _weight(a[i], b[j])
-        num += effective(s) * w
+        x, y = a[i], b[j]
+        w = (len(x) + len(y)) / 2.0
+        w = max(w, MIN_WEIGHT)
+        num += (s if s >= FIRM else max(0.0, 2.0 * s - FIRM)) * w
         den += w
-        pairs.append((a[i], b[j], s))
+        pairs.append((x, y, s))
         if len(pairs) == want:
             break
     un_a = tuple(t for i, t in enumerate(a) if i not in used_i)
     un_b = tuple(t for j, t in enumerate(b) if j not in used_j)
-    den += UNMATCHED * sum(_weight(t) for t in un_a + un_b)
+    for t in un_a + un_b:
+        den += UNMATCHED * (max(MIN_WEIGHT, len(t)))
     score = num / den if den else 0.0
-    if min(len(a), len(b)) == 1 < max(len(a), len(b)):
+    if want == 1 and max(len(a), len(b)) > 1:
         score *= SINGLE_TOKEN_FACTOR
     return Alignment(score, tuple(a), tuple(b), tuple(pairs), un_a, un_b)
 
 
-def _merges(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The token tuple with one adjacent pair written as one word (XIAO MING -> XIAOMING)."""
-    return [tokens[:i] + (tokens[i] + tokens[i + 1],) + tokens[i + 2 :] for i in range(len(tokens) - 1)]
+def _merges(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """The token tuple with one adjacent pair written as one word (XIAO MING -> XIAOMING),
+    with that word."""
+    out = []
+    for i in range(len(tokens) - 1):
+        glued = tokens[i] + tokens[i + 1]
+        out.append((tokens[:i] + (glued,) + tokens[i + 2 :], glued))
+    return out
 
 
 def align(a: Sequence[str], b: Sequence[str], sims: TokenSims | None = None) -> Alignment:
     """Order-insensitive alignment of two names' tokens; score in [0, 1].
 
     Each token pairs with at most one token of the other name, best similarities first; the
-    score is the length-weighted mean similarity of the pairs, with unpaired tokens (a
-    dropped middle name) weighing `UNMATCHED` of their length. When the names have a
+    score is the length-weighted mean `effective` similarity of the pairs (tokens weigh at
+    least `MIN_WEIGHT`), with unpaired tokens (a dropped middle name) weighing `UNMATCHED` of
+    their length; a one-token name against a longer one is scaled by `SINGLE_TOKEN_FACTOR`. When the names have a
     different number of tokens, gluing two adjacent tokens of the longer one is tried too
     (ABDUL RAHMAN / ABDULRAHMAN, XIAO MING / XIAOMING).
     """
@@ -222,9 +234,13 @@ def align(a: Sequence[str], b: Sequence[str], sims: TokenSims | None = None) -> 
         return Alignment(0.0, a, b, (), a, b)
     sims = sims or TokenSims()
     best = _greedy(a, b, sims)
-    if len(a) != len(b) and best.score < 0.97:
+    # Gluing can only help when a token was left over and some pair is poor (XIAOMING~XIAO).
+    if len(a) != len(b) and best.score < 0.97 and any(s < FIRM for _, _, s in best.pairs):
         longer_is_a = len(a) > len(b)
-        for merged in _merges(a if longer_is_a else b):
+        shorter = b if longer_is_a else a
+        for merged, glued in _merges(a if longer_is_a else b):
+            if not any(y[0] == glued[0] and abs(len(y) - len(glued)) <= 2 for y in shorter):
+                continue
             cand = _greedy(merged, b, sims) if longer_is_a else _greedy(a, merged, sims)
             if cand.score > best.score:
                 best = cand

@@ -31,6 +31,7 @@ The pointer hash lives in its own slot; the switch is still a single command.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import re
 import time
@@ -43,15 +44,16 @@ from datetime import UTC, datetime
 import orjson
 import redis
 
-from paxscreen.errors import Unavailable
-from paxscreen.models import Traveller, WatchDocument, WatchEntry
-
 from matchers.keys import KEY_BYTES, digest, entry_keys, traveller_keys
+from matchers.store_codec import Candidate, LoadReport, decode_entry, encode_entry
+from paxscreen.errors import Unavailable
+from paxscreen.models import Traveller, WatchEntry
 
 __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_entry"]
 
 log = logging.getLogger(__name__)
 
+INDEX_FORMAT = "paxscreen.watchlist-index/1"  # bump when keys.py changes what keys mean
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is marked overflowed
 OVERFLOW = b"!"
@@ -82,31 +84,6 @@ return #KEYS
 
 
 @dataclass(frozen=True, slots=True)
-class LoadReport:
-    """What a load did. ``unchanged``: the content was already the active version."""
-
-    list_name: str
-    version: str
-    persons: int
-    documents: int
-    document_numbers: int
-    seconds: float
-    name_keys: int = 0
-    unchanged: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A watchlist entry a traveller's keys led to, with where it came from and why."""
-
-    entry: WatchEntry
-    list_name: str | None = None
-    version: str | None = None
-    shared_keys: int = 0
-    document_hit: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class _Active:
     list_name: str
     version: str
@@ -118,42 +95,6 @@ class _Active:
     def parse(cls, name: str, raw: bytes) -> _Active:
         m = orjson.loads(raw)
         return cls(name, m["version"], m["tag"], int(m["buckets"]), m)
-
-
-def encode_entry(e: WatchEntry) -> bytes:
-    """An entry as a compact orjson array (trailing empty fields dropped)."""
-    row = [
-        e.id,
-        e.schema,
-        list(e.names),
-        list(e.birth_dates),
-        list(e.nationalities),
-        list(e.genders),
-        [[d.number, d.country, d.type] for d in e.documents],
-        e.dataset,
-        list(e.topics),
-        e.reason,
-    ]
-    while row and not row[-1]:
-        row.pop()
-    return orjson.dumps(row)
-
-
-def decode_entry(data: bytes) -> WatchEntry:
-    row = orjson.loads(data)
-    row += [None] * (10 - len(row))
-    return WatchEntry(
-        id=row[0],
-        schema=row[1] or "Person",
-        names=tuple(row[2] or ()),
-        birth_dates=tuple(row[3] or ()),
-        nationalities=tuple(row[4] or ()),
-        genders=tuple(row[5] or ()),
-        documents=tuple(WatchDocument(*d) for d in row[6] or ()),
-        dataset=row[7],
-        topics=tuple(row[8] or ()),
-        reason=row[9],
-    )
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -182,6 +123,8 @@ class WatchlistStore:
         buckets: int = DEFAULT_BUCKETS,
         posting_cap: int = POSTING_CAP,
     ) -> None:
+        if redis_client.get_connection_kwargs().get("decode_responses"):
+            raise ValueError("WatchlistStore needs a redis client with decode_responses=False (keys are binary)")
         self.redis = redis_client
         self.prefix = prefix
         self.buckets = buckets
@@ -218,9 +161,12 @@ class WatchlistStore:
         started = time.monotonic()
         tag = self._tag(list_name, uuid.uuid4().hex[:12])
         buckets = self.buckets
-        content = 0
+        # The version hashes the content and how it is indexed: reloading the same file after an
+        # upgrade that changes keys (INDEX_FORMAT) or buckets builds a new version.
+        seed = f"{INDEX_FORMAT}|{buckets}|{self.posting_cap}".encode()
+        content = int.from_bytes(hashlib.blake2b(seed, digest_size=16).digest(), "big")
         persons = documents = doc_numbers = name_keys = 0
-        touched: set[str] = set()
+        touched = bytearray(2 * buckets)  # which bucket hashes exist: entries, then postings
         try:
             self.redis.set(f"{tag}:loading", b"1", ex=LOADING_TTL)
             done = 0
@@ -236,8 +182,11 @@ class WatchlistStore:
                 if progress:
                     progress(done)
         except redis.RedisError as exc:
-            self._drop(tag)
+            self._drop_quietly(tag)
             raise Unavailable(f"loading watchlist {list_name!r} failed: {exc!r}") from exc
+        except BaseException:
+            self._drop_quietly(tag)  # a bad input line: the active version stays as it was
+            raise
         version = f"{content:032x}"[:16]
         current = self._read_active().get(list_name)
         seconds = time.monotonic() - started
@@ -259,7 +208,7 @@ class WatchlistStore:
             "documents": documents,
             "document_numbers": doc_numbers,
             "name_keys": name_keys,
-            "keys": len(touched) + 1,
+            "keys": len(touched) - touched.count(0) + 1,
         }
         self.redis.hset(f"{tag}:meta", mapping={k: str(v) for k, v in meta.items()})
         self.redis.hset(self.lists_key, list_name, orjson.dumps(meta))  # the atomic switch
@@ -274,7 +223,7 @@ class WatchlistStore:
         return LoadReport(list_name, version, persons, documents, doc_numbers, seconds, name_keys)
 
     def _write_chunk(
-        self, tag: str, buckets: int, chunk: list[WatchEntry], touched: set[str]
+        self, tag: str, buckets: int, chunk: list[WatchEntry], touched: bytearray
     ) -> tuple[int, int, int, int, int]:
         postings: dict[bytes, bytearray] = {}
         content = persons = documents = doc_numbers = name_count = 0
@@ -283,8 +232,9 @@ class WatchlistStore:
             blob = encode_entry(entry)
             content += int.from_bytes(hashlib.blake2b(blob, digest_size=16).digest(), "big")
             eid = digest("e:" + entry.id)
-            ekey = f"{tag}:e:{self._bucket(eid, buckets)}"
-            touched.add(ekey)
+            bucket = self._bucket(eid, buckets)
+            ekey = f"{tag}:e:{bucket}"
+            touched[bucket] = 1
             pipe.hset(ekey, eid, blob)
             if entry.schema == "Document":
                 documents += 1
@@ -302,8 +252,9 @@ class WatchlistStore:
             keys = []
             args: list[bytes | str] = [cap]
             for d, value in part:
-                k = f"{tag}:k:{self._bucket(d, buckets)}"
-                touched.add(k)
+                bucket = self._bucket(d, buckets)
+                k = f"{tag}:k:{bucket}"
+                touched[buckets + bucket] = 1
                 keys.append(k)
                 args += [d, bytes(value)]
             self._append(keys=keys, args=args)
@@ -337,6 +288,12 @@ class WatchlistStore:
             removed += self.redis.unlink(*batch)
         return removed
 
+    def _drop_quietly(self, tag: str) -> None:
+        try:
+            self._drop(tag)
+        except redis.RedisError:  # Redis is gone: `cleanup` removes the debris later
+            log.warning("could not delete a partly loaded watchlist version; run cleanup later")
+
     def status(self) -> list[dict]:
         """One dict per list: name, version, loaded_at, persons, documents, document_numbers,
         keys (Redis keys of the version) and an estimate of its memory in bytes."""
@@ -357,15 +314,20 @@ class WatchlistStore:
         return out
 
     def _memory_estimate(self, act: _Active, samples: int = 16) -> int | None:
-        """MEMORY USAGE of a few bucket keys, scaled to the version's key count."""
+        """MEMORY USAGE of a few bucket hashes, scaled to the version's key count (None when
+        the server does not say)."""
+        step = max(1, act.buckets // samples)
+        names = [f"{act.tag}:{kind}:{i}" for kind in ("e", "k") for i in range(0, act.buckets, step)]
         try:
-            keys = [k for k in self.redis.scan(0, match=f"{act.tag}:*", count=200)[1]][:samples]
-            if not keys:
-                return 0
-            sizes = [self.redis.memory_usage(k) or 0 for k in keys]
-            return int(sum(sizes) / len(sizes) * int(act.meta.get("keys", len(keys))))
+            pipe = self.redis.pipeline(transaction=False)
+            for name in names:
+                pipe.memory_usage(name)
+            sizes = [n for n in pipe.execute() if n]
         except redis.RedisError:
             return None
+        if not sizes:
+            return None
+        return int(sum(sizes) / len(sizes) * int(act.meta.get("keys", len(sizes))))
 
     def remove_list(self, name: str) -> bool:
         """Deactivate a list and delete its keys; False when no such list is active."""
@@ -455,23 +417,24 @@ class WatchlistStore:
         width = len(wanted)
         chosen = []
         for names, docs in queries:
-            counts: Counter[tuple[int, bytes]] = Counter()
-            hits: set[tuple[int, bytes]] = set()
+            ranked: list[tuple[int, int, bytes, bool]] = []  # (-count, list, entry, document hit)
             for li in range(len(lists)):
                 base = li * width
-                for d in names | docs:
-                    raw = res[base + index[d]]
-                    if not raw or raw == OVERFLOW:
-                        continue
-                    for i in range(0, len(raw) - KEY_BYTES + 1, KEY_BYTES):
-                        key = (li, raw[i : i + KEY_BYTES])
-                        counts[key] += 1
-                        if d in docs:
-                            hits.add(key)
-            ranked = sorted(counts, key=lambda k: (k not in hits, -counts[k], k))
-            kept = [k for k in ranked if k in hits]
-            kept += [k for k in ranked if k not in hits][: max(0, limit)]
-            chosen.append([(li, e, counts[(li, e)], (li, e) in hits) for li, e in kept])
+                counts: Counter[bytes] = Counter()
+                hits: set[bytes] = set()
+                for group, is_doc in ((names, False), (docs, True)):
+                    for d in group:
+                        raw = res[base + index[d]]
+                        if not raw or raw == OVERFLOW:
+                            continue
+                        ids = [raw[i : i + KEY_BYTES] for i in range(0, len(raw), KEY_BYTES)]
+                        counts.update(ids)
+                        if is_doc:
+                            hits.update(ids)
+                ranked += [(-n, li, e, e in hits) for e, n in counts.items()]
+            kept = [r for r in ranked if r[3]]
+            others = heapq.nsmallest(max(0, limit), (r for r in ranked if not r[3]))
+            chosen.append([(li, e, -n, hit) for n, li, e, hit in sorted(kept) + others])
         return chosen
 
     def _fetch(self, lists: list[_Active], chosen) -> dict[tuple[int, bytes], WatchEntry] | None:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from rigour.text.translit import ascii_text
 
-__all__ = ["transliterate", "fold_latin"]
+__all__ = ["fold_latin", "transliterate"]
 
 MAX_VARIANTS = 4
 

@@ -26,7 +26,7 @@ import redis
 
 from paxscreen.booking import encode_booking
 from paxscreen.codec import decode_traveller, encode_alert, encode_traveller
-from paxscreen.errors import InvalidMessage
+from paxscreen.errors import InvalidMessage, Unavailable
 from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
@@ -163,7 +163,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 alerts = await asyncio.to_thread(pipeline.screener.screen, travellers)
                 m.screen_batch_seconds.observe(time.perf_counter() - t0)
                 return alerts
-            except (redis.ConnectionError, redis.TimeoutError) as exc:
+            except (redis.ConnectionError, redis.TimeoutError, Unavailable) as exc:
                 log.warning("Redis unavailable while screening (%s); retrying in %.1f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matchers.similarity import INITIAL, SOUNDS_ALIKE, VARIANT, TokenSims, align, token_relation, token_similarity
+from matchers.similarity import (
+    INITIAL,
+    SOUNDS_ALIKE,
+    VARIANT,
+    TokenSims,
+    align,
+    token_relation,
+    token_similarity,
+)
 
 TOKENS = ["MOHAMED", "MAMADOU", "DIALLO", "JALLOW", "SMITH", "SMYTHE", "J", "JOHN", "JON", "LI", "LU", "KHALED", "KHALID", "OLEG", "OLEH", "BROWN", "SMTIH", "MIKHAIL", "MICHAEL"]
 

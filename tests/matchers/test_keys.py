@@ -1,0 +1,105 @@
+"""Blocking keys: compact, selective, and losing no true match (candidate recall)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from matcher_factories import VARIATIONS, listed_people, pax, person, stolen, vary
+
+from matchers.keys import (
+    KEY_BYTES,
+    digest,
+    document_keys,
+    entry_keys,
+    name_keys,
+    query_document_keys,
+    traveller_keys,
+)
+from matchers.names import parse_name
+
+
+def shares_a_key(traveller, entry) -> bool:
+    tn, td = traveller_keys(traveller)
+    en, ed = entry_keys(entry)
+    return bool(tn & en or td & ed)
+
+
+def test_candidate_recall_on_constructed_variants() -> None:
+    rnd = random.Random(11)
+    people = listed_people(250)
+    found, total = Counter(), Counter()
+    for entry in people:
+        for kind in VARIATIONS:
+            total[kind] += 1
+            found[kind] += shares_a_key(vary(kind, entry, rnd), entry)
+    recall = {k: found[k] / total[k] for k in VARIATIONS}
+    assert min(recall.values()) >= 0.95, recall
+    assert sum(found.values()) / sum(total.values()) >= 0.99, recall
+    for kind in ("exact", "swap", "dropped_middle", "initial", "spelling", "particles_glued", "title",
+                 "umlaut_simple", "document_ocr", "document_transposition"):
+        assert recall[kind] == 1.0, (kind, recall)
+
+
+def test_keys_are_selective() -> None:
+    """Unrelated people rarely share a key: few candidates per traveller, not the whole list."""
+    people = listed_people(400)
+    index: dict[str, set[str]] = {}
+    for e in people:
+        n, d = entry_keys(e)
+        for k in n | d:
+            index.setdefault(k, set()).add(e.id)
+    strangers = [pax("OKONKWO", "EMEKA", dob="1966-02-02"), pax("LINDQVIST", "ASTRID"), pax("TANAKA", "HIROSHI")]
+    for t in strangers:
+        n, d = traveller_keys(t)
+        assert not set().union(*(index.get(k, set()) for k in n | d))
+    t = pax("DIALLO", "MOHAMED", dob="1975-01-01")
+    n, d = traveller_keys(t)
+    hits = set().union(*(index.get(k, set()) for k in n | d))
+    assert len(hits) < len(people) / 10
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (pax("SMITH", "JOHN"), person("John Smith")),
+        (pax("SMITH", "J"), person("John Smith")),
+        (pax("JALLOW", "MOHAMMED"), person("Mohamed Diallo")),
+        (pax("DELACRUZ", "JUAN"), person("Juan de la Cruz")),
+        (pax("SHEVCHENKO", "OLEKSANDR"), person("Олександр Шевченко")),
+        (pax("MULLER", "JURGEN"), person("Jürgen Müller")),
+    ],
+)
+def test_true_pairs_share_name_keys(a, b) -> None:
+    assert traveller_keys(a)[0] & entry_keys(b)[0]
+
+
+def test_key_shapes() -> None:
+    keys = name_keys([parse_name("Mohamed Diallo")], [1975])
+    assert keys == {"n:JL|MHMD", "h:MHMD|D", "h:JL|M", "y:JL|MHMD|1975"}
+    assert name_keys([parse_name("Madonna")]) == {"m:MDN"}
+    assert name_keys([parse_name("Li Wei")]) == {"n:LI|WEI", "h:LI|W", "h:WEI|L"}
+    assert len(digest("n:JL|MHMD")) == KEY_BYTES
+
+
+def test_document_keys() -> None:
+    assert document_keys("xk-4O93017") == {"d:XK4093017"}
+    assert document_keys("123456789") == set()  # placeholders are not keys
+    assert document_keys("A12") == set()
+    q = query_document_keys("XK4093017")
+    assert "d:XK4093017" in q and "d:XK4093107" in q and len(q) == 9
+
+
+def test_stolen_documents_have_only_document_keys() -> None:
+    names, docs = entry_keys(stolen("XK4O93O17", "FRA"))
+    assert names == set() and docs == {"d:XK4093017"}
+
+
+def test_gtas_crew_placeholder_makes_no_document_key() -> None:
+    assert traveller_keys(pax("STEUR", "ANDREA", doc="123456789", country="GBR"))[1] == set()
+
+
+def test_a_one_token_alias_is_a_candidate_for_a_full_name() -> None:
+    assert traveller_keys(pax("GUZMAN", "JOAQUIN"))[0] & entry_keys(person("Joaquín Guzmán Loera", "Guzman"))[0]
+    assert traveller_keys(pax("LOERA", "CHAPO"))[0] & entry_keys(person("Chapo"))[0]

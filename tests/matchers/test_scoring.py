@@ -1,0 +1,165 @@
+"""The algorithm end to end on pairs: which travellers alert against which entries, and why."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from matcher_factories import pax, person, stolen
+
+from matchers.records import record_of
+from matchers.scoring import KINDS, compare, evaluate, kinds_for
+from paxscreen.settings import Settings
+
+S = Settings()
+
+
+@pytest.mark.parametrize(
+    "traveller, listed",
+    [
+        # spelling variants of Arabic-origin and West African names
+        (pax("DIALLO", "MOHAMED"), person("Mohammed Jallow")),
+        (pax("JALLOH", "MAMADOU"), person("Muhammad Diallo")),
+        (pax("CAMARA", "YOUSSEF"), person("Yusuf Kamara")),
+        (pax("TRAORE", "OUSMANE"), person("Usman Traore")),
+        (pax("NDIAYE", "AMADOU"), person("Amadou N'Diaye")),
+        (pax("NJIE", "FATOU"), person("Fatou Ndiaye")),
+        (pax("BAH", "BOUBACAR"), person("Abubakar Ba")),
+        (pax("ALHASHIMI", "ABDULRAHMAN"), person("Abd al-Rahman al-Hashimi")),
+        # ICAO transliteration of other scripts and diacritics
+        (pax("SHEVCHENKO", "OLEKSANDR"), person("Олександр Шевченко")),
+        (pax("TYMOSHENKO", "YULIIA"), person("Юлия Тимошенко")),
+        (pax("PAPADOPOULOS", "GEORGIOS"), person("Γεώργιος Παπαδόπουλος")),
+        (pax("MUELLER", "JUERGEN"), person("Jürgen Müller")),
+        (pax("MULLER", "JURGEN"), person("Jürgen Müller")),
+        (pax("ODEGAARD", "AASE"), person("Åse Ødegård")),
+        (pax("PENA", "JOSE"), person("José Peña")),
+        # order, particles, titles, initials, middle names, typos
+        (pax("JOHN", "SMITH"), person("John Smith")),
+        (pax("DELACRUZ", "JUAN"), person("Juan de la Cruz")),
+        (pax("DE LA CRUZ", "JUAN"), person("Juan Delacruz")),
+        (pax("BAKRI", "OMAR MR"), person("Sheikh Omar Bakri")),
+        (pax("SMITH", "J"), person("John Smith")),
+        (pax("DIALLO", "MOHAMED"), person("Mohamed Abdoulaye Diallo")),
+        (pax("SMITH", "JOHN PAUL"), person("John Smith")),
+        (pax("SMITH", "JHON"), person("John Smith")),
+        (pax("KOWALCZYK", "PIOTR"), person("Piotr Kowalczik")),
+        (pax("WANG", "XIAOMING"), person("Xiao Ming Wang")),
+        # an alias rather than the primary name
+        (pax("ESCOBAR", "PABLO"), person("El Patron", "Pablo Emilio Escobar Gaviria")),
+    ],
+)
+def test_name_variants_alert(traveller, listed) -> None:
+    result = compare(traveller, listed, S)
+    assert result.kind == "name"
+    assert result.matched, [f.detail for f in result.explanation]
+
+
+@pytest.mark.parametrize(
+    "traveller, listed",
+    [
+        # a namesake with another birth decade and nationality
+        (pax("SMITH", "JOHN", dob="1970-05-01", nat="GBR"), person("John Smythe", dob="1980-05-01", nat="USA")),
+        (pax("DIALLO", "MOHAMED", dob="1992-04-11", nat="FRA"), person("Mohamed Diallo", dob="1975", nat="GIN")),
+        # the exact name, born a decade apart, is someone else
+        (pax("SMITH", "JOHN", dob="1970-05-01"), person("John Smith", dob="1980-05-01")),
+        # different people who share one name
+        (pax("SMITH", "JOHN"), person("John Brown")),
+        (pax("JONES", "PETER"), person("Paul Jones")),
+        (pax("LI", "WEI"), person("Lu Wei")),
+        (pax("SMITH", None), person("John Smith")),
+        (pax("DIALLO", "MOHAMED"), person("Mohamed Diop")),
+    ],
+)
+def test_namesakes_and_other_people_do_not_alert(traveller, listed) -> None:
+    result = compare(traveller, listed, S)
+    assert not result.matched, [f.detail for f in result.explanation]
+
+
+def test_corroboration_lifts_and_contradiction_sinks_the_same_name() -> None:
+    listed = person("John Smith", dob="1970-05-01", nat="GBR", sex="M")
+    base = compare(pax("SMITH", "JON"), listed, S).score
+    agree = compare(pax("SMITH", "JON", dob="1970-05-01", nat="GBR", sex="M"), listed, S).score
+    disagree = compare(pax("SMITH", "JON", dob="1990-05-01", nat="GBR", sex="F"), listed, S).score
+    assert disagree < base < agree
+
+
+def test_a_listed_persons_document_alerts_even_under_another_name() -> None:
+    listed = person("Pablo Escobar", docs=(("AB1234567", "COL"),), dob="1949-12-01")
+    result = compare(pax("DOE", "JANE", doc="AB1234567", country="COL", dob="1990-01-01"), listed, S)
+    assert result.kind == "document" and result.matched
+
+
+def test_a_document_three_characters_away_on_another_name_and_country_does_not_alert() -> None:
+    listed = person("Pablo Escobar", docs=(("AB1234567", "COL"),))
+    result = compare(pax("DOE", "JANE", doc="AB1234999", country="ESP"), listed, S)
+    assert not result.matched
+
+
+@pytest.mark.parametrize(
+    "carried, listed, country, matched",
+    [
+        ("XK4093017", "XK4O93017", "FRA", True),  # OCR 0/O
+        ("XK1093017", "XKI093017", "FRA", True),  # OCR 1/I
+        ("XK4093017", "XK4093107", "FRA", True),  # one transposition
+        ("XK4093017", "XK4093017", None, True),  # country unknown: neutral
+        ("XK4093017", "XK4093017", "ESP", False),  # another country's series
+        ("XK4093017", "XK4093517", "FRA", False),  # one plain edit is not enough alone
+        ("123456789", "123456789", "GBR", False),  # a placeholder
+    ],
+)
+def test_stolen_documents(carried: str, listed: str, country: str | None, matched: bool) -> None:
+    result = compare(pax("ANY", "ONE", doc=carried, country="FRA"), stolen(listed, country), S)
+    assert result.kind == "stolen_document"
+    assert result.matched is matched
+
+
+def test_gtas_crew_sharing_a_placeholder_number_never_makes_a_document_alert() -> None:
+    crew = [pax(s, g, doc="123456789", country="GBR") for s, g in
+            [("Steur", "Andrea"), ("Adomat", "Julie"), ("Nalek", "Clifton"), ("Meissener", "Costa"),
+             ("Pelzing", "Melissa"), ("Merfort", "Kevin"), ("Sautter", "Kari"), ("Zschieschak", "Jaclyn")]]
+    listed = person("Carlos Lehder", docs=(("123456789", "GBR"),))
+    assert not any(compare(c, listed, S).matched for c in crew)
+
+
+def test_best_kind_wins_and_every_feature_is_explained() -> None:
+    listed = person("John Smith", docs=(("YY3478621G", "FRA"),), dob="1970-05-01")
+    result = compare(pax("SMITH", "JOHN", doc="YY3478621G", country="FRA", dob="1970-05-01"), listed, S)
+    assert result.kind == "document" and result.score == 1.0
+    assert [f.feature for f in result.explanation] == ["document_number", "document_country", "name_similarity", "birth_date"]
+    assert all(f.detail.endswith("]") for f in result.explanation)
+
+
+def test_thresholds_come_from_settings() -> None:
+    pair = (pax("SMITH", "JHON"), person("John Smith"))
+    score = compare(*pair, S).score
+    assert compare(*pair, Settings(name_threshold=score)).matched
+    assert not compare(*pair, Settings(name_threshold=min(1.0, score + 0.01))).matched
+
+
+def test_kinds_for() -> None:
+    assert kinds_for(record_of(pax("A", "B")), record_of(stolen("XK4093017"))) == ("stolen_document",)
+    assert kinds_for(record_of(pax("A", "B", doc="X1")), record_of(person("A B", docs=(("X1", None),)))) == ("document", "name")
+    assert kinds_for(record_of(pax("A", "B")), record_of(person("A B"))) == ("name",)
+
+
+def test_compare_works_entry_to_entry_and_traveller_to_traveller() -> None:
+    assert compare(person("Mohamed Diallo"), person("Mohammed Jallow"), S).matched
+    assert compare(pax("DIALLO", "MOHAMED"), pax("JALLOW", "MOHAMMED"), S).matched
+
+
+def test_every_kind_has_one_base_feature() -> None:
+    assert all(sum(rule.base for rule in rules) == 1 for rules in KINDS.values())
+
+
+text = st.one_of(st.none(), st.text(max_size=25))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(text, text, text, st.one_of(st.none(), st.sampled_from(["1970", "1970-05-03", "1999-12-31"])), text)
+def test_compare_score_in_unit_range(surname, given_names, listed, dob, doc) -> None:
+    t = pax(surname, given_names, dob=dob, doc=doc, country="FRA")
+    e = person(*([listed] if listed else []), dob=dob or (), docs=(((doc or "X"), "FRA"),))
+    r = evaluate(record_of(t), record_of(e), S)
+    assert 0.0 <= r.score <= 1.0
+    assert all(0.0 <= f.score <= 1.0 for f in r.explanation)

@@ -1,0 +1,236 @@
+"""The Redis watchlist store, against a real redis-server (session fixture in conftest.py)."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+import redis
+from matcher_factories import VARIATIONS, listed_people, pax, person, stolen, vary
+
+from matchers.store import OVERFLOW, WatchlistStore, decode_entry, encode_entry
+
+BUCKETS = 256  # small, so tests also exercise many entries per bucket
+
+
+def listing(dataset: str = "A", n: int = 40) -> list:
+    rnd = random.Random(3)
+    given = ["Mohamed", "Ousmane", "Youssef", "John", "Maria", "Juan", "Olena", "Wei", "Ibrahima", "Fatou"]
+    family = ["Diallo", "Camara", "Traoré", "Smith", "García", "de la Cruz", "Шевченко", "Wang", "Ndiaye", "Müller"]
+    out = [
+        person(f"{rnd.choice(given)} {rnd.choice(family)}", dob=f"{1950 + i}-0{1 + i % 9}-1{i % 10}", nat="SEN",
+               docs=((f"P{7000000 + i}", "SEN"),), id=f"p{i}", dataset=dataset)
+        for i in range(n)
+    ]
+    out.append(person("Mohammed Jallow", dob="1975", nat="GMB", id="jallow", dataset=dataset))
+    out += [stolen(f"XK40930{i:02d}", "FRA", id=f"s{i}") for i in range(10)]
+    return out
+
+
+@pytest.fixture
+def store(redis_client, prefix) -> WatchlistStore:
+    return WatchlistStore(redis_client, prefix, buckets=BUCKETS)
+
+
+def version_keys(redis_client, tag: str) -> list:
+    return list(redis_client.scan_iter(match=f"{tag}:*", count=1000))
+
+
+def test_load_reports_counts_and_status(store) -> None:
+    seen: list[int] = []
+    report = store.load(listing(), list_name="sanctions", progress=seen.append, batch=16)
+    assert (report.persons, report.documents, report.document_numbers) == (41, 10, 50)
+    assert report.name_keys > 0 and not report.unchanged
+    assert seen == [16, 32, 48, 51]
+    (row,) = store.status()
+    assert row["name"] == "sanctions" and row["version"] == report.version
+    assert (row["persons"], row["documents"], row["document_numbers"]) == (41, 10, 50)
+    assert row["keys"] > 0 and row["memory_bytes"] > 0 and row["loaded_at"]
+
+
+def test_entries_round_trip(store) -> None:
+    entries = listing()
+    store.load(entries)
+    assert store.entry("jallow") == entries[-11]
+    assert store.entry("s3") == stolen("XK4093003", "FRA", id="s3")
+    assert store.entry("nobody") is None
+    for e in entries:
+        assert decode_entry(encode_entry(e)) == e
+
+
+def test_candidates_for_a_batch(store) -> None:
+    store.load(listing())
+    travellers = [
+        pax("DIALLO", "MOHAMED", dob="1975-04-02"),  # Mohammed Jallow by spelling variant
+        pax("NOBODY", "KNOWN", doc="ZZ9911223"),
+        pax("ANOTHER", "NAME", doc="XK4O93OO5", country="FRA"),  # stolen s5, OCR-confused
+        pax("ANOTHER", "NAME", doc="P7000039", country="SEN"),  # p39's passport under another name
+    ]
+    found = store.candidates(travellers, limit=10)
+    assert "jallow" in {e.id for e in found[0]}
+    assert found[1] == []
+    assert [e.id for e in found[2]] == ["s5"]
+    assert [e.id for e in found[3]] == ["p39"]
+
+
+def test_document_candidates_are_never_dropped(store) -> None:
+    store.load(listing())
+    (found,) = store.lookup([pax("DIALLO", "MOHAMED", doc="XK4093005", country="FRA")], limit=0)
+    assert [(c.entry.id, c.document_hit) for c in found] == [("s5", True)]
+
+
+def test_ranking_prefers_entries_sharing_more_keys(store) -> None:
+    store.load([person("John Smith", dob="1970-01-01", id="full"), person("John Smithson Walker", id="partial"),
+                person("J Smith", id="initial")])
+    (found,) = store.lookup([pax("SMITH", "JOHN", dob="1970-01-01")], limit=1)
+    assert [c.entry.id for c in found] == ["full"]
+    assert found[0].shared_keys >= 3
+
+
+def test_reload_of_the_same_content_is_idempotent(store, redis_client) -> None:
+    first = store.load(listing())
+    keys_before = redis_client.dbsize()
+    status_before = store.status()
+    again = store.load(listing())
+    assert again.version == first.version and again.unchanged
+    assert (again.persons, again.documents, again.document_numbers) == (first.persons, first.documents, first.document_numbers)
+    assert redis_client.dbsize() == keys_before
+    assert [{k: v for k, v in r.items() if k != "memory_bytes"} for r in store.status()] == [
+        {k: v for k, v in r.items() if k != "memory_bytes"} for r in status_before
+    ]
+
+
+def test_version_is_content_not_order(store) -> None:
+    entries = listing()
+    a = store.load(entries).version
+    b = store.load(list(reversed(entries))).version
+    assert a == b
+    assert store.load(entries[:-1]).version != a
+
+
+def test_new_version_switches_and_old_keys_are_deleted(store, redis_client) -> None:
+    store.load(listing("A"))
+    old_tag = store._read_active()["default"].tag
+    assert version_keys(redis_client, old_tag)
+    report = store.load(listing("B")[:-3])
+    new_tag = store._read_active()["default"].tag
+    assert new_tag != old_tag and report.documents == 7
+    assert version_keys(redis_client, old_tag) == []
+    assert store.entry("p1").dataset == "B"
+
+
+def test_several_lists_are_screened_together_and_removed_alone(store, redis_client) -> None:
+    store.load([person("Mohammed Jallow", id="a1")], list_name="interpol")
+    store.load([person("Mohamed Diallo", id="b1"), stolen("XK4093017", id="b2")], list_name="national")
+    (found,) = store.lookup([pax("DIALLO", "MOHAMED")], limit=10)
+    assert {(c.entry.id, c.list_name) for c in found} == {("a1", "interpol"), ("b1", "national")}
+    assert store.remove_list("interpol") and not store.remove_list("interpol")
+    assert [r["name"] for r in store.status()] == ["national"]
+    (found,) = store.lookup([pax("DIALLO", "MOHAMED")], limit=10)
+    assert [c.entry.id for c in found] == ["b1"]
+    assert store.remove_list("national")
+    assert redis_client.keys(f"{{{store.prefix}:*") == []
+
+
+def test_a_reader_never_sees_a_mix_of_versions(redis_client, prefix) -> None:
+    writer = WatchlistStore(redis_client, prefix, buckets=BUCKETS)
+    reader = WatchlistStore(redis_client, prefix, buckets=BUCKETS)
+    a, b = listing("A"), listing("B")
+    writer.load(a)
+    travellers = [pax("DIALLO", "MOHAMED"), pax("SMITH", "JOHN"), pax("X", "Y", doc="P7000003"), pax("GARCIA", "MARIA")]
+    stop = threading.Event()
+    seen: list[set] = []
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                batch = reader.lookup(travellers, limit=50)
+                seen.append({(c.version, c.entry.dataset) for cands in batch for c in cands if c.entry.schema == "Person"})
+        except Exception as exc:  # noqa: BLE001 - surfaced by the asserts below
+            errors.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        for i in range(6):
+            writer.load(b if i % 2 == 0 else a)
+    finally:
+        stop.set()
+        thread.join(20)
+    assert not errors
+    assert len(seen) > 3
+    assert all(len({v for v, _ in s}) <= 1 and len({d for _, d in s}) <= 1 for s in seen), seen
+    assert {d for s in seen for _, d in s} == {"A", "B"}
+
+
+def test_a_failed_load_leaves_the_active_version_and_no_debris(store, redis_client) -> None:
+    store.load(listing())
+    before = store.status()[0]["version"]
+    keys_before = redis_client.dbsize()
+
+    def broken():
+        yield from listing("B")[:20]
+        raise ValueError("bad line 21")
+
+    with pytest.raises(ValueError):
+        store.load(broken(), batch=8)
+    assert store.status()[0]["version"] == before
+    assert redis_client.dbsize() == keys_before
+
+
+def test_cleanup_removes_orphaned_namespaces(store, redis_client) -> None:
+    store.load(listing())
+    orphan = store._tag("default", "crashed")
+    redis_client.hset(f"{orphan}:k:1", b"x", b"y")
+    loading = store._tag("default", "inflight")
+    redis_client.hset(f"{loading}:k:1", b"x", b"y")
+    redis_client.set(f"{loading}:loading", b"1", ex=60)
+    assert store.cleanup() == 1
+    assert redis_client.exists(f"{orphan}:k:1") == 0 and redis_client.exists(f"{loading}:k:1") == 1
+    assert store.status()[0]["persons"] == 41
+
+
+def test_overflowing_keys_fall_back_to_birth_year_keys(redis_client, prefix) -> None:
+    store = WatchlistStore(redis_client, prefix, buckets=BUCKETS, posting_cap=3)
+    namesakes = [person("Mohamed Ali", dob=f"{1960 + i}-01-0{1 + i % 9}", id=f"m{i}") for i in range(8)]
+    store.load(namesakes)
+    act = store._read_active()["default"]
+    fields = [v for k in redis_client.scan_iter(match=f"{act.tag}:k:*") for v in redis_client.hvals(k)]
+    assert OVERFLOW in fields
+    (found,) = store.lookup([pax("ALI", "MOHAMED", dob="1965-01-06")], limit=10)
+    assert [c.entry.id for c in found] == ["m5"]
+
+
+def test_list_names_are_checked(store) -> None:
+    with pytest.raises(ValueError, match="list name"):
+        store.load([], list_name="bad name{}")
+
+
+def test_candidate_recall_through_redis_with_the_default_limit(store) -> None:
+    """Ranking and the limit must not lose the listed person among namesakes."""
+    people = listed_people(250)
+    store.load(people)
+    rnd = random.Random(5)
+    travellers = [(vary(kind, e, rnd), e.id) for e in people for kind in VARIATIONS]
+    found = store.lookup([t for t, _ in travellers], limit=50)
+    missed = [(t.surname, t.given_names, eid) for (t, eid), cands in zip(travellers, found, strict=True)
+              if eid not in {c.entry.id for c in cands}]
+    assert len(missed) <= len(travellers) * 0.01, missed[:10]
+
+
+def test_an_empty_batch_costs_nothing(store) -> None:
+    store.load(listing())
+    assert store.candidates([], limit=5) == []
+
+
+def test_nothing_loaded_means_no_candidates(store) -> None:
+    assert store.candidates([pax("DIALLO", "MOHAMED")], limit=5) == [[]]
+    assert store.status() == [] and store.entry("p1") is None and not store.remove_list("default")
+
+
+def test_a_decoding_client_is_refused(redis_server) -> None:
+    client = redis.Redis(host="127.0.0.1", port=redis_server.port, decode_responses=True)
+    with pytest.raises(ValueError, match="decode_responses"):
+        WatchlistStore(client)
