@@ -164,6 +164,26 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from paxscreen.compare import compare_pairs, compare_values, format_result
+
+    s = from_env()
+    if args.pairs:
+        if args.a or args.b:
+            raise PaxscreenError("give either two records or --pairs FILE, not both")
+        if args.pairs == "-":
+            bad = compare_pairs(sys.stdin.buffer, s, sys.stdout, "stdin")
+        else:
+            with open(args.pairs, "rb") as fh:
+                bad = compare_pairs(fh, s, sys.stdout, args.pairs)
+        return EXIT_INPUT if bad else 0
+    if not (args.a and args.b):
+        raise PaxscreenError("give two names or JSON records (or --pairs FILE)")
+    result = compare_values(args.a, args.b, s)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_result(result))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from paxscreen.demo import run_demo
 
@@ -207,6 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--manifests", nargs="+", required=True, metavar="FILE", help="PAXLST files or directories")
     sp.add_argument("--output", "-o", default="-", metavar="FILE", help="alerts JSONL (default stdout)")
     sp.set_defaults(func=cmd_screen)
+
+    sp = sub.add_parser("compare", help="would these two match, and why? (names or JSON records)")
+    sp.add_argument("a", nargs="?", help="a name, or a JSON record (FtM entity, traveller, flat record)")
+    sp.add_argument("b", nargs="?", help="the other name or JSON record")
+    sp.add_argument("--pairs", metavar="FILE", help='JSON lines {"a": ..., "b": ...}; one result per line')
+    sp.add_argument("--json", action="store_true", help="print the result as JSON")
+    sp.set_defaults(func=cmd_compare)
 
     sp = sub.add_parser("alerts", help="follow alerts live, for a task force's airports")
     sp.add_argument("--airport", action="append", metavar="IATA", help="only alerts touching this airport (repeatable)")
