@@ -58,6 +58,9 @@ class Pipeline:
     screener: Screener
     ledger: AlertLedger
     metrics: Metrics
+    # More agents (targeting rules, routing...): each is called with (app, settings, pipeline)
+    # once the core agents are defined.
+    extensions: tuple[Callable[..., None], ...] = ()
 
 
 def _broker_urls(bootstrap: str) -> list[str]:
@@ -229,4 +232,6 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             if hw is not None and pos is not None:
                 m.lag.labels(tp.topic, str(tp.partition)).set(max(0, hw - pos))
 
+    for extend in pipeline.extensions:
+        extend(app, settings, pipeline)
     return app
