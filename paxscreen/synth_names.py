@@ -266,7 +266,9 @@ class Country:
 
 
 def _c(a3, a2, culture, male, female, surnames, passport, airports, mrz="drop") -> Country:
-    return Country(a3, a2, culture, pool(male), pool(female), pool(surnames), passport, tuple(airports.split()), mrz)
+    return Country(
+        a3, a2, culture, pool(male), pool(female), pool(surnames), passport, tuple(airports.split()), mrz
+    )
 
 
 COUNTRIES: dict[str, Country] = {
@@ -306,6 +308,19 @@ COUNTRIES: dict[str, Country] = {
         _c("DNK", "dk", "single", DENMARK_M, DENMARK_F, DENMARK_S, "DDDDDDDDD", "CPH", "icao"),
     )
 }
+
+# How concentrated each country's names are: the Zipf exponents (given names, surnames) of the
+# draws. Guinea's DIALLO, Brazil's SILVA or Morocco's MOHAMED take a large share of their
+# population; European surnames are spread thin. (Finite pools keep even the flat ones more
+# collision-prone than reality, which the hard negatives want anyway.)
+CONCENTRATION: dict[str, tuple[float, float]] = {
+    "BRA": (0.8, 0.9), "PRT": (0.8, 0.9), "CPV": (0.7, 0.8), "COL": (0.6, 0.5), "VEN": (0.6, 0.5),
+    "DOM": (0.6, 0.5), "ESP": (0.6, 0.5), "BOL": (0.6, 0.8), "PER": (0.6, 0.8), "NGA": (0.5, 0.4),
+    "GHA": (0.8, 0.6), "GIN": (0.8, 1.0), "SEN": (0.8, 0.8), "MLI": (0.8, 0.8), "GMB": (0.8, 0.8),
+    "GNB": (0.7, 0.7), "TGO": (0.7, 0.5), "BEN": (0.7, 0.5), "CIV": (0.7, 0.5), "MAR": (0.9, 0.4),
+    "LBN": (0.7, 0.5), "TUR": (0.6, 0.7), "RUS": (0.7, 0.3), "UKR": (0.7, 0.3), "GRC": (0.8, 0.3),
+}  # fmt: skip
+EUROPEAN_CONCENTRATION = (0.5, 0.3)
 
 # Cyrillic and Greek countries: names come from `paxscreen.synth_scripts`.
 SCRIPT_COUNTRIES = {"RUS": ("ru", "DDDDDDDDD", ("SVO", "DME")), "UKR": ("ua", "LLDDDDDD", ("KBP",)),

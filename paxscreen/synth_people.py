@@ -10,12 +10,22 @@ import string
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from paxscreen.synth_names import COUNTRIES, SCRIPT_COUNTRIES
-from paxscreen.synth_scripts import SCRIPT_POOLS, feminine_surname, mrz_latin, patronymic, popular_russian
+from paxscreen.synth_names import CONCENTRATION, COUNTRIES, EUROPEAN_CONCENTRATION, SCRIPT_COUNTRIES
+from paxscreen.synth_scripts import (
+    SCRIPT_POOLS,
+    feminine_surname,
+    mrz_latin,
+    patronymic,
+    popular_latin,
+    romanisations,
+)
 from paxscreen.synth_variants import fold
 
 ALL_COUNTRIES: tuple[str, ...] = (*COUNTRIES, *SCRIPT_COUNTRIES)
-ALPHA2 = {**{c.alpha3: c.alpha2 for c in COUNTRIES.values()}, **{k: v[0] for k, v in SCRIPT_COUNTRIES.items()}}
+ALPHA2 = {
+    **{c.alpha3: c.alpha2 for c in COUNTRIES.values()},
+    **{k: v[0] for k, v in SCRIPT_COUNTRIES.items()},
+}
 AIRPORT_COUNTRY = {a: c.alpha3 for c in COUNTRIES.values() for a in c.airports} | {
     a: k for k, v in SCRIPT_COUNTRIES.items() for a in v[2]}  # fmt: skip
 
@@ -25,7 +35,7 @@ _GERMAN_CHARSET = "CFGHJKLMNPRTVWXYZ0123456789"
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # passports avoid I, O and Q in letter positions
 
 
-@dataclass
+@dataclass(eq=False)
 class Person:
     """A listed (or travelling) person, names in native spelling (diacritics, Cyrillic, Greek)."""
 
@@ -67,7 +77,7 @@ def title_case(name: str) -> str:
         parts = []
         for seg in w.split("-"):
             bits = seg.split("'")
-            parts.append("'".join(b[:1].upper() + b[1:].lower() for b in bits))
+            parts.append("'".join(b[:1].upper() + b[1:].replace("İ", "I").lower() for b in bits))
         word = "-".join(parts)
         if word.startswith("Mc") and len(word) > 2:
             word = "Mc" + word[2].upper() + word[3:]
@@ -80,18 +90,18 @@ class People:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self._cum: dict[int, list[float]] = {}
+        self._cum: dict[tuple[int, float], list[float]] = {}
         self.numbers: set[str] = set()
 
     # --- names ---------------------------------------------------------------------------------
 
-    def pick(self, pool: tuple[str, ...], *, common: bool = False) -> str:
-        """A Zipf-weighted draw (the pools are ordered most frequent first)."""
+    def pick(self, pool: tuple[str, ...], *, common: bool = False, s: float = 0.7) -> str:
+        """A Zipf-weighted draw with exponent ``s`` (the pools are ordered most frequent first)."""
         if common:
             return self.rng.choice(pool[:3])
-        cum = self._cum.get(id(pool))
+        cum = self._cum.get((id(pool), s))
         if cum is None:
-            cum = self._cum[id(pool)] = list(accumulate(1.0 / (r + 1) ** 0.85 for r in range(len(pool))))
+            cum = self._cum[(id(pool), s)] = list(accumulate(1.0 / (r + 1) ** s for r in range(len(pool))))
         return self.rng.choices(pool, cum_weights=cum)[0]
 
     def pools(self, country: str, sex: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -103,15 +113,24 @@ class People:
 
     def given_names(self, country: str, sex: str, n: int, *, common: bool = False) -> list[str]:
         pool, _ = self.pools(country, sex)
+        conc = CONCENTRATION.get(country, EUROPEAN_CONCENTRATION)[0]
         out: list[str] = []
         while len(out) < n:
-            g = self.pick(pool, common=common and not out)
+            g = self.pick(pool, common=common and not out, s=conc if not out else 0.5)
             if g not in out and not (out and "-" in g):
                 out.append(g)
         return out
 
-    def person(self, country: str | None = None, sex: str | None = None, *, given_n: int | None = None,
-               surnames_n: int | None = None, common: bool = False, dob: str | None = None) -> Person:
+    def person(
+        self,
+        country: str | None = None,
+        sex: str | None = None,
+        *,
+        given_n: int | None = None,
+        surnames_n: int | None = None,
+        common: bool = False,
+        dob: str | None = None,
+    ) -> Person:
         """A realistic person of ``country`` (drawn when None)."""
         rng = self.rng
         country = country or rng.choice(ALL_COUNTRIES)
@@ -119,23 +138,35 @@ class People:
         script = country in SCRIPT_POOLS
         culture = "script" if script else COUNTRIES[country].culture
         if given_n is None:
-            given_n = 1 if script else (2 if rng.random() < {"hispanic": 0.45, "lusophone": 0.5}.get(culture, 0.3) else 1)
+            given_n = (
+                1
+                if script
+                else (2 if rng.random() < {"hispanic": 0.45, "lusophone": 0.5}.get(culture, 0.3) else 1)
+            )
         if surnames_n is None:
             surnames_n = {"hispanic": 2, "lusophone": 2 if rng.random() < 0.65 else 1}.get(culture, 1)
             if culture == "lusophone" and country == "PRT" and rng.random() < 0.3:
                 surnames_n = 3
         _, spool = self.pools(country, sex)
+        conc = CONCENTRATION.get(country, EUROPEAN_CONCENTRATION)[1]
         surnames: list[str] = []
         while len(surnames) < surnames_n:
-            s = self.pick(spool, common=common and not surnames)
+            s = self.pick(spool, common=common and not surnames, s=conc)
             if s not in surnames:
                 surnames.append(s)
         if script and sex == "F":
             surnames = [feminine_surname(s, country) for s in surnames]
-        p = Person(country, sex, self.given_names(country, sex, given_n, common=common), surnames,
-                   dob or self.birth_date(), script=script, common=common)
+        p = Person(
+            country,
+            sex,
+            self.given_names(country, sex, given_n, common=common),
+            surnames,
+            dob or self.birth_date(),
+            script=script,
+            common=common,
+        )
         if country in ("RUS", "UKR"):
-            father = self.pick(SCRIPT_POOLS[country]["male"])
+            father = self.pick(SCRIPT_POOLS[country]["male"], s=0.7)
             p.patronymic = patronymic(father, female=sex == "F", ukrainian=country == "UKR")
         return p
 
@@ -157,10 +188,10 @@ class People:
         return (dt.date(year, 1, 1) + dt.timedelta(days=self.rng.randrange(365))).isoformat()
 
     def shift_years(self, iso: str, lo: int, hi: int) -> str:
-        """A full date ``lo``..``hi`` years before or after ``iso`` (any day of that year)."""
-        year = int(iso[:4]) + self.rng.choice((-1, 1)) * self.rng.randint(lo, hi)
-        year = min(max(year, 1935), 2024)
-        return self.date_in(str(year))
+        """A full date ``lo``..``hi`` years before or after ``iso`` (births 1935-2010)."""
+        base = int(iso[:4])
+        years = [y for d in range(lo, hi + 1) for y in (base - d, base + d) if 1935 <= y <= 2010]
+        return self.date_in(str(self.rng.choice(years)))
 
     # --- documents -----------------------------------------------------------------------------
 
@@ -191,7 +222,7 @@ class People:
         """A native name in Latin letters as that country's passports (or English sources) write it."""
         if country not in SCRIPT_POOLS:
             return text
-        return popular_russian(text) if popular else mrz_latin(text, country)
+        return popular_latin(text, country) if popular else mrz_latin(text, country)
 
 
 def mrz_parts(p: Person, *, mode: str | None = None) -> tuple[str, str]:
@@ -207,8 +238,10 @@ def list_parts(p: Person) -> tuple[list[str], list[str]]:
     given = p.list_given if p.list_given is not None else p.given
     surnames = p.list_surnames if p.list_surnames is not None else p.surnames
     if p.script and not p.native_list:
-        given = [popular_russian(g) if p.popular_list else mrz_latin(g, p.country) for g in given]
-        surnames = [popular_russian(s) if p.popular_list else mrz_latin(s, p.country) for s in surnames]
+        given = [popular_latin(g, p.country) if p.popular_list else mrz_latin(g, p.country) for g in given]
+        surnames = [
+            popular_latin(s, p.country) if p.popular_list else mrz_latin(s, p.country) for s in surnames
+        ]
     return given, surnames
 
 
@@ -217,14 +250,55 @@ def list_name(p: Person) -> str:
     given, surnames = list_parts(p)
     middle = []
     if p.patronymic and (p.native_list or p.popular_list):
-        middle = [p.patronymic if p.native_list else popular_russian(p.patronymic)]
+        middle = [p.patronymic if p.native_list else popular_latin(p.patronymic, p.country)]
     if p.surname_first:
         words = [*surnames, *given, *middle]
     else:
         words = [*given, *middle, *surnames]
     text = " ".join(words)
-    if not p.script or not p.native_list:
-        text = text.upper() if p.upper else title_case(text.upper())
+    if p.upper:
+        text = text.upper()
+    elif not (p.script and p.native_list):
+        text = title_case(text.upper())
     if p.title:
         text = f"{p.title} {text}"
     return text
+
+
+@dataclass(eq=False)
+class StolenDoc:
+    number: str
+    country: str
+    schema: str = "Passport"  # Passport | Identification
+    id: str = ""
+
+
+@dataclass
+class Case:
+    """A labelled traveller before it is placed on a flight."""
+
+    cls: str
+    surname: str
+    given: str
+    dob: str
+    sex: str
+    nationality: str
+    doc_number: str
+    doc_country: str
+    doc_type: str = "P"
+    target: Person | StolenDoc | None = None  # what it must match (positives)
+    related: Person | StolenDoc | None = None  # what it was built from
+    detail: str = ""
+
+
+def person_names(p: Person) -> list[str]:
+    """Every Latin form under which a listed person may be found (for the guard)."""
+    s, g = mrz_parts(p)
+    forms = [f"{g} {s}"]
+    lg, ls = list_parts(p)
+    if not (p.script and p.native_list):
+        forms.append(" ".join([*lg, *ls]))
+    if p.script:
+        forms += [f for _, f in romanisations(" ".join([*p.given, *p.surnames]), p.country)]
+        forms.append(popular_latin(" ".join([*p.given, *p.surnames]), p.country))
+    return forms + list(p.aliases)

@@ -72,8 +72,18 @@ def feminine_surname(surname: str, country: str) -> str:
     """The form a woman bears: Иванов -> Иванова, Чорний -> Чорна, Παπαδόπουλος -> Παπαδοπούλου."""
     s = surname
     if country == "GRC":
-        for end, fem in (("όπουλος", "οπούλου"), ("ίδης", "ίδου"), ("άδης", "άδου"), ("άκης", "άκη"),
-                         ("ης", "η"), ("ής", "ή"), ("άς", "ά"), ("ας", "α"), ("ός", "ού"), ("ος", "ου")):
+        for end, fem in (
+            ("όπουλος", "οπούλου"),
+            ("ίδης", "ίδου"),
+            ("άδης", "άδου"),
+            ("άκης", "άκη"),
+            ("ης", "η"),
+            ("ής", "ή"),
+            ("άς", "ά"),
+            ("ας", "α"),
+            ("ός", "ού"),
+            ("ος", "ου"),
+        ):
             if s.endswith(end):
                 return s[: -len(end)] + fem
         return s
@@ -106,7 +116,11 @@ def patronymic(father: str, *, female: bool, ukrainian: bool = False) -> str:
             stem = father
     vowel_end = stem[-1] in "аеиоуыэюяіїєь"
     if ukrainian:
-        return stem + ("йович" if vowel_end else "ович") if not female else stem + ("ївна" if vowel_end else "івна")
+        return (
+            stem + ("йович" if vowel_end else "ович")
+            if not female
+            else stem + ("ївна" if vowel_end else "івна")
+        )
     suffix = "евич" if vowel_end else "ович"
     if female:
         suffix = suffix[:-2] + "на"
@@ -168,6 +182,23 @@ def popular_russian(text: str, *, ye: bool = True) -> str:
         return "".join(out).upper()
 
     return _words(text, word)
+
+
+_POPULAR_UA = {**_ICAO_UA, "є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+
+
+def popular_ukrainian(text: str) -> str:
+    """English-language sources (BGN/PCGN 1965 without marks): Юлія -> YULIYA, Ємельяненко -> YEMELYANENKO."""
+    return _words(text, lambda w: "".join(_POPULAR_UA.get(c, c) for c in w.lower()).upper())
+
+
+def popular_latin(text: str, country: str) -> str:
+    """The romanisation English-language lists use for a native name."""
+    if country == "UKR":
+        return popular_ukrainian(text)
+    if country == "GRC":
+        return elot743(text)
+    return popular_russian(text)
 
 
 _GREEK = {"α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
