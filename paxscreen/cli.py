@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--timeout", type=float, default=180.0, help="give up after this many seconds")
     sp.set_defaults(func=cmd_demo)
 
-    sp = sub.add_parser("parse", help="print one JSON object per traveller in PAXLST files")
+    sp = sub.add_parser("parse", help="print one JSON object per traveller (PAXLST) or booking (PNRGOV)")
     sp.add_argument("files", nargs="+", metavar="FILE", help="files, directories or - for stdin")
     sp.set_defaults(func=cmd_parse)
 
@@ -234,6 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--pairs", metavar="FILE", help='JSON lines {"a": ..., "b": ...}; one result per line')
     sp.add_argument("--json", action="store_true", help="print the result as JSON")
     sp.set_defaults(func=cmd_compare)
+
+    sp = sub.add_parser("evaluate", help="labelled synthetic benchmark: recall per class, false alerts, logic-v2")
+    from paxscreen import evaluate as _evaluate
+
+    _evaluate.add_arguments(sp)
+    sp.set_defaults(func=_evaluate.run)
 
     sp = sub.add_parser("alerts", help="follow alerts live, for a task force's airports")
     sp.add_argument("--airport", action="append", metavar="IATA", help="only alerts touching this airport (repeatable)")
