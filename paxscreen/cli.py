@@ -184,6 +184,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deadletter(args: argparse.Namespace) -> int:
+    from paxscreen.deadletters import run
+
+    return run(_settings(args, need_kafka=True), args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from paxscreen.demo import run_demo
 
@@ -247,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--new", action="store_true", help="only alerts from now on (default: from the beginning)")
     sp.add_argument("--idle-timeout", type=float, default=None, help="stop after this many seconds without alerts")
     sp.set_defaults(func=cmd_alerts)
+
+    sp = sub.add_parser("deadletter", help="list unreadable messages and why, or --replay them")
+    from paxscreen import deadletters as _deadletters
+
+    _deadletters.add_arguments(sp)
+    sp.set_defaults(func=cmd_deadletter)
 
     wl = sub.add_parser("watchlist", help="load and inspect watchlists in Redis")
     wsub = wl.add_subparsers(dest="wl_command", required=True, metavar="ACTION")

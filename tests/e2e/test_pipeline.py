@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import io
 
 import orjson
 import pytest
@@ -75,6 +76,21 @@ def test_malformed_message_lands_in_dead_letter_topic(e2e_settings, worker, tmp_
         assert isinstance(d["source"]["offset"], int) and isinstance(d["source"]["partition"], int)
         assert d["reason"] and d["stage"] == "parse"
     assert letters["bad.edi"]["error"]["segment"] is not None
+
+    # operators list them with `paxscreen deadletter` and can replay the raw bytes once fixed
+    from paxscreen.deadletters import read_deadletters, replay
+
+    listed = list(read_deadletters(e2e_settings))
+    assert sorted(d["raw"] for d in listed) == sorted([bad, garbage])
+    out = io.StringIO()
+    assert replay(e2e_settings, listed, out) == 0 and "replayed 2" in out.getvalue()
+    again = TopicReader(e2e_settings, "deadletter")
+    try:
+        records = again.wait_until(lambda rs: len(rs) >= 4, 60, "the replayed messages to fail again", worker)
+    finally:
+        again.close()
+    replays = [d for d in map(orjson.loads, (r.value() for r in records)) if "paxscreen-replay-of" in d["source"]["headers"]]
+    assert sorted(base64.b64decode(d["raw_base64"]) for d in replays) == sorted([bad, garbage])
 
 
 def test_worker_killed_mid_stream_yields_no_duplicate_alert(e2e_settings, worker, tmp_path) -> None:
