@@ -1,9 +1,12 @@
 """Screening: candidates for a batch of travellers, every pair scored, alerts out.
 
 `screen_against` is the pure core (no I/O): travellers and their candidates in, `Alert`s
-out. Per traveller it computes the similarity of the traveller's name tokens against the
-tokens of all its candidates in one rapidfuzz ``cdist`` call, then scores each pair with
-`matchers.scoring.evaluate`. `Screener` adds the Redis lookup in front.
+out. First the vectorised prefilter (`matchers.prefilter`) bounds every pair of the batch at
+once and drops the pairs that provably cannot reach a threshold (most of them: namesakes born
+decades apart, strangers sharing one key); then, per traveller, the similarity of its name
+tokens against the tokens of its remaining candidates is computed in one rapidfuzz ``cdist``
+call and each pair is scored with `matchers.scoring.evaluate`. `Screener` adds the Redis lookup
+in front and keeps, across batches, the parsed records of entries and travellers' names.
 
 One alert per (traveller, entry), with the best kind; alert ids are deterministic
 (`paxscreen.codec.alert_id`), so replays and restarts never make a second alert.
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from matchers.names import warm_up
+from matchers.prefilter import Shape, TokenTable, reachable, shape_of, thresholds_of
 from matchers.records import Record, record_of
 from matchers.scoring import MatchResult, evaluate
 from matchers.similarity import TokenSims
@@ -23,7 +27,10 @@ from paxscreen.codec import alert_id, flight_dict
 from paxscreen.models import Alert, Traveller, WatchEntry
 from paxscreen.settings import Settings
 
-__all__ = ["Screener", "make_alert", "screen_against", "utc_now"]
+__all__ = ["ScreenCache", "Screener", "make_alert", "screen_against", "utc_now"]
+
+MAX_TOKENS = 1_000_000  # token table size at which the caches start over (bounded memory)
+MAX_RECORDS = 400_000  # parsed entries kept (two generations of half that)
 
 
 def utc_now() -> str:
@@ -65,37 +72,92 @@ def make_alert(
     )
 
 
+class ScreenCache:
+    """Parsed records (and their prefilter shapes) of the entries seen, kept across batches in
+    two bounded generations, and the token table they refer to."""
+
+    def __init__(self, size: int = MAX_RECORDS) -> None:
+        self.size = size
+        self.tokens = TokenTable()
+        self.young: dict = {}
+        self.old: dict = {}
+
+    def entry(self, entry: WatchEntry) -> tuple[Record, Shape]:
+        key = entry.id
+        v = self.young.get(key)
+        if v is None or (v[0] is not entry and v[0] != entry):
+            v = self.old.get(key)
+            if v is None or (v[0] is not entry and v[0] != entry):
+                rec = record_of(entry)
+                v = (entry, rec, shape_of(rec, self.tokens))
+            self._put(key, v)
+        return v[1], v[2]
+
+    def traveller(self, t: Traveller) -> tuple[Record, Shape]:
+        rec = record_of(t)
+        return rec, shape_of(rec, self.tokens)
+
+    def _put(self, key, value) -> None:
+        if len(self.young) >= self.size // 2:
+            self.old, self.young = self.young, {}
+        self.young[key] = value
+
+    def trim(self) -> None:
+        """Start over when the token table has grown past `MAX_TOKENS` (shapes refer to it)."""
+        if len(self.tokens) > MAX_TOKENS:
+            self.tokens.reset()
+            self.young, self.old = {}, {}
+
+
 def screen_against(
     travellers: Sequence[Traveller],
     candidates_per_traveller: Sequence[Sequence[WatchEntry | Candidate]],
     settings: Settings | None = None,
     *,
     now: str | None = None,
+    cache: ScreenCache | None = None,
+    prefilter: bool = True,
 ) -> list[Alert]:
     """Score each traveller against its candidates (entries or `Candidate`s); no I/O.
 
     Returns the alerts of pairs at or above their kind's threshold, in traveller order, best
-    first within a traveller.
+    first within a traveller. ``prefilter=False`` scores every pair in full (same alerts,
+    slower: the tests compare both).
     """
     settings = settings or Settings()
     screened_at = now or utc_now()
-    records: dict[str, Record] = {}
-    alerts: list[Alert] = []
+    cache = cache or ScreenCache()
+    cache.trim()
+    if len(travellers) != len(candidates_per_traveller):
+        raise ValueError(f"{len(travellers)} travellers but {len(candidates_per_traveller)} candidate lists")
+    # (entry, version, record, shape, always score) per candidate, per traveller
+    per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool]]] = []
+    t_info: list[tuple[Record, Shape] | None] = []
     for traveller, cands in zip(travellers, candidates_per_traveller, strict=True):
-        if not cands:
-            continue
-        t_rec = record_of(traveller)
-        best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
-        pairs = []
+        rows = []
         for c in cands:
-            entry, version = (c.entry, c.version) if isinstance(c, Candidate) else (c, None)
-            rec = records.get(entry.id)
-            if rec is None:
-                rec = records[entry.id] = record_of(entry)
-            pairs.append((entry, version, rec))
-        right = {tok for _, _, rec in pairs for tok in rec.tokens}
+            entry, version, hit = (c.entry, c.version, c.document_hit) if isinstance(c, Candidate) else (c, None, False)
+            rec, shape = cache.entry(entry)
+            rows.append((entry, version, rec, shape, hit or not prefilter))
+        per.append(rows)
+        t_info.append(cache.traveller(traveller) if rows else None)
+    flat = [(i, j) for i, rows in enumerate(per) for j, r in enumerate(rows) if not r[4]]
+    ok = reachable(
+        cache.tokens,
+        [(t_info[i][0], t_info[i][1], per[i][j][2], per[i][j][3]) for i, j in flat],  # type: ignore[index]
+        thresholds_of(settings),
+    )
+    keep = {ij for ij, good in zip(flat, ok, strict=True) if good}
+    alerts: list[Alert] = []
+    for i, (traveller, rows) in enumerate(zip(travellers, per, strict=True)):
+        pairs = [r for j, r in enumerate(rows) if r[4] or (i, j) in keep]
+        if not pairs:
+            continue
+        t_rec = t_info[i][0]  # type: ignore[index]
+        best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
+        right = {tok for _, _, rec, _, _ in pairs for tok in rec.tokens}
         sims = TokenSims(t_rec.tokens, right)
-        for entry, version, rec in pairs:
+        for entry, version, rec, _, _ in pairs:
             result = evaluate(t_rec, rec, settings, sims, prune=True)
             if result is None or not result.matched:
                 continue
@@ -110,9 +172,11 @@ def screen_against(
 class Screener:
     """Screens batches of travellers against the active watchlists in Redis."""
 
-    def __init__(self, store: WatchlistStore, settings: Settings, *, warm: bool = True) -> None:
+    def __init__(self, store: WatchlistStore, settings: Settings, *, warm: bool = True, prefilter: bool = True) -> None:
         self.store = store
         self.settings = settings
+        self.prefilter = prefilter
+        self.cache = ScreenCache()
         if warm:
             warm_up()  # rigour's name tagger takes seconds to build: not on the first batch
 
@@ -121,4 +185,4 @@ class Screener:
         if not travellers:
             return []
         candidates = self.store.lookup(travellers, self.settings.max_candidates)
-        return screen_against(travellers, candidates, self.settings, now=now)
+        return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, prefilter=self.prefilter)

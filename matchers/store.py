@@ -1,50 +1,60 @@
-"""The watchlist in Redis: versioned loads, an atomic switch, and batched candidate lookup.
+"""The watchlist in Redis: versioned loads, an atomic switch, and batched candidate lookup
+through an in-process posting index.
 
 Layout (``P`` = prefix, ``L`` = list name, ``T`` = a load's token)::
 
     P:wl:lists                 hash   list name -> JSON of its active version (the pointer)
     {P:wl:L:T}:meta            hash   the version's counts; exists iff the version is complete
     {P:wl:L:T}:loading         string while a load writes (expires; lets `cleanup` skip it)
-    {P:wl:L:T}:k:<bucket>      hash   8-byte key digest -> concatenated 8-byte entry digests
     {P:wl:L:T}:e:<bucket>      hash   8-byte entry digest -> the entry (orjson array)
+    {P:wl:L:T}:ix:<array>:<i>  string chunk i of one array of the posting index (`matchers.index`)
 
-Memory: keys and entry ids are stored as 8-byte blake2b digests and spread over a fixed
-number of bucket hashes (default 2^19), so a list of 1M persons and 10M documents makes
-about a million Redis keys of ~60 small fields each (listpack-encoded), not 30M keys. A
-posting list that grows past `POSTING_CAP` entries is replaced by ``!`` (overflowed): such a
-key says too little to be worth reading, and the birth-year keys (``y:``) stay selective.
+Entries are spread over a fixed number of bucket hashes (default 2^19) under 8-byte blake2b
+digests of their ids, so 11M entries make about half a million small listpack-encoded hashes,
+not 11M keys. The blocking keys (`matchers.keys`) are not Redis keys at all: a load collects
+every (key digest, entry digest) pair, sorts them once with numpy and writes the whole posting
+index as a few large strings (keys, offsets, postings, entry digests). A posting list longer than
+`POSTING_CAP` entries is left out (overflowed): such a key says too little to be worth reading,
+and the birth-year keys (``y:``) stay selective.
+
+Readers (`lookup`) hold each active version's index in memory (read once per version: about
+300 MB for 1M persons and 10M documents) and rank a whole batch's candidates with numpy
+(`matchers.index.rank`); only the chosen entries are read from Redis, and decoded entries are
+kept in a two-generation cache, so a popular namesake is read and decoded once.
 
 Versions: a load streams entries into a fresh namespace, hashing their content as it goes
-(order-insensitive), then writes ``meta`` and switches the list with one ``HSET`` of the
-pointer, then deletes the previous namespace (``meta`` first, then ``UNLINK`` via ``SCAN``).
-The version id is that content hash: loading the same file twice leaves the first version
-active and drops the duplicate. Readers check, *after* reading, that every namespace they
-read still has its ``meta``; the cleanup deletes ``meta`` before anything else, so a reader
-either saw a whole version or retries: it never sees a mix.
+(order-insensitive), then writes the index and ``meta`` and switches the list with one ``HSET``
+of the pointer, then deletes the previous namespace (``meta`` first, then ``UNLINK`` via
+``SCAN``). The version id is that content hash: loading the same file twice leaves the first
+version active and drops the duplicate. Readers check, *after* reading, that every namespace
+they read still has its ``meta``; the cleanup deletes ``meta`` before anything else, so a reader
+either saw a whole version or retries: it never sees a mix. A version never changes once
+complete, so what a reader cached from it stays true while the version is active.
 
 Cluster: every key of a version carries one hash tag ``{P:wl:L:T}``, so the load script and
 pipelines touch one slot. That concentrates a version on one shard (a 10M-document list is a
-few GB on one node); spreading it would mean a tag per bucket group and per-slot scripts.
-The pointer hash lives in its own slot; the switch is still a single command.
+few GB on one node); spreading it means one tag per bucket group (``{P:wl:L:T:g}``), with the
+index strings anywhere, since readers fetch them whole. The pointer hash lives in its own slot;
+the switch is still a single command.
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import logging
 import re
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 import orjson
 import redis
 
-from matchers.keys import KEY_BYTES, digest, entry_keys, traveller_keys
+from matchers.index import PostingIndex, rank
+from matchers.keys import digest, entry_keys, traveller_keys
 from matchers.store_codec import Candidate, LoadReport, decode_entry, encode_entry
 from paxscreen.errors import Unavailable
 from paxscreen.models import Traveller, WatchEntry
@@ -53,31 +63,18 @@ __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = "paxscreen.watchlist-index/1"  # bump when keys.py changes what keys mean
+INDEX_FORMAT = "paxscreen.watchlist-index/2"  # bump when keys.py changes what keys mean
 DEFAULT_BUCKETS = 1 << 19
-POSTING_CAP = 4096  # entries per posting list before the key is marked overflowed
-OVERFLOW = b"!"
+POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600
+ENTRY_CACHE = 400_000  # decoded entries a reader keeps (two generations of half that)
 _LIST_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-_SCRIPT_KEYS = 10_000  # posting appends per script call
+_ARRAYS = ("keys", "starts", "posts", "eids")
 
-# Append postings: KEYS[i] bucket hash, ARGV[1] cap in bytes, ARGV[2i], ARGV[2i+1] field, value.
-_APPEND = """
-local cap = tonumber(ARGV[1])
+# Write entries: KEYS[i] bucket hash, ARGV[2i-1], ARGV[2i] field, value (one call per chunk).
+_HSET_MANY = """
 for i = 1, #KEYS do
-  local f = ARGV[2 * i]
-  local v = ARGV[2 * i + 1]
-  local cur = redis.call('HGET', KEYS[i], f)
-  if not cur then
-    if #v > cap then v = '!' end
-    redis.call('HSET', KEYS[i], f, v)
-  elseif cur ~= '!' then
-    if #cur + #v > cap then
-      redis.call('HSET', KEYS[i], f, '!')
-    else
-      redis.call('HSET', KEYS[i], f, cur .. v)
-    end
-  end
+  redis.call('HSET', KEYS[i], ARGV[2 * i - 1], ARGV[2 * i])
 end
 return #KEYS
 """
@@ -108,6 +105,29 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+class _EntryCache:
+    """Decoded entries by (version tag, entry digest): two generations, the older dropped whole
+    when the younger is full (no per-hit bookkeeping)."""
+
+    def __init__(self, size: int) -> None:
+        self.half = max(1, size // 2)
+        self.young: dict = {}
+        self.old: dict = {}
+
+    def get(self, key):
+        v = self.young.get(key)
+        if v is None:
+            v = self.old.get(key)
+            if v is not None:
+                self.put(key, v)
+        return v
+
+    def put(self, key, value) -> None:
+        if len(self.young) >= self.half:
+            self.old, self.young = self.young, {}
+        self.young[key] = value
+
+
 class WatchlistStore:
     """Watchlists in Redis (sync redis-py; safe to share between threads).
 
@@ -122,6 +142,7 @@ class WatchlistStore:
         *,
         buckets: int = DEFAULT_BUCKETS,
         posting_cap: int = POSTING_CAP,
+        entry_cache: int = ENTRY_CACHE,
     ) -> None:
         if redis_client.get_connection_kwargs().get("decode_responses"):
             raise ValueError("WatchlistStore needs a redis client with decode_responses=False (keys are binary)")
@@ -129,8 +150,10 @@ class WatchlistStore:
         self.prefix = prefix
         self.buckets = buckets
         self.posting_cap = posting_cap
-        self._append = redis_client.register_script(_APPEND)
+        self._hset_many = redis_client.register_script(_HSET_MANY)
         self._active: dict[str, _Active] | None = None
+        self._indexes: dict[str, PostingIndex] = {}  # by version tag
+        self._entries = _EntryCache(entry_cache)
 
     # --- key names --------------------------------------------------------------------------
 
@@ -166,12 +189,14 @@ class WatchlistStore:
         seed = f"{INDEX_FORMAT}|{buckets}|{self.posting_cap}".encode()
         content = int.from_bytes(hashlib.blake2b(seed, digest_size=16).digest(), "big")
         persons = documents = doc_numbers = name_keys = 0
-        touched = bytearray(2 * buckets)  # which bucket hashes exist: entries, then postings
+        touched = bytearray(buckets)  # which entry bucket hashes exist
+        key_parts: list[np.ndarray] = []
+        entry_parts: list[np.ndarray] = []
         try:
             self.redis.set(f"{tag}:loading", b"1", ex=LOADING_TTL)
             done = 0
             for chunk in _chunks(entries, max(1, batch)):
-                stats = self._write_chunk(tag, buckets, chunk, touched)
+                stats = self._write_chunk(tag, buckets, chunk, touched, key_parts, entry_parts)
                 content = (content + stats[0]) % (1 << 128)
                 persons += stats[1]
                 documents += stats[2]
@@ -181,6 +206,13 @@ class WatchlistStore:
                 self.redis.expire(f"{tag}:loading", LOADING_TTL)
                 if progress:
                     progress(done)
+            index = PostingIndex.build(
+                np.concatenate(key_parts) if key_parts else np.zeros(0, np.uint64),
+                np.concatenate(entry_parts) if entry_parts else np.zeros(0, np.uint64),
+                self.posting_cap,
+            )
+            del key_parts, entry_parts
+            chunks = self._write_index(tag, index)
         except redis.RedisError as exc:
             self._drop_quietly(tag)
             raise Unavailable(f"loading watchlist {list_name!r} failed: {exc!r}") from exc
@@ -208,14 +240,19 @@ class WatchlistStore:
             "documents": documents,
             "document_numbers": doc_numbers,
             "name_keys": name_keys,
-            "keys": len(touched) - touched.count(0) + 1,
+            "index": chunks,
+            "index_keys": len(index.keys),
+            "index_postings": len(index.posts),
+            "keys": len(touched) - touched.count(0) + sum(chunks.values()) + 1,
         }
-        self.redis.hset(f"{tag}:meta", mapping={k: str(v) for k, v in meta.items()})
+        self._indexes[tag] = index  # the loader may screen next (batch screen)
+        self.redis.hset(f"{tag}:meta", mapping={k: orjson.dumps(v) for k, v in meta.items()})
         self.redis.hset(self.lists_key, list_name, orjson.dumps(meta))  # the atomic switch
         self.redis.delete(f"{tag}:loading")
         self._active = None
         if current is not None:
             self._drop(current.tag)
+            self._indexes.pop(current.tag, None)
         log.info(
             "watchlist %s version %s: %d persons, %d documents in %.1f s",
             list_name, version, persons, documents, time.monotonic() - started,
@@ -223,19 +260,29 @@ class WatchlistStore:
         return LoadReport(list_name, version, persons, documents, doc_numbers, seconds, name_keys)
 
     def _write_chunk(
-        self, tag: str, buckets: int, chunk: list[WatchEntry], touched: bytearray
+        self,
+        tag: str,
+        buckets: int,
+        chunk: list[WatchEntry],
+        touched: bytearray,
+        key_parts: list[np.ndarray],
+        entry_parts: list[np.ndarray],
     ) -> tuple[int, int, int, int, int]:
-        postings: dict[bytes, bytearray] = {}
         content = persons = documents = doc_numbers = name_count = 0
-        pipe = self.redis.pipeline(transaction=False)
+        keys: list[str] = []
+        args: list[bytes] = []
+        key_digests: list[bytes] = []
+        per_entry: list[int] = []
+        eids: list[bytes] = []
+        blake = hashlib.blake2b
         for entry in chunk:
             blob = encode_entry(entry)
-            content += int.from_bytes(hashlib.blake2b(blob, digest_size=16).digest(), "big")
+            content += int.from_bytes(blake(blob, digest_size=16).digest(), "big")
             eid = digest("e:" + entry.id)
-            bucket = self._bucket(eid, buckets)
-            ekey = f"{tag}:e:{bucket}"
+            bucket = int.from_bytes(eid[:4], "big") % buckets
             touched[bucket] = 1
-            pipe.hset(ekey, eid, blob)
+            keys.append(f"{tag}:e:{bucket}")
+            args += (eid, blob)
             if entry.schema == "Document":
                 documents += 1
             else:
@@ -243,22 +290,46 @@ class WatchlistStore:
             names, docs = entry_keys(entry)
             doc_numbers += len(docs)
             name_count += len(names)
-            for key in names | docs:
-                postings.setdefault(digest(key), bytearray()).extend(eid)
-        pipe.execute()
-        items = list(postings.items())
-        cap = str(self.posting_cap * KEY_BYTES)
-        for part in _chunks(items, _SCRIPT_KEYS):
-            keys = []
-            args: list[bytes | str] = [cap]
-            for d, value in part:
-                bucket = self._bucket(d, buckets)
-                k = f"{tag}:k:{bucket}"
-                touched[buckets + bucket] = 1
-                keys.append(k)
-                args += [d, bytes(value)]
-            self._append(keys=keys, args=args)
+            both = names | docs
+            key_digests += map(digest, both)
+            per_entry.append(len(both))
+            eids.append(eid)
+        if keys:
+            self._hset_many(keys=keys, args=args)
+        key_parts.append(np.frombuffer(b"".join(key_digests), dtype=">u8").astype(np.uint64))
+        entry_parts.append(np.repeat(np.frombuffer(b"".join(eids), dtype=">u8").astype(np.uint64), per_entry))
         return content, persons, documents, doc_numbers, name_count
+
+    def _write_index(self, tag: str, index: PostingIndex) -> dict[str, int]:
+        counts = {}
+        pipe = self.redis.pipeline(transaction=False)
+        for name, parts in index.to_chunks().items():
+            counts[name] = len(parts)
+            for i, part in enumerate(parts):
+                pipe.set(f"{tag}:ix:{name}:{i}", part)
+        pipe.execute()
+        return counts
+
+    def _read_index(self, act: _Active) -> PostingIndex | None:
+        """The version's index from Redis (None when the version is gone)."""
+        chunks = act.meta.get("index")
+        if not chunks:
+            return None
+        pipe = self.redis.pipeline(transaction=False)
+        for name in _ARRAYS:
+            for i in range(int(chunks[name])):
+                pipe.get(f"{act.tag}:ix:{name}:{i}")
+        pipe.exists(f"{act.tag}:meta")
+        res = pipe.execute()
+        if not res[-1] or any(r is None for r in res[:-1]):
+            return None
+        out: dict[str, list[bytes]] = {}
+        pos = 0
+        for name in _ARRAYS:
+            n = int(chunks[name])
+            out[name] = res[pos : pos + n]
+            pos += n
+        return PostingIndex.from_chunks(out)
 
     # --- versions ---------------------------------------------------------------------------
 
@@ -314,20 +385,24 @@ class WatchlistStore:
         return out
 
     def _memory_estimate(self, act: _Active, samples: int = 16) -> int | None:
-        """MEMORY USAGE of a few bucket hashes, scaled to the version's key count (None when
-        the server does not say)."""
+        """MEMORY USAGE of a few entry bucket hashes, scaled to the version's bucket count, plus
+        the index strings (None when the server does not say)."""
         step = max(1, act.buckets // samples)
-        names = [f"{act.tag}:{kind}:{i}" for kind in ("e", "k") for i in range(0, act.buckets, step)]
+        names = [f"{act.tag}:e:{i}" for i in range(0, act.buckets, step)]
+        index = [f"{act.tag}:ix:{n}:{i}" for n, c in (act.meta.get("index") or {}).items() for i in range(int(c))]
         try:
             pipe = self.redis.pipeline(transaction=False)
-            for name in names:
+            for name in names + index:
                 pipe.memory_usage(name)
-            sizes = [n for n in pipe.execute() if n]
+            res = pipe.execute()
         except redis.RedisError:
             return None
+        sizes = [n for n in res[: len(names)] if n]
         if not sizes:
             return None
-        return int(sum(sizes) / len(sizes) * int(act.meta.get("keys", len(sizes))))
+        ix_keys = len(index)
+        e_keys = max(0, int(act.meta.get("keys", len(sizes))) - ix_keys - 1)
+        return int(sum(sizes) / len(sizes) * e_keys + sum(n or 0 for n in res[len(names) :]))
 
     def remove_list(self, name: str) -> bool:
         """Deactivate a list and delete its keys; False when no such list is active."""
@@ -336,6 +411,7 @@ class WatchlistStore:
             return False
         self.redis.hdel(self.lists_key, name)
         self._active = None
+        self._indexes.pop(current.tag, None)
         self._drop(current.tag)
         return True
 
@@ -369,83 +445,98 @@ class WatchlistStore:
         return [[c.entry for c in cands] for cands in self.lookup(travellers, limit)]
 
     def lookup(self, travellers: Sequence[Traveller], limit: int, attempts: int = 5) -> list[list[Candidate]]:
-        """Candidates for a batch of travellers across every active list, in two pipelined
-        round trips: postings of every key of the batch, then the chosen entries.
+        """Candidates for a batch of travellers across every active list: one round trip to
+        check the active versions, the ranking in memory, one round trip for the entries not
+        cached yet.
 
         Per traveller, entries are ranked by how many keys they share with it and at most
         ``limit`` are kept, plus every entry found through a document key (never dropped).
         """
-        queries = []
-        for t in travellers:
-            names, docs = traveller_keys(t)
-            queries.append(({digest(k) for k in names}, {digest(k) for k in docs}))
-        wanted = sorted({d for n, dd in queries for d in n | dd})
+        if not travellers:
+            return []
+        queries = [query_digests(t) for t in travellers]
         for _ in range(attempts):
             lists = sorted((self._active or {}).values(), key=lambda a: a.list_name)
             pipe = self.redis.pipeline(transaction=False)
-            for act in lists:
-                for d in wanted:
-                    pipe.hget(f"{act.tag}:k:{self._bucket(d, act.buckets)}", d)
             for act in lists:
                 pipe.exists(f"{act.tag}:meta")
             pipe.hgetall(self.lists_key)
             res = pipe.execute()
             pointer = self._parse_pointer(res[-1])
-            markers = res[len(lists) * len(wanted) : -1]
-            if {a.tag for a in lists} != {a.tag for a in pointer.values()} or not all(markers):
-                self._active = pointer  # a switch happened (or first call): read again
+            if {a.tag for a in lists} != {a.tag for a in pointer.values()} or not all(res[:-1]):
+                self._switch(pointer)  # a switch happened (or first call): read again
                 continue
-            chosen = self._rank(queries, lists, wanted, res, limit)
-            entries = self._fetch(lists, chosen)
+            if any(a.tag not in self._indexes for a in lists):
+                self._switch(pointer)
+                continue
+            ranked = rank([self._indexes[a.tag] for a in lists], queries, limit)
+            entries = self._fetch(lists, ranked)
             if entries is None:
                 self._active = None
                 continue
-            return [
-                [
-                    Candidate(entries[(li, e)], lists[li].list_name, lists[li].version, n, hit)
-                    for li, e, n, hit in per
-                    if (li, e) in entries
-                ]
-                for per in chosen
-            ]
+            out: list[list[Candidate]] = [[] for _ in travellers]
+            for t, li, e, n, hit in zip(
+                ranked.trav.tolist(), ranked.lst.tolist(), entries, ranked.shared.tolist(), ranked.hit.tolist(),
+                strict=True,
+            ):
+                if e is not None:
+                    act = lists[li]
+                    out[t].append(Candidate(e, act.list_name, act.version, n, hit))
+            return out
         raise Unavailable(f"watchlist versions kept changing during {attempts} lookups; retry")
 
-    def _rank(
-        self, queries, lists: list[_Active], wanted: list[bytes], res: list, limit: int
-    ) -> list[list[tuple[int, bytes, int, bool]]]:
-        index = {d: i for i, d in enumerate(wanted)}
-        width = len(wanted)
-        chosen = []
-        for names, docs in queries:
-            ranked: list[tuple[int, int, bytes, bool]] = []  # (-count, list, entry, document hit)
-            for li in range(len(lists)):
-                base = li * width
-                counts: Counter[bytes] = Counter()
-                hits: set[bytes] = set()
-                for group, is_doc in ((names, False), (docs, True)):
-                    for d in group:
-                        raw = res[base + index[d]]
-                        if not raw or raw == OVERFLOW:
-                            continue
-                        ids = [raw[i : i + KEY_BYTES] for i in range(0, len(raw), KEY_BYTES)]
-                        counts.update(ids)
-                        if is_doc:
-                            hits.update(ids)
-                ranked += [(-n, li, e, e in hits) for e, n in counts.items()]
-            kept = [r for r in ranked if r[3]]
-            others = heapq.nsmallest(max(0, limit), (r for r in ranked if not r[3]))
-            chosen.append([(li, e, -n, hit) for n, li, e, hit in sorted(kept) + others])
-        return chosen
+    def _switch(self, pointer: dict[str, _Active]) -> None:
+        """Adopt the active versions: read the index of each new one, forget the old ones."""
+        for act in pointer.values():
+            if act.tag not in self._indexes:
+                index = self._read_index(act)
+                if index is not None:
+                    self._indexes[act.tag] = index
+        live = {a.tag for a in pointer.values()}
+        for tag in list(self._indexes):
+            if tag not in live:
+                del self._indexes[tag]
+        self._active = pointer
 
-    def _fetch(self, lists: list[_Active], chosen) -> dict[tuple[int, bytes], WatchEntry] | None:
-        want = sorted({(li, e) for per in chosen for li, e, _, _ in per})
+    def _fetch(self, lists: list[_Active], ranked) -> list[WatchEntry | None] | None:
+        """The ranked entries, from the cache or (one pipeline) from Redis; None when a version
+        went away while reading."""
+        out: list[WatchEntry | None] = []
+        missing: dict[tuple[str, int], list[int]] = {}
+        eid_tables = [self._indexes[a.tag].eids for a in lists]
+        cache = self._entries
+        for i, (li, o) in enumerate(zip(ranked.lst.tolist(), ranked.ords.tolist(), strict=True)):
+            key = (lists[li].tag, int(eid_tables[li][o]))
+            e = cache.get(key)
+            out.append(e)
+            if e is None:
+                missing.setdefault(key, []).append(i)
         pipe = self.redis.pipeline(transaction=False)
-        for li, e in want:
-            act = lists[li]
-            pipe.hget(f"{act.tag}:e:{self._bucket(e, act.buckets)}", e)
+        want = list(missing)
+        by_tag = {a.tag: a for a in lists}
+        for tag, eid in want:
+            d = eid.to_bytes(8, "big")
+            pipe.hget(f"{tag}:e:{self._bucket(d, by_tag[tag].buckets)}", d)
         for act in lists:
             pipe.exists(f"{act.tag}:meta")
         res = pipe.execute()
         if not all(res[len(want) :]):
             return None
-        return {k: decode_entry(blob) for k, blob in zip(want, res, strict=False) if blob}
+        for key, blob in zip(want, res, strict=False):
+            if not blob:
+                continue
+            e = decode_entry(blob)
+            cache.put(key, e)
+            for i in missing[key]:
+                out[i] = e
+        return out
+
+
+def query_digests(t: Traveller) -> tuple[np.ndarray, np.ndarray]:
+    """The digests (uint64) of the name keys and of the document keys a traveller asks for."""
+    names, docs = traveller_keys(t)
+    return _u64(names), _u64(docs)
+
+
+def _u64(keys: set[str]) -> np.ndarray:
+    return np.frombuffer(b"".join(map(digest, keys)), dtype=">u8").astype(np.uint64)

@@ -247,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     _evaluate.add_arguments(sp)
     sp.set_defaults(func=_evaluate.run)
 
+    sp = sub.add_parser("bench", help="throughput/latency benchmark on the embedded stack (see docs/benchmarks.md)")
+    from paxscreen import bench as _bench
+
+    _bench.add_arguments(sp)
+    sp.set_defaults(func=_bench.run)
+
     sp = sub.add_parser("alerts", help="follow alerts live, for a task force's airports")
     sp.add_argument("--airport", action="append", metavar="IATA", help="only alerts touching this airport (repeatable)")
     sp.add_argument("--json", action="store_true", help="print the alert JSON instead of a line")

@@ -1,0 +1,424 @@
+"""A vectorised prefilter: which (traveller, candidate) pairs cannot reach any threshold.
+
+Scoring a pair (`matchers.scoring.evaluate`) costs about 100 µs of Python, and a traveller has
+up to 50 candidates, nearly all of them namesakes or strangers sharing one key. This module
+computes, for every pair of a batch at once with numpy, an *upper bound* of each kind's score,
+and the screener scores only the pairs whose bound reaches the kind's threshold. It never
+changes a score: a pair is skipped only when it provably could not alert.
+
+How the bound is built (every step over-estimates, never under-estimates):
+
+* Token similarity: ``max(OSA similarity, 0.95 if same curated variant, 0.90 if same phonetic
+  skeleton or a rigour name symbol in common)``; initials as in `matchers.similarity`. This is
+  at least what `TokenSims` gives (it adds conditions, never value).
+* Name similarity (`similarity.align`, greedy): every token of the shorter name is paired, each
+  pair counts at most its token's best *effective* similarity against any token of the other
+  record, weights are bounded by the other record's shortest and longest tokens, unpaired
+  tokens are ignored (they only lower the score). Names glued by the alignment (XIAO MING ->
+  XIAOMING) are extra variants. The best over all variant pairs bounds `name_similarity`.
+* Document number: a number at Levenshtein distance ``d`` from another (on the OCR-canonical
+  forms, as `documents.number_relation` measures it) differs in at least ``d`` characters of
+  the multiset of characters, so the multiset difference bounds the relation: 0 -> any, 1 -> at
+  most a one-character edit, 2 -> at most two, 3+ -> different.
+* A kind's ceiling is its base feature's bound plus, for every other feature of its table
+  (`scoring.KINDS`), the contribution of the feature's exact score when it is cheap (birth date,
+  nationality, sex: a few µs, computed only for the pairs still standing) or of its bound (name,
+  document number), else its full weight for.
+
+The screener adds a margin (`MARGIN`) for float32 similarities and the 4-decimal rounding of
+scores. tests/matchers/test_prefilter.py checks the bounds against the real features on random
+and adversarial pairs, and the evaluation harness screens with and without the prefilter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cpdist
+
+from matchers.documents import RELATION_SCORES, ocr_canonical
+from matchers.features import (
+    NEUTRAL,
+    dob_agreement,
+    document_number_similarity,
+    name_similarity,
+    nationality_agreement,
+    sex_agreement,
+)
+from matchers.names import canonical, name_symbols, skeleton
+from matchers.records import Record
+from matchers.scoring import KINDS, THRESHOLDS, kinds_for
+from matchers.similarity import (
+    FIRM,
+    INITIAL,
+    MIN_WEIGHT,
+    SINGLE_TOKEN_FACTOR,
+    SOUNDS_ALIKE,
+    SYMBOL,
+    UNMATCHED,
+    VARIANT,
+)
+
+__all__ = ["MARGIN", "Shape", "TokenTable", "reachable"]
+
+MARGIN = 1e-3
+MAX_TOKENS = 10  # names with more tokens in a variant are always scored in full
+CHEAP = (dob_agreement, nationality_agreement, sex_agreement)
+_ALNUM = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}
+
+
+class TokenTable:
+    """Token ids and per-token properties (length, first letter, canonical spelling, phonetic
+    skeleton, rigour symbols), kept across batches. `reset` when it grows too large."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.text: list[str] = []
+        self._len: list[int] = []
+        self._first: list[int] = []
+        self._canon: list[int] = []
+        self._skel: list[int] = []
+        self._skel_ok: list[bool] = []
+        self.symbols: list[frozenset[str]] = []
+        self._strings: dict[str, int] = {}
+        self._arrays: tuple[np.ndarray, ...] | None = None
+        self._text: np.ndarray | None = None
+        self._has_sym: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def _sid(self, s: str) -> int:
+        v = self._strings.get(s)
+        if v is None:
+            v = self._strings[s] = len(self._strings)
+        return v
+
+    def id(self, tok: str) -> int:
+        v = self.ids.get(tok)
+        if v is not None:
+            return v
+        v = self.ids[tok] = len(self.text)
+        sk = skeleton(tok)
+        self.text.append(tok)
+        self._len.append(len(tok))
+        self._first.append(ord(tok[0]) if tok else 0)
+        self._canon.append(self._sid("c:" + canonical(tok)))
+        self._skel.append(self._sid("s:" + sk))
+        self._skel_ok.append(len(tok) >= 3 and len(sk) >= 2)
+        self.symbols.append(name_symbols(tok) if len(tok) >= 3 else frozenset())
+        self._arrays = None
+        return v
+
+    def has_symbols(self) -> np.ndarray:
+        if self._has_sym is None or len(self._has_sym) != len(self.symbols):
+            self._has_sym = np.fromiter((bool(x) for x in self.symbols), bool, len(self.symbols))
+        return self._has_sym
+
+    def text_array(self) -> np.ndarray:
+        if self._text is None or len(self._text) != len(self.text):
+            self._text = np.array(self.text, dtype=object)
+        return self._text
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        if self._arrays is None:
+            self._arrays = (
+                np.array(self._len, np.int32),
+                np.array(self._first, np.int32),
+                np.array(self._canon, np.int64),
+                np.array(self._skel, np.int64),
+                np.array(self._skel_ok, bool),
+            )
+        return self._arrays
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What the bound needs of one record: its distinct name tokens (ids, glued forms
+    included), its name variants as positions into those tokens (glued variants included),
+    and its documents' OCR-canonical character counts."""
+
+    tokens: np.ndarray  # int64 token ids
+    var_pos: np.ndarray  # int64 positions into tokens, variant after variant
+    var_len: np.ndarray  # int64 tokens per variant
+    docs: np.ndarray  # (n_docs, 36) int16 character counts
+    has_names: bool
+    too_long: bool
+
+
+def shape_of(rec: Record, table: TokenTable) -> Shape:
+    variants: list[tuple[str, ...]] = []
+    for name in rec.names:
+        for v in name.variants:
+            if v and v not in variants:
+                variants.append(v)
+            for i in range(len(v) - 1):  # what `align` may glue
+                g = v[:i] + (v[i] + v[i + 1],) + v[i + 2 :]
+                if g not in variants:
+                    variants.append(g)
+    pos: dict[int, int] = {}
+    var_pos: list[int] = []
+    for v in variants:
+        for t in v:
+            tid = table.id(t)
+            var_pos.append(pos.setdefault(tid, len(pos)))
+    docs = np.zeros((len(rec.documents), 36), np.int16)
+    for i, d in enumerate(rec.documents):
+        for ch in ocr_canonical(d.number):
+            j = _ALNUM.get(ch)
+            if j is not None:
+                docs[i, j] += 1
+    return Shape(
+        tokens=np.fromiter(pos, np.int64, len(pos)),
+        var_pos=np.array(var_pos, np.int64),
+        var_len=np.array([len(v) for v in variants], np.int64),
+        docs=docs,
+        has_names=bool(variants),
+        too_long=any(len(v) > MAX_TOKENS for v in variants),
+    )
+
+
+def _eff(s: np.ndarray) -> np.ndarray:
+    return np.where(s >= FIRM, s, np.maximum(0.0, 2.0 * s - FIRM))
+
+
+def _segments(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ragged segments: the segment of each flat element and its rank inside it."""
+    seg = np.repeat(np.arange(len(lengths)), lengths)
+    start = np.cumsum(lengths) - lengths
+    return seg, np.arange(int(lengths.sum())) - np.repeat(start, lengths)
+
+
+def _token_sims(table: TokenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Upper bound of `TokenSims` for token id pairs (x[i], y[i])."""
+    n = len(table)
+    code = x * n + y
+    uniq, inv = np.unique(code, return_inverse=True)
+    ux, uy = uniq // n, uniq % n
+    ln, first, canon, skel, skel_ok = table.arrays()
+    text = table.text_array()
+    sim = cpdist(text[ux], text[uy], scorer=OSA.normalized_similarity, dtype=np.float32, workers=1).astype(np.float64)
+    sim = np.where(canon[ux] == canon[uy], np.maximum(sim, VARIANT), sim)
+    sim = np.where((skel[ux] == skel[uy]) & skel_ok[ux] & skel_ok[uy], np.maximum(sim, SOUNDS_ALIKE), sim)
+    # rigour symbols in common (only where it could still raise the value and both have some)
+    has_sym = table.has_symbols()
+    cand = np.flatnonzero((sim < SYMBOL) & has_sym[ux] & has_sym[uy])
+    if len(cand):
+        syms = table.symbols
+        hit = [i for i, a, b in zip(cand.tolist(), ux[cand].tolist(), uy[cand].tolist(), strict=True)
+               if not syms[a].isdisjoint(syms[b])]
+        if hit:
+            sim[hit] = np.maximum(sim[hit], SYMBOL)
+    l1, r1 = ln[ux] == 1, ln[uy] == 1
+    one = l1 ^ r1
+    sim = np.where(one, np.where(first[ux] == first[uy], INITIAL, 0.0), sim)
+    sim = np.where(ux == uy, 1.0, sim)
+    return sim[inv]
+
+
+def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape]) -> np.ndarray:
+    """Upper bound of `name_similarity` for each pair (left[i], right[i])."""
+    p = len(left)
+    out = np.full(p, NEUTRAL)
+    live = np.array([a.has_names and b.has_names and not a.too_long and not b.too_long for a, b in zip(left, right)], bool)
+    out[[i for i in range(p) if (left[i].too_long or right[i].too_long) and left[i].has_names and right[i].has_names]] = 1.0
+    idx = np.flatnonzero(live)
+    if not len(idx):
+        return out
+    L = [left[i] for i in idx.tolist()]
+    R = [right[i] for i in idx.tolist()]
+    na = np.array([len(s.tokens) for s in L], np.int64)
+    nb = np.array([len(s.tokens) for s in R], np.int64)
+    ta, tb = np.concatenate([s.tokens for s in L]), np.concatenate([s.tokens for s in R])
+    sa, sb = np.cumsum(na) - na, np.cumsum(nb) - nb
+    # every (left token, right token) cell of every pair
+    cells = na * nb
+    pair, k = _segments(cells)
+    xi, yi = k // nb[pair], k % nb[pair]
+    eff = _eff(_token_sims(table, ta[sa[pair] + xi], tb[sb[pair] + yi]))
+    ln = table.arrays()[0]
+    # best effective similarity of each left token against the right record, and vice versa
+    rowmax = np.maximum.reduceat(eff, np.flatnonzero(yi == 0))  # cells are row after row
+    colmax = np.zeros(len(tb))
+    np.maximum.at(colmax, sb[pair] + yi, eff)
+    la, lb = ln[ta].astype(np.float64), ln[tb].astype(np.float64)
+    seg_a, _ = _segments(na)
+    seg_b, _ = _segments(nb)
+    amin, amax = np.full(len(idx), np.inf), np.zeros(len(idx))
+    np.minimum.at(amin, seg_a, la)
+    np.maximum.at(amax, seg_a, la)
+    bmin, bmax = np.full(len(idx), np.inf), np.zeros(len(idx))
+    np.minimum.at(bmin, seg_b, lb)
+    np.maximum.at(bmax, seg_b, lb)
+
+    def variant_bounds(shapes, starts, best, lens, omin, omax):
+        """Per variant: the most its weighted mean of best similarities can be, weights free in
+        their ranges (the optimum gives the upper weight to the values above it, the lower to
+        the others: try every split of the values sorted high to low), without and with one
+        unpaired token of the other name (`UNMATCHED` of at least `MIN_WEIGHT`)."""
+        vl = np.concatenate([s.var_len for s in shapes])
+        vpos = np.concatenate([s.var_pos for s in shapes])
+        nv = np.array([len(s.var_len) for s in shapes], np.int64)
+        vpair = np.repeat(np.arange(len(shapes)), nv)
+        var_of_tok = np.repeat(np.arange(len(vl)), vl)
+        tok_pair = vpair[var_of_tok]
+        flat = starts[tok_pair] + vpos
+        r = best[flat]
+        order = np.lexsort((-r, var_of_tok))
+        r, ln_, var_sorted = r[order], lens[flat][order], var_of_tok[order]
+        tp = tok_pair[order]
+        hi = np.maximum(MIN_WEIGHT, (ln_ + omax[tp]) / 2.0)
+        lo = np.maximum(MIN_WEIGHT, (ln_ + omin[tp]) / 2.0)
+        heads = np.cumsum(vl) - vl
+        lo_num, lo_den = np.add.reduceat(r * lo, heads), np.add.reduceat(lo, heads)
+        # split after the k-th value: upper weights before, lower after
+        base = np.repeat(heads, vl)
+        up_num = np.cumsum(r * hi) - np.repeat(np.cumsum(r * hi)[heads] - (r * hi)[heads], vl)
+        up_den = np.cumsum(hi) - np.repeat(np.cumsum(hi)[heads] - hi[heads], vl)
+        rest_num = np.repeat(lo_num, vl) - (np.cumsum(r * lo) - np.repeat(np.cumsum(r * lo)[heads] - (r * lo)[heads], vl))
+        rest_den = np.repeat(lo_den, vl) - (np.cumsum(lo) - np.repeat(np.cumsum(lo)[heads] - lo[heads], vl))
+        del base
+        num, den = up_num + rest_num, up_den + rest_den
+        extra = UNMATCHED * MIN_WEIGHT
+        all_lo = lo_num / lo_den  # the split before the first value
+        alone = np.maximum(np.maximum.reduceat(num / den, heads), all_lo)
+        with_gap = np.maximum(np.maximum.reduceat(num / (den + extra), heads), lo_num / (lo_den + extra))
+        del var_sorted
+        return vpair, vl, np.minimum(1.0, alone), np.minimum(1.0, with_gap)
+
+    va_pair, va_len, bva, bva_gap = variant_bounds(L, sa, rowmax, la, bmin, bmax)
+    vb_pair, vb_len, bvb, bvb_gap = variant_bounds(R, sb, colmax, lb, amin, amax)
+    m = MAX_TOKENS + 1
+    grid_a = np.full((len(idx), m), -1.0)
+    np.maximum.at(grid_a, (va_pair, va_len), bva)
+    grid_b = np.full((len(idx), m), -1.0)
+    np.maximum.at(grid_b, (vb_pair, vb_len), bvb)
+    gap_a = np.full((len(idx), m), -1.0)
+    np.maximum.at(gap_a, (va_pair, va_len), bva_gap)
+    gap_b = np.full((len(idx), m), -1.0)
+    np.maximum.at(gap_b, (vb_pair, vb_len), bvb_gap)
+    factor = np.ones(m)
+    factor[1] = SINGLE_TOKEN_FACTOR
+    has_a, has_b = grid_a >= 0, grid_b >= 0
+    lens = np.arange(m)
+    max_len_a = np.where(has_a, lens, 0).max(axis=1)
+    max_len_b = np.where(has_b, lens, 0).max(axis=1)
+    # left shorter: all its tokens paired; right shorter: all of the right's; equal: both
+    t1 = np.where(has_a & (lens[None, :] < max_len_b[:, None]), gap_a * factor, -1.0).max(axis=1)
+    t2 = np.where(has_b & (lens[None, :] < max_len_a[:, None]), gap_b * factor, -1.0).max(axis=1)
+    t3 = np.where(has_a & has_b, np.minimum(grid_a, grid_b), -1.0).max(axis=1)
+    out[idx] = np.maximum(0.0, np.maximum(np.maximum(t1, t2), t3))
+    return out
+
+
+def _doc_bounds(left: Sequence[Shape], right: Sequence[Shape]) -> np.ndarray:
+    """Upper bound of `document_number_similarity` for each pair (left[i], right[i])."""
+    p = len(left)
+    out = np.full(p, NEUTRAL)
+    na = np.array([len(s.docs) for s in left], np.int64)
+    nb = np.array([len(s.docs) for s in right], np.int64)
+    both = np.flatnonzero((na > 0) & (nb > 0))
+    if not len(both):
+        return out
+    na, nb = na[both], nb[both]
+    da = np.concatenate([left[i].docs for i in both.tolist()]).astype(np.int32)
+    db = np.concatenate([right[i].docs for i in both.tolist()]).astype(np.int32)
+    sa, sb = np.cumsum(na) - na, np.cumsum(nb) - nb
+    pair, k = _segments(na * nb)
+    diff = da[sa[pair] + k // nb[pair]] - db[sb[pair] + k % nb[pair]]
+    lb = np.maximum(np.clip(diff, 0, None).sum(axis=1), np.clip(-diff, 0, None).sum(axis=1))
+    best = np.full(len(both), 99)
+    np.minimum.at(best, pair, lb)
+    score = np.select(
+        [best == 0, best == 1, best == 2],
+        [1.0, RELATION_SCORES["one_edit"], RELATION_SCORES["two_edits"]],
+        RELATION_SCORES["different"],
+    )
+    out[both] = score
+    return out
+
+
+def _weight_against(rule, exact: dict | None = None) -> float:
+    """The smallest weight against a rule may apply: its own, or its ease's (`scoring.Ease`:
+    a lighter weight when another feature agrees) unless that feature is known not to agree."""
+    w = rule.weight_against
+    ease = getattr(rule, "ease", None)
+    if ease is None:
+        return w
+    try:
+        known = (exact or {}).get(ease.feature)
+        if known is None or known.score >= ease.at:
+            return min(w, ease.weight)
+        return w
+    except AttributeError:  # an ease this module does not understand: assume the lightest
+        return 0.0
+
+
+def _contrib(rule, score: np.ndarray) -> np.ndarray:
+    """The most a rule can add for scores at most ``score`` (contributions rise with the score)."""
+    if rule.base:
+        return score
+    return np.where(score >= 0.5, rule.weight_for, _weight_against(rule)) * (2.0 * score - 1.0)
+
+
+def _contribution(rule, score: float, exact: dict) -> float:
+    """The same for one pair, with the features computed exactly so far."""
+    if rule.base:
+        return score
+    return (rule.weight_for if score >= 0.5 else _weight_against(rule, exact)) * (2.0 * score - 1.0)
+
+
+def reachable(
+    table: TokenTable,
+    pairs: Sequence[tuple[Record, Shape, Record, Shape]],
+    thresholds: dict[str, float],
+) -> list[bool]:
+    """For each (traveller record, its shape, candidate record, its shape): could any kind
+    that applies reach its threshold?"""
+    if not pairs:
+        return []
+    left, right = [p[1] for p in pairs], [p[3] for p in pairs]
+    bounds = {name_similarity: _name_bounds(table, left, right), document_number_similarity: _doc_bounds(left, right)}
+    one = np.ones(len(pairs))
+    ceilings: dict[str, np.ndarray] = {}
+    for kind, rules in KINDS.items():
+        total = np.zeros(len(pairs))
+        for rule in rules:
+            total += _contrib(rule, bounds.get(rule.feature, one))
+        ceilings[kind] = total >= thresholds[kind] - MARGIN
+    out = []
+    name_b, doc_b = bounds[name_similarity].tolist(), bounds[document_number_similarity].tolist()
+    for i, (a, _, b, _) in enumerate(pairs):
+        ok = False
+        for kind in kinds_for(a, b):
+            if not ceilings[kind][i]:
+                continue
+            # possible on bounds alone: now the cheap features, exactly
+            exact = {f: f(a, b, None) for f in CHEAP if any(r.feature is f for r in KINDS[kind])}
+            total = 0.0
+            for rule in KINDS[kind]:
+                f = rule.feature
+                if f is name_similarity:
+                    score = name_b[i]
+                elif f is document_number_similarity:
+                    score = doc_b[i]
+                elif f in exact:
+                    score = exact[f].score
+                else:
+                    score = 1.0
+                total += _contribution(rule, score, exact)
+            if total >= thresholds[kind] - MARGIN:
+                ok = True
+                break
+        out.append(ok)
+    return out
+
+
+def thresholds_of(settings) -> dict[str, float]:
+    return {k: getattr(settings, v) for k, v in THRESHOLDS.items()}

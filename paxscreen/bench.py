@@ -1,0 +1,366 @@
+"""``paxscreen bench``: how fast the whole pipeline screens, on this machine, end to end.
+
+One run, everything on the machine (the embedded broker, a redis-server, the producer, the
+workers), every figure measured in the same run:
+
+1. a seeded watchlist of N persons and M stolen/lost documents (`paxscreen.bench_data`),
+   loaded into Redis through `matchers.store.WatchlistStore` (entities/s, Redis bytes per
+   person and per document);
+2. the passthrough baseline: one Python process consuming small messages from the broker,
+   decoding and producing them (no screening), the ceiling that makes the result comparable
+   across machines (``ratio`` = screened travellers/s over passthrough messages/s);
+3. ``--workers`` real ``paxscreen worker`` processes (one consumer group), fed PAXLST manifests
+   by a long-lived producer: first at a fixed offered load (``--rate`` travellers/s for
+   ``--duration`` s: event-to-alert latency percentiles, from the raw message's
+   ``paxscreen-received-at`` to the alert's arrival at a consumer), then at saturation (a
+   backlog published as fast as possible: sustained travellers/s);
+4. the batch path (`matchers.screening.Screener`, what ``paxscreen screen`` runs, no broker).
+
+Progress goes to stderr; the last line on stdout is one JSON object with every figure.
+``--quick`` runs small sizes in well under a minute (the test suite runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+from paxscreen.settings import Settings
+
+QUICK = {"persons": 5_000, "documents": 20_000, "rate": 200.0, "duration": 4.0, "saturation": 2_000,
+         "passthrough": 10_000, "batch": 500}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quick", action="store_true", help="small sizes, seconds (what the tests run)")
+    parser.add_argument("--persons", type=int, default=None, help="listed persons (default 1,000,000)")
+    parser.add_argument("--documents", type=int, default=None, help="stolen/lost documents (default 10,000,000)")
+    parser.add_argument("--rate", type=float, default=None, help="offered travellers/s of the fixed-load phase (2000)")
+    parser.add_argument("--duration", type=float, default=None, help="seconds of the fixed-load phase (60)")
+    parser.add_argument("--saturation", type=int, default=None, help="travellers of the saturation backlog (60,000)")
+    parser.add_argument("--passthrough", type=int, default=None, help="messages of the passthrough baseline (200,000)")
+    parser.add_argument("--batch", type=int, default=None, help="travellers screened by the batch path (10,000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes sharing the partitions")
+    parser.add_argument("--partitions", type=int, default=4, help="partitions of each topic")
+    parser.add_argument("--batch-size", type=int, default=1000, help="PAXSCREEN_BATCH_SIZE of the workers")
+    parser.add_argument("--batch-timeout", type=float, default=0.05, help="PAXSCREEN_BATCH_TIMEOUT of the workers")
+    parser.add_argument("--per-flight", type=int, default=200, help="travellers per manifest")
+    parser.add_argument("--hit-rate", type=float, default=0.01, help="share of travellers planted on the list")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed")
+    parser.add_argument("--workdir", default=None, help="keep the stack's files and worker logs here")
+
+
+@dataclasses.dataclass
+class Options:
+    persons: int = 1_000_000
+    documents: int = 10_000_000
+    rate: float = 2000.0
+    duration: float = 60.0
+    saturation: int = 60_000
+    passthrough: int = 200_000
+    batch: int = 10_000
+    workers: int = 1
+    partitions: int = 4
+    batch_size: int = 1000
+    batch_timeout: float = 0.05
+    per_flight: int = 200
+    hit_rate: float = 0.01
+    seed: int = 1
+    workdir: str | None = None
+    quick: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Options:
+        base = {**(QUICK if args.quick else {})}
+        kw = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if getattr(args, f.name, None) is not None}
+        return cls(**{**base, **kw})
+
+
+def say(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _machine() -> dict:
+    import os
+
+    import psutil
+
+    return {"cpus": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def run_bench(o: Options) -> dict:
+    from paxscreen.devstack import start_stack
+    from paxscreen.jobs import redis_client
+    from paxscreen.kafka import ensure_topics
+
+    workdir = Path(o.workdir or tempfile.mkdtemp(prefix="paxscreen-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    result: dict = {"machine": _machine(), "options": dataclasses.asdict(o)}
+    say(f"starting the embedded broker and redis-server in {workdir}")
+    stack = start_stack(workdir=workdir / "stack")
+    workers = None
+    try:
+        s = Settings(kafka_bootstrap=stack.kafka_bootstrap, redis_url=stack.redis_url, topic_prefix="bench",
+                     app_id="bench-worker", partitions=o.partitions, session_timeout=6.0, metrics_port=0,
+                     state_dir=str(workdir / "state"), batch_size=o.batch_size, batch_timeout=o.batch_timeout)
+        ensure_topics(s)
+        client = redis_client(s)
+        result.update(_load(s, client, o))
+        result.update(_passthrough(s, o))
+        listed = _listed(o)
+        from paxscreen.bench_kafka import AlertCollector, Pacer, Workers
+
+        pacer = Pacer(s)
+        alerts = AlertCollector(s)
+        say(f"starting {o.workers} worker(s)")
+        workers = Workers(s, o.workers, workdir, {"PAXSCREEN_BATCH_SIZE": str(o.batch_size),
+                                                  "PAXSCREEN_BATCH_TIMEOUT": str(o.batch_timeout)})
+        flight = 0
+        warm, flight = _manifests(o, listed, 2 * o.per_flight, flight)
+        t_ready = time.perf_counter()
+        _wait(lambda: workers.total("paxscreen_assigned_partitions") >= 2 * o.partitions and alerts.wait_assigned(0),
+              120, "the workers to join", workers)
+        pacer.publish(warm, None)  # also pays the producer's first-send cost
+        _wait(lambda: workers.total("paxscreen_travellers_screened_total") >= 2 * o.per_flight, 180,
+              "the warm-up manifests to be screened", workers)
+        result["worker_start_seconds"] = round(time.perf_counter() - t_ready, 1)
+        result.update(_fixed(o, listed, pacer, alerts, workers, flight))
+        flight += int(o.rate * o.duration) // o.per_flight + 1
+        result.update(_saturation(o, listed, pacer, alerts, workers, flight))
+        result["alert_duplicates"] = alerts.duplicates
+        result["worker_rss_mb_end"] = workers.rss_mb()
+        pacer.producer.flush(10)
+        del pacer
+        alerts.close()
+        workers.stop()
+        workers = None
+        result.update(_batch(s, client, o, listed))
+    finally:
+        if workers is not None:
+            workers.stop()
+        stack.stop()
+    return result
+
+
+def _load(s: Settings, client, o: Options) -> dict:
+    from matchers.store import WatchlistStore
+    from paxscreen import bench_data as bd
+
+    store = WatchlistStore(client, prefix=s.topic_prefix)
+    out = {}
+    total_t = 0.0
+    for what, n, gen in (("persons", o.persons, bd.persons), ("documents", o.documents, bd.documents)):
+        _purge(client)
+        before = client.info("memory")["used_memory"]
+        t0 = time.perf_counter()
+        last = [t0]
+
+        def progress(done: int, what=what, n=n, last=last, t0=t0) -> None:
+            if time.perf_counter() - last[0] > 10:
+                last[0] = time.perf_counter()
+                say(f"  {what}: {done:,}/{n:,} ({done / (last[0] - t0):,.0f}/s)")
+
+        say(f"generating and loading {n:,} {what}")
+        report = store.load((e for chunk in gen(o.seed, n) for e in chunk), list_name=f"bench-{what}",
+                            progress=progress, batch=20_000)
+        dt = time.perf_counter() - t0
+        total_t += dt
+        _purge(client)
+        used = client.info("memory")["used_memory"] - before
+        say(f"  {n:,} {what} in {dt:.1f} s ({n / dt:,.0f}/s), {used / max(1, n):,.0f} Redis bytes each")
+        out[f"watchlist_{what}"] = getattr(report, what)
+        out[f"load_{what}_per_s"] = round(n / dt) if dt else None
+        out[f"redis_bytes_per_{what[:-1]}"] = round(used / max(1, n))
+    out["load_seconds"] = round(total_t, 1)
+    out["load_entities_per_s"] = round((o.persons + o.documents) / total_t) if total_t else None
+    out["redis_used_memory_mb"] = round(client.info("memory")["used_memory"] / 2**20, 1)
+    return out
+
+
+def _purge(client) -> None:
+    import redis
+
+    try:
+        client.execute_command("MEMORY", "PURGE")
+    except redis.RedisError:
+        pass
+
+
+def _passthrough(s: Settings, o: Options) -> dict:
+    from paxscreen.bench_data import manifests
+    from paxscreen.bench_kafka import passthrough
+    from paxscreen.codec import encode_traveller
+    from paxscreen.kafka import ensure_topics
+
+    pt = dataclasses.replace(s, topic_prefix="bench-pt")
+    ensure_topics(pt)
+    values = []
+    for _, travellers, _ in manifests(o.seed + 100, min(o.passthrough, 20_000), per_flight=o.per_flight):
+        values += [encode_traveller(t) for t in travellers]
+    values = (values * (o.passthrough // len(values) + 1))[: o.passthrough]
+    say(f"passthrough baseline: {len(values):,} traveller events consumed, decoded, produced by one process")
+    rate = passthrough(pt, values, topic_in=pt.topic("travellers"), topic_out=pt.topic("alerts"))
+    say(f"  {rate:,.0f} messages/s")
+    return {"passthrough_msg_per_s": round(rate)}
+
+
+def _listed(o: Options):
+    from paxscreen import bench_data as bd
+
+    persons, parts = bd.listed_chunk(o.seed, 0, min(bd.CHUNK, o.persons))
+    stolen = bd.document_chunk(o.seed, 0, min(5_000, o.documents)) if o.documents else []
+    return bd.Listed(persons, parts, stolen)
+
+
+def _manifests(o: Options, listed, travellers: int, first_flight: int):
+    """Pre-written PAXLST manifests: [(key, bytes, travellers)], and the next flight number."""
+    from paxscreen.bench_data import manifests
+    from producers.paxlst_writer import Envelope, write_paxlst
+
+    out = []
+    n = 0
+    for flight, ts, _ in manifests(o.seed + 7, travellers, per_flight=o.per_flight, hit_rate=o.hit_rate,
+                                   listed=listed, first_flight=first_flight):
+        out.append((flight.key.encode(), write_paxlst(flight, ts, Envelope(reference=f"B{first_flight + n}")), len(ts)))
+        n += 1
+    return out, first_flight + n
+
+
+def _wait(predicate, timeout: float, what: str, workers, *, fatal: bool = True) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if workers is not None and workers.dead():
+            raise RuntimeError(f"a worker exited while waiting for {what}; see the worker logs")
+        if predicate():
+            return True
+        time.sleep(0.25)
+    if fatal:
+        raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
+    say(f"  gave up waiting for {what} after {timeout:.0f} s")
+    return False
+
+
+def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
+    from paxscreen.bench_kafka import percentiles
+
+    n = int(o.rate * o.duration)
+    say(f"fixed load: writing {n:,} travellers' manifests")
+    batch, _ = _manifests(o, listed, n, flight)
+    screened0 = workers.total("paxscreen_travellers_screened_total")
+    rss0 = workers.rss_mb()
+    cpu0 = workers.cpu_seconds()
+    say(f"fixed load: {o.rate:,.0f} travellers/s for {o.duration:.0f} s")
+    t0 = time.time()
+    sent_s = pacer.publish(batch, o.rate)
+    kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - screened0 >= n,
+                    max(60.0, 3 * o.duration), "the fixed load to be screened", workers, fatal=False)
+    done = time.time() - t0
+    screened = workers.total("paxscreen_travellers_screened_total") - screened0
+    time.sleep(1.0)
+    lat = alerts.since(t0)
+    p = percentiles(lat)
+    cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
+    say(f"  offered {n / sent_s:,.0f}/s, {screened:,.0f} of {n:,} screened after {done:.1f} s; {len(lat)} alerts, "
+        f"latency p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms")
+    rate_key = f"{o.rate:g}"
+    return {
+        "offered_pax_per_s": round(n / sent_s),
+        "fixed_kept_up": kept_up,
+        "fixed_screened_per_s": round(screened / done),
+        "fixed_alerts": len(lat),
+        **{f"{k}_at_{rate_key}": v for k, v in p.items()},
+        "p99_ms_at_2000": p["p99_ms"] if o.rate == 2000 else None,
+        "fixed_worker_cpu_seconds": cpu,
+        "worker_rss_mb_start": rss0,
+    }
+
+
+def _saturation(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
+    from paxscreen.bench_kafka import percentiles
+
+    n = o.saturation
+    say(f"saturation: writing {n:,} travellers' manifests")
+    batch, _ = _manifests(o, listed, n, flight)
+    _wait(lambda: workers.total("paxscreen_travellers_screened_total") >= workers.total(
+        "paxscreen_travellers_emitted_total"), 1800, "the previous phase to drain", workers)
+    base = workers.total("paxscreen_travellers_screened_total")
+    cpu0 = workers.cpu_seconds()
+    per0 = workers.each("paxscreen_travellers_screened_total")
+    say(f"saturation: publishing {n:,} travellers as fast as possible")
+    t0 = time.time()
+    marks: list[tuple[float, float]] = []
+
+    def progress() -> bool:
+        done = workers.total("paxscreen_travellers_screened_total") - base
+        marks.append((time.perf_counter(), done))
+        return done >= n
+
+    sent_s = pacer.publish(batch, None)
+    _wait(progress, 1800, "the backlog to be screened", workers)
+    # sustained rate: between 10% and 90% of the backlog screened
+    lo = next(t for t, d in marks if d >= 0.1 * n)
+    hi = next(t for t, d in marks if d >= 0.9 * n)
+    first = next(t for t, d in marks if d > 0)
+    pax_per_s = 0.8 * n / (hi - lo) if hi > lo else n / max(1e-9, marks[-1][0] - first)
+    time.sleep(1.0)
+    lat = percentiles(alerts.since(t0))
+    per = [round(b - a) for a, b in zip(per0, workers.each("paxscreen_travellers_screened_total"), strict=True)]
+    cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
+    say(f"  published in {sent_s:.1f} s; sustained {pax_per_s:,.0f} travellers/s; per worker {per}")
+    return {"pax_per_s": round(pax_per_s), "saturation_published_per_s": round(n / sent_s),
+            "saturation_latency": lat, "travellers_per_worker": per, "saturation_worker_cpu_seconds": cpu}
+
+
+def _batch(s: Settings, client, o: Options, listed) -> dict:
+    from matchers.screening import Screener
+    from matchers.store import WatchlistStore
+    from paxscreen.bench_data import manifests
+
+    travellers = [t for _, ts, _ in manifests(o.seed + 11, o.batch, per_flight=o.per_flight, hit_rate=o.hit_rate,
+                                              listed=listed) for t in ts]
+    say(f"batch screen (paxscreen screen's path, no broker): {len(travellers):,} travellers")
+    t0 = time.perf_counter()
+    screener = Screener(WatchlistStore(client, prefix=s.topic_prefix), s)
+    screener.screen(travellers[:1])  # reads the indexes
+    ready = time.perf_counter() - t0
+    import gc
+
+    gc.freeze()  # as the worker does after its first batch
+    t0 = time.perf_counter()
+    alerts = 0
+    for i in range(0, len(travellers), s.batch_size):
+        alerts += len(screener.screen(travellers[i : i + s.batch_size]))
+    dt = time.perf_counter() - t0
+    say(f"  {len(travellers) / dt:,.0f} travellers/s ({ready:.1f} s to read the indexes first), {alerts} alerts")
+    return {"batch_pax_per_s": round(len(travellers) / dt), "batch_index_read_seconds": round(ready, 1)}
+
+
+def run(args: argparse.Namespace) -> int:
+    import signal
+
+    # SIGTERM unwinds like Ctrl-C, so the broker, redis-server and workers are stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    o = Options.from_args(args)
+    result = run_bench(o)
+    result["ratio"] = round(result["pax_per_s"] / result["passthrough_msg_per_s"], 4) if result.get("passthrough_msg_per_s") else None
+    print(orjson.dumps(result).decode(), flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="paxscreen bench", description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

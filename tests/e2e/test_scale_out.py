@@ -1,0 +1,69 @@
+"""Scale-out on the real embedded broker: two `paxscreen worker` processes of one consumer group
+share the partitions; every expected alert arrives once, no traveller is lost or screened twice,
+and both workers did work."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import re
+import urllib.request
+
+import orjson
+import pytest
+from conftest import WorkerProcess, wait_for
+from e2e.kafkautil import TopicReader, produce_raw
+from e2e.scenario import manifests, write_watchlist
+
+from paxscreen.devstack import free_port
+from paxscreen.jobs import load_watchlist
+
+pytestmark = pytest.mark.e2e
+
+
+def metric(port: int, name: str) -> float:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+            text = r.read().decode()
+    except OSError:
+        return 0.0
+    return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? ([0-9.e+-]+)$", text, re.MULTILINE))
+
+
+def test_two_workers_share_the_partitions(e2e_settings, tmp_path) -> None:
+    load_watchlist(e2e_settings, str(write_watchlist(tmp_path / "wl.jsonl")), show_progress=False)
+    messages, expected = manifests(n_flights=40, pax_per_flight=25, seed=3)
+    total = sum(m.count(b"NAD+FL") for _, m in messages)
+    workers = [
+        WorkerProcess(
+            dataclasses.replace(e2e_settings, metrics_port=free_port(), state_dir=str(tmp_path / f"state-{i}")),
+            tmp_path / f"worker-{i}.log",
+        ).start()
+        for i in range(2)
+    ]
+    alerts = TopicReader(e2e_settings, "alerts")
+    try:
+        # both in the group, each with its share, before anything is published (no rebalance later)
+        wait_for(
+            lambda: all(metric(w.settings.metrics_port, "paxscreen_assigned_partitions") > 0 for w in workers)
+            and sum(metric(w.settings.metrics_port, "paxscreen_assigned_partitions") for w in workers)
+            >= 2 * e2e_settings.partitions,
+            120,
+            what="both workers to own partitions",
+        )
+        produce_raw(e2e_settings, messages)
+        records = alerts.wait_until(lambda rs: len(rs) >= len(expected), 120, "the expected alerts", workers[0])
+        wait_for(lambda: sum(metric(w.settings.metrics_port, "paxscreen_travellers_screened_total")
+                             for w in workers) >= total, 60, what="every traveller screened")
+        alerts.poll_for(3.0)
+        screened = [metric(w.settings.metrics_port, "paxscreen_travellers_screened_total") for w in workers]
+    finally:
+        alerts.close()
+        for w in workers:
+            w.stop()
+    got = [orjson.loads(r.value()) for r in records]
+    ids = collections.Counter(a["alert_id"] for a in got)
+    assert all(n == 1 for n in ids.values()), ids  # nothing doubled
+    assert {(a["flight"]["number"], a["passenger"]["surname"]): (a["entry_id"], a["kind"]) for a in got} == expected
+    assert sum(screened) == total  # nothing lost, nothing screened twice
+    assert all(n > 0 for n in screened), screened  # both workers did work

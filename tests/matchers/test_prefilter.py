@@ -1,0 +1,116 @@
+"""The prefilter only ever skips pairs that cannot alert: its bounds are checked against the real
+features, and screening with and without it must give the same alerts."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matcher_factories import VARIATIONS, listed_people, pax, person, stolen, vary
+
+from matchers.features import document_number_similarity, name_similarity
+from matchers.prefilter import MARGIN, TokenTable, _doc_bounds, _name_bounds, shape_of
+from matchers.records import record_of
+from matchers.screening import ScreenCache, screen_against
+from paxscreen import bench_data as bd
+from paxscreen.settings import Settings
+
+NOW = "2024-03-01T22:00:05.000Z"
+
+
+def _pairs(n_travellers: int = 150) -> list[tuple]:
+    """Travellers against listed persons: planted variations, namesakes, strangers."""
+    rnd = random.Random(5)
+    people = listed_people(60)
+    listed, parts = bd.listed_chunk(3, 0, 3_000)
+    out = []
+    for e in people:
+        for kind in VARIATIONS:
+            out.append((vary(kind, e, rnd), e))
+    flights = list(bd.manifests(9, n_travellers, listed=bd.Listed(listed, parts, []), hit_rate=0.2))
+    travellers = [t for _, ts, _ in flights for t in ts]
+    for t in travellers:
+        for e in rnd.sample(listed, 15) + rnd.sample(people, 5):
+            out.append((t, e))
+        # namesakes: the same name parts, another birth date
+        s, g = parts[rnd.randrange(len(parts))]
+        out.append((pax(s, g, dob=t.date_of_birth), listed[rnd.randrange(len(listed))]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pairs() -> list[tuple]:
+    return _pairs()
+
+
+def test_name_bound_is_never_below_the_name_similarity(pairs) -> None:
+    table = TokenTable()
+    recs = [(record_of(t), record_of(e)) for t, e in pairs]
+    shapes = [(shape_of(a, table), shape_of(b, table)) for a, b in recs]
+    bounds = _name_bounds(table, [x for x, _ in shapes], [y for _, y in shapes])
+    below = [(a.names[0].text if a.names else "", b.names[0].text if b.names else "", float(ub), s)
+             for (a, b), ub in zip(recs, bounds, strict=True)
+             if (s := name_similarity(a, b).score) > ub + MARGIN / 2]
+    assert below == []
+    # and it is a useful bound: most random pairs are far below the 0.63 a name alert needs
+    assert (bounds < 0.62).mean() > 0.5
+
+
+_NUMBER = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=4, max_size=10)
+
+
+@st.composite
+def _number_pair(draw):
+    a = draw(_NUMBER)
+    how = draw(st.sampled_from(["random", "ocr", "swap", "edit", "two"]))
+    b = list(a)
+    if how == "random":
+        return a, draw(_NUMBER)
+    if how == "ocr":
+        return a, a.translate(str.maketrans("0O1I5S8B", "O0I1S5B8"))
+    i = draw(st.integers(0, len(a) - 2))
+    if how == "swap":
+        b[i], b[i + 1] = b[i + 1], b[i]
+    else:
+        for j in range(1 if how == "edit" else 2):
+            b[(i + j) % len(b)] = draw(st.sampled_from("ABCXYZ0789"))
+    return a, "".join(b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_number_pair())
+def test_document_bound_is_never_below_the_document_similarity(numbers) -> None:
+    a, b = numbers
+    ra, rb = record_of(pax("X", "Y", doc=a)), record_of(person("X Y", docs=((b, "FRA"),)))
+    table = TokenTable()
+    (ub,) = _doc_bounds([shape_of(ra, table)], [shape_of(rb, table)])
+    assert document_number_similarity(ra, rb).score <= ub + 1e-9
+
+
+def test_screening_with_and_without_the_prefilter_gives_the_same_alerts(pairs) -> None:
+    by_traveller: dict[str, tuple] = {}
+    for t, e in pairs:
+        by_traveller.setdefault(t.event_id, (t, []))[1].append(e)
+    travellers = [t for t, _ in by_traveller.values()]
+    cands = [c for _, c in by_traveller.values()]
+    extra = [stolen("XK4093017", "FRA", id="s1")]
+    travellers.append(pax("ROE", "RICHARD", doc="XK4O93O17", country="FRA"))
+    cands.append(extra)
+    s = Settings()
+    full = screen_against(travellers, cands, s, now=NOW, prefilter=False)
+    fast = screen_against(travellers, cands, s, now=NOW, cache=ScreenCache())
+    assert len(full) > 50  # the planted variations alert
+    assert [(a.alert_id, a.score, a.kind) for a in fast] == [(a.alert_id, a.score, a.kind) for a in full]
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])
+def test_same_alerts_at_other_thresholds(pairs, threshold) -> None:
+    subset = pairs[:3000]
+    travellers = [t for t, _ in subset]
+    cands = [[e] for _, e in subset]
+    s = Settings(name_threshold=threshold, document_threshold=threshold)
+    full = screen_against(travellers, cands, s, now=NOW, prefilter=False)
+    fast = screen_against(travellers, cands, s, now=NOW)
+    assert {(a.alert_id, a.score) for a in fast} == {(a.alert_id, a.score) for a in full}

@@ -1,0 +1,72 @@
+"""`paxscreen bench`: its data generator and figures (unit), and a whole `--quick` run on the real
+embedded stack (e2e) so the bench keeps working. No timed assertion: the bench prints figures."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from paxscreen import bench_data as bd
+from paxscreen.bench import QUICK, Options, add_arguments
+from paxscreen.bench_kafka import percentiles
+from producers.decode import read_message
+from producers.paxlst_writer import Envelope, write_paxlst
+
+
+def test_generator_is_seeded_and_sized() -> None:
+    a = bd.person_chunk(4, 2, 300)
+    assert a == bd.person_chunk(4, 2, 300) and a != bd.person_chunk(5, 2, 300)
+    assert len({e.id for e in a}) == 300 and all(e.schema == "Person" and e.names for e in a)
+    assert sum(len(c) for c in bd.documents(4, 70_001)) == 70_001
+    docs = bd.document_chunk(4, 0, 200)
+    assert all(e.schema == "Document" and len(e.documents) == 1 for e in docs)
+
+
+def test_planted_travellers_survive_the_paxlst_round_trip() -> None:
+    listed, parts = bd.listed_chunk(4, 0, 2_000)
+    flights = list(bd.manifests(8, 600, per_flight=150, hit_rate=0.1,
+                                listed=bd.Listed(listed, parts, bd.document_chunk(4, 0, 50))))
+    assert [len(ts) for _, ts, _ in flights] == [150, 150, 150, 150]
+    hits = {k: v for _, _, h in flights for k, v in h.items()}
+    assert 30 <= len(hits) <= 100 and {h.kind for h in hits.values()} == {"name", "stolen_document"}
+    flight, travellers, _ = flights[0]
+    parsed = read_message(write_paxlst(flight, travellers, Envelope(reference="T1"))).travellers
+    assert [t.event_id for t in parsed] == [t.event_id for t in travellers]
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([], {"p50_ms": None, "p95_ms": None, "p99_ms": None}),
+    ([0.010] * 99 + [1.0], {"p50_ms": 10.0, "p95_ms": 10.0, "p99_ms": 10.0}),
+    ([i / 1000 for i in range(1, 101)], {"p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0}),
+])  # fmt: skip
+def test_percentiles(values, expected) -> None:
+    assert percentiles(values) == expected
+
+
+def test_options() -> None:
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    full = Options.from_args(p.parse_args([]))
+    assert (full.persons, full.documents, full.rate, full.workers) == (1_000_000, 10_000_000, 2000.0, 1)
+    quick = Options.from_args(p.parse_args(["--quick", "--workers", "2"]))
+    assert (quick.persons, quick.documents, quick.workers) == (QUICK["persons"], QUICK["documents"], 2)
+
+
+@pytest.mark.e2e
+def test_quick_bench_prints_its_figures(tmp_path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "paxscreen.bench", "--quick", "--workdir", str(tmp_path)],
+                          check=False, capture_output=True, timeout=400)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    result = orjson.loads(proc.stdout.decode().strip().splitlines()[-1])
+    for key in ("pax_per_s", "p99_ms_at_2000", "passthrough_msg_per_s", "ratio", "watchlist_persons",
+                "watchlist_documents", "load_entities_per_s", "redis_bytes_per_person", "batch_pax_per_s"):
+        assert key in result, key
+    assert (result["watchlist_persons"], result["watchlist_documents"]) == (QUICK["persons"], QUICK["documents"])
+    assert result["pax_per_s"] > 0 and result["passthrough_msg_per_s"] > 0 and 0 < result["ratio"] < 1
+    assert result["fixed_alerts"] > 0 and result["alert_duplicates"] == 0
+    assert result["travellers_per_worker"] == [QUICK["saturation"]]
+    assert result["redis_bytes_per_person"] > 0 and result["load_entities_per_s"] > 0
