@@ -104,53 +104,98 @@ def parse_date(value: str | None) -> tuple[int, int | None, int | None] | None:
     return y, month, day
 
 
+# Scores of a birth-date comparison, from the strongest agreement down. Full dates that differ
+# by more than a slip, a swap or a year are another person's: a namesake born years apart.
+DOB_EXACT = 1.0
+DOB_SWAPPED = 0.85
+DOB_YEAR_MONTH = 0.85
+DOB_DAY_MONTH_SLIP = 0.8
+DOB_YEAR = 0.75
+DOB_YEAR_SLIP = 0.7
+DOB_OTHER_MONTH = 0.35
+DOB_SAME_YEAR = 0.3
+DOB_YEAR_APART = 0.25
+DOB_TWO_YEARS = 0.1
+
+Date = tuple[int, int | None, int | None]
+
+
 def _years_apart(diff: int) -> tuple[float, str]:
+    """Years apart when nothing finer explains the difference: a year is a data-entry
+    difference, two are doubtful, three or more are another person."""
     if diff == 1:
-        return 0.3, "a year apart"
-    if diff <= 4:
-        return 0.2, f"{diff} years apart"
-    if diff <= 9:
-        return 0.1, f"{diff} years apart"
+        return DOB_YEAR_APART, "a year apart"
+    if diff == 2:
+        return DOB_TWO_YEARS, "2 years apart"
+    if diff < 10:
+        return 0.0, f"{diff} years apart: another person"
     return 0.0, f"{diff} years apart: another generation"
 
 
-def _precision(d: tuple[int, int | None, int | None]) -> int:
+def _precision(d: Date) -> int:
     return 3 if d[2] else 2 if d[1] else 1
 
 
-def _date_pair(t: tuple[int, int | None, int | None], e: tuple[int, int | None, int | None]) -> tuple[float, str]:
+def _as_year(d: Date) -> Date:
+    """1 January often stands for an unknown day and month: compare such a date by year."""
+    return (d[0], None, None) if (d[1], d[2]) == (1, 1) else d
+
+
+def _digit_slip(a: int, b: int, width: int) -> bool:
+    """One digit typed wrong, or two neighbouring digits swapped (``width``-digit numbers)."""
+    x, y = f"{a:0{width}d}", f"{b:0{width}d}"
+    diffs = [i for i in range(width) if x[i] != y[i]]
+    if len(diffs) == 1:
+        return True
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and x[diffs[0]] == y[diffs[1]] and x[diffs[1]] == y[diffs[0]]
+
+
+def _full_pair(t: Date, e: Date) -> tuple[float, str]:
+    """Two full dates that are not equal."""
+    (ty, tm, td), (ey, em, ed) = t, e
+    if ty == ey and (tm, td) == (ed, em):
+        return DOB_SWAPPED, "agree with day and month swapped"
+    if ty == ey and tm == em and _digit_slip(td, ed, 2) or ty == ey and td == ed and _digit_slip(tm, em, 2):
+        return DOB_DAY_MONTH_SLIP, "differ by one digit of the day or month (a typing slip)"
+    if (tm, td) == (em, ed) and ty // 100 == ey // 100 and _digit_slip(ty % 100, ey % 100, 2):
+        decade = ty // 10 != ey // 10 and ty % 10 == ey % 10
+        if not decade:  # 1972/1982 is a decade apart, not a slip
+            return DOB_YEAR_SLIP, "differ by one digit of the year (a typing slip)"
+    if ty == ey:
+        return DOB_SAME_YEAR, "same year, another day"
+    return _years_apart(abs(ty - ey))
+
+
+def _date_pair(t: Date, e: Date) -> tuple[float, str]:
     """Score one pair of dates; ``t`` is made the more precise of the two."""
+    t, e = _as_year(t), _as_year(e)
     if _precision(t) < _precision(e):
         t, e = e, t
-    (ty, tm, td), (ey, em, ed) = t, e
+    (ty, tm, _), (ey, em, _) = t, e
     if t == e:
         precision = {3: "exactly", 2: "on year and month", 1: "on the year"}[_precision(e)]
-        return {3: 1.0, 2: 0.85, 1: 0.75}[_precision(e)], f"agree {precision}"
-    if ty != ey and abs(ty - ey) >= 2 or _precision(e) == 1:
-        return (0.75, "agree on the year (one date gives the year only)") if ty == ey else _years_apart(abs(ty - ey))
+        return {3: DOB_EXACT, 2: DOB_YEAR_MONTH, 1: DOB_YEAR}[_precision(e)], f"agree {precision}"
+    if _precision(e) == 1:
+        if ty == ey:
+            return DOB_YEAR, "agree on the year (one date gives the year only)"
+        return _years_apart(abs(ty - ey))
     if _precision(e) == 2:
         if (ty, tm) == (ey, em):
-            return 0.85, "agree on year and month (one date gives no day)"
-        return (0.4, "same year, another month") if ty == ey else _years_apart(abs(ty - ey))
-    options: list[tuple[float, str]] = []
-    if ty == ey and (tm, td) == (ed, em):
-        options.append((0.85, "agree with day and month swapped"))
-    ts, es = f"{ty:04d}{tm:02d}{td:02d}", f"{ey:04d}{em:02d}{ed:02d}"
-    diffs = [i for i in range(8) if ts[i] != es[i]]
-    if len(diffs) == 1 and diffs[0] >= 4:
-        options.append((0.8, "differ by one digit of the day or month (a typing slip)"))
-    if len(diffs) == 1 and diffs[0] == 3:
-        options.append((0.6, "differ by the last digit of the year (a typing slip?)"))
-    if ty == ey and (1, 1) in ((tm, td), (em, ed)):
-        options.append((0.75, "agree on the year (1 January often stands for an unknown date)"))
-    options.append((0.4, "same year, another day") if ty == ey else _years_apart(abs(ty - ey)))
-    return max(options, key=lambda o: o[0])
+            return DOB_YEAR_MONTH, "agree on year and month (one date gives no day)"
+        if ty == ey:
+            return DOB_OTHER_MONTH, "same year, another month"
+        return _years_apart(abs(ty - ey))
+    return _full_pair(t, e)
 
 
 def dob_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> FeatureResult:
-    """Birth dates: exact (1.0), partial dates agreeing (year 0.75, year-month 0.85), day and
-    month swapped (0.85), a one-digit slip (0.8 day/month, 0.6 last year digit), same year
-    (0.4), then falling with the years apart down to 0.0 a decade or more apart."""
+    """Birth dates, evidence both ways. Agreement: exact (1.0), day and month swapped (0.85),
+    year and month (0.85), one digit of the day or month slipped (0.8), the year where one
+    side gives only the year or 1 January (0.75), one digit of the year slipped or two of
+    its digits swapped (0.7, not the decade). Disagreement: same year (full dates 0.3,
+    another month 0.35), a year apart (0.25), two years (0.1), three years or more (0.0:
+    another person, however alike the name). The best pair counts when either side has
+    several dates."""
     da = [p for p in map(parse_date, a.birth_dates) if p]
     db = [p for p in map(parse_date, b.birth_dates) if p]
     if not da or not db:

@@ -36,7 +36,7 @@ from itertools import combinations
 
 from matchers.documents import is_placeholder, normalize_number, ocr_canonical, transpositions
 from matchers.features import parse_date
-from matchers.names import NameForm, blocking_form, parse_name, parse_parts
+from matchers.names import NameForm, blocking_form, parse_name, parse_parts, skeleton
 from paxscreen.models import Traveller, WatchEntry
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
 KEY_BYTES = 8
 MAX_FORMS = 5
 MIN_DOCUMENT_LENGTH = 5
+MIN_TAIL = 3  # letters of a token's tail for a `t:` key
 
 
 def digest(key: str) -> bytes:
@@ -59,39 +60,63 @@ def digest(key: str) -> bytes:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=KEY_BYTES).digest()
 
 
-def _parts(tokens: Sequence[str]) -> list[tuple[str, str]]:
-    """(blocking form, initial) per token; long names keep their first three and last two."""
-    parts = [(blocking_form(t), t[0]) for t in tokens if t]
+def _parts(tokens: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(token, blocking form, initial) per token; long names keep their first three and last two."""
+    parts = [(t, blocking_form(t), t[0]) for t in tokens if t]
     if len(parts) > MAX_FORMS:
         parts = parts[:3] + parts[-2:]
     return parts
+
+
+def _tail(text: str) -> str | None:
+    """The skeleton of a token's letters after the first (None when too short to say much)."""
+    if len(text) < MIN_TAIL:
+        return None
+    form = skeleton(text)
+    return form if len(form) >= 2 else None
+
+
+def _tails(token: str, *, query: bool) -> set[str]:
+    """Tail forms of a token: the entry's token without its first letter; for a query also the
+    token itself (its first letter was dropped) and without two (a letter was put before it)."""
+    forms = {_tail(token[1:])}
+    if query:
+        forms |= {_tail(token), _tail(token[2:])}
+    forms.discard(None)
+    return forms  # type: ignore[return-value]
 
 
 def name_keys(names: Iterable[NameForm], birth_years: Iterable[int] = (), *, query: bool = False) -> set[str]:
     """Blocking keys for a record's names (every variant), with birth-year pair keys.
 
     ``query``: the keys a traveller looks up, which add ``m:`` for each of its tokens so a
-    one-token listed name (an alias such as a nickname) is a candidate too.
+    one-token listed name (an alias such as a nickname) is a candidate too, and the tail
+    forms that meet a listed token one edit away in its first letter.
     """
     years = sorted(set(birth_years))
+    # a record without a birth year is indexed under year 0, and every query asks for it, so
+    # that it ranks with the right year, above namesakes whose year is known to be wrong
+    years_keyed = [*years, 0] if query else years or [0]
     keys: set[str] = set()
     for name in names:
         for variant in name.variants:
             parts = _parts(variant)
             if len(parts) == 1 or query:
-                keys.update(f"m:{form}" for form, _ in parts if len(form) > 1 or len(parts) == 1)
+                keys.update(f"m:{form}" for _, form, _ in parts if len(form) > 1 or len(parts) == 1)
             if len(parts) == 1:
                 continue
-            for (fx, ix), (fy, iy) in combinations(parts, 2):
+            for (tx, fx, ix), (ty, fy, iy) in combinations(parts, 2):
                 if len(fx) == 1 and len(fy) == 1:
                     continue  # two initials say nothing
                 x, y = sorted((fx, fy))
                 keys.add(f"n:{x}|{y}")
                 if len(fx) > 1:
                     keys.add(f"h:{fx}|{iy}")
+                    keys.update(f"t:{tail}|{fx}" for tail in _tails(ty, query=query))
                 if len(fy) > 1:
                     keys.add(f"h:{fy}|{ix}")
-                for year in years:
+                    keys.update(f"t:{tail}|{fy}" for tail in _tails(tx, query=query))
+                for year in years_keyed:
                     keys.add(f"y:{x}|{y}|{year}")
     return keys
 

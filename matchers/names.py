@@ -19,8 +19,10 @@ Per token, three keys describe spelling variation:
 * `canonical`: the head of a curated variant group (data/name_variants.txt: MOHAMED,
   MUHAMMAD, MAMADOU -> MOHAMMED; JALLOW -> DIALLO; KAMARA -> CAMARA ...);
 * `skeleton`: a phonetic key built from rewrite rules (PH->F, KH->K, SH/CH->S, DI+vowel->J,
-  C->K/S, Q->K, Z->S, W->V, Y->I, doubled letters once, vowels dropped after the first
-  letter): SMITH/SMYTHE -> SMT, YOUSSEF/YUSUF -> ASF, DIALLO/JALLOW -> JL;
+  C->K/S, Q->K, Z->S, W->V, Y->I, a final D->T, H kept only first or between vowels,
+  doubled letters once, vowels dropped after the first letter): SMITH/SMYTHE -> SMT,
+  YOUSSEF/YUSUF -> ASF, DIALLO/JALLOW -> JL, MEHMED/MEHMET -> MMT. A first H stays
+  (HANNE is not ANNA, HALYNA not OLENA);
 * `name_symbols`: rigour's person-name symbols (Wikidata-derived groups of spellings of one
   given name across scripts: MIKHAIL/MICHAEL, KHALED/KHALID, OLEG/OLEH).
 
@@ -44,6 +46,7 @@ __all__ = [
     "blocking_form",
     "canonical",
     "clean",
+    "is_patronymic",
     "name_symbols",
     "parse_name",
     "parse_parts",
@@ -60,6 +63,13 @@ TITLES = frozenset(
     ELHADJ ELHADJI ELHAJ CHIEF IMAM MULLAH MAULANA MAWLANA GEN GENERAL COL CAPT CAPTAIN MAJ
     LT LTCOL SGT CPL ADM BRIG CMDR EMIR PRINCE PRINCESS HRH MME MLLE MADAME MONSIEUR HERR
     FRAU SENOR SENORA SRA SRTA JR SR II III IV""".split()
+)
+# Titles that are also given names (ELHADJI is a common Senegalese and Guinean given name,
+# PRINCE a Ghanaian and Nigerian one, CHEIKH/SHEIKH and EMIR are names too): names are read
+# both with and without them.
+NAME_TITLES = frozenset(
+    """SHEIKH SHAIKH SHEIK SHAYKH ALHAJI ALHAJ ALHADJI ALHAJJ HAJI HADJI ELHADJ ELHADJI ELHAJ EMIR
+    PRINCE PRINCESS LADY""".split()
 )
 # Titles written as two tokens: EL HADJ, AL HAJI ...
 _TITLE_PAIRS = frozenset(
@@ -93,19 +103,37 @@ def clean(text: str) -> str:
     return _NON_LETTERS.sub(" ", text).strip()
 
 
-def _strip_titles(tokens: list[str], *, leading: bool = True, trailing: bool = False) -> list[str]:
-    """Remove honorifics at the start (and end) while a real name token is left."""
+def _strip_titles(
+    tokens: list[str], *, leading: bool = True, trailing: bool = False, keep_names: bool = False, part: bool = False
+) -> list[str]:
+    """Remove honorifics at the start (and end) while a real name token is left.
+
+    ``keep_names``: leave the titles that are also given names (`NAME_TITLES`: ELHADJI,
+    PRINCE, SHEIKH ...). Otherwise such a title goes only when two name tokens are left
+    after it (one in a given-names ``part``, where the surname is apart): "Elhadji Bah" is
+    a given name and a surname, "Elhadji Alhassane Bah" may be a title and a name.
+    """
     toks = [t for t in tokens if t not in NULL_TOKENS]
+    keep = 1 if part else 2
+
+    def strippable(tok: str, left: int) -> bool:
+        if tok not in TITLES:
+            return False
+        if tok in NAME_TITLES:
+            return not keep_names and left >= keep
+        return True
+
+    # the end first: booking engines append MR/MRS to given names (PRINCE MR)
+    while len(toks) > 1 and toks[-1] in (TITLES if trailing else _TRAILING_TITLES) and strippable(toks[-1], len(toks) - 1):
+        toks = toks[:-1]
     if leading:
         while len(toks) > 1:
-            if toks[0] in TITLES:
+            if strippable(toks[0], len(toks) - 1):
                 toks = toks[1:]
-            elif len(toks) > 2 and (toks[0], toks[1]) in _TITLE_PAIRS:
+            elif len(toks) > 2 and (toks[0], toks[1]) in _TITLE_PAIRS and not keep_names:
                 toks = toks[2:]
             else:
                 break
-    while len(toks) > 1 and toks[-1] in (TITLES if trailing else _TRAILING_TITLES):
-        toks = toks[:-1]
     if trailing and toks:
         last = toks[-1]
         for suffix in _GLUED_TITLES:
@@ -115,17 +143,30 @@ def _strip_titles(tokens: list[str], *, leading: bool = True, trailing: bool = F
     return toks
 
 
+def _readings(tokens: list[str], **how: bool) -> list[list[str]]:
+    """The tokens without titles, and, when a title that is also a given name went, with it."""
+    stripped = _strip_titles(tokens, **how)
+    kept = _strip_titles(tokens, keep_names=True, **how)
+    return [stripped] if kept == stripped else [stripped, kept]
+
+
 def token_variants(tokens: list[str] | tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Core, merged and AL-split forms of one token list (deduplicated, core first).
+    """Core, merged, AL-split and unglued forms of one token list (deduplicated, core first).
+
+    The unglued form keeps compound heads apart (ABDOU DIALLO, ABDUL DARKO): ABDOU and
+    ABDUL are given names on their own too.
 
     >>> token_variants(["JUAN", "DE", "LA", "CRUZ"])
     [('JUAN', 'CRUZ'), ('JUAN', 'DELACRUZ')]
+    >>> token_variants(["ABDOU", "DIALLO"])
+    [('ABDOUDIALLO',), ('ABDOU', 'DIALLO')]
     """
     toks = [t for t in tokens if t]
     if not toks:
         return []
     core: list[str] = []
     merged: list[str] = []
+    unglued: list[str] = []
     pending_core = ""
     pending_merged = ""
     last = len(toks) - 1
@@ -136,18 +177,21 @@ def token_variants(tokens: list[str] | tuple[str, ...]) -> list[tuple[str, ...]]
         if i < last and tok in JOINERS:
             pending_core += tok
             pending_merged += tok
+            unglued.append(tok)
             continue
         if i < last and tok in _LETTER_PREFIXES:
             core.append(pending_core + tok)
+            unglued.append(tok)
             pending_core = ""
             pending_merged += tok
             continue
         core.append(pending_core + tok)
         merged.append(pending_merged + tok)
+        unglued.append(tok)
         pending_core = pending_merged = ""
     out = [tuple(core), tuple(merged)]
     split = tuple(_split_article(t) for t in core)
-    out.append(split)
+    out += [split, tuple(unglued)]
     result: list[tuple[str, ...]] = []
     for v in out:
         if v and v not in result:
@@ -185,10 +229,10 @@ def parse_name(text: str | None) -> NameForm | None:
         return None
     variants: list[tuple[str, ...]] = []
     for spelling in transliterate(text):
-        toks = _strip_titles(clean(spelling).split(), leading=True, trailing=False)
-        for v in token_variants(toks):
-            if v not in variants:
-                variants.append(v)
+        for toks in _readings(clean(spelling).split(), leading=True, trailing=False):
+            for v in token_variants(toks):
+                if v not in variants:
+                    variants.append(v)
     if not variants:
         return None
     return NameForm(text=text.strip(), variants=tuple(variants[:MAX_VARIANTS]))
@@ -216,10 +260,11 @@ def _part_variants(part: str | None, *, given: bool) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for spelling in transliterate(part):
         toks = clean(spelling).split()
-        toks = _strip_titles(toks, leading=given, trailing=given) if given else _strip_titles(toks, leading=False)
-        for v in token_variants(toks):
-            if v not in out:
-                out.append(v)
+        readings = _readings(toks, leading=True, trailing=True, part=True) if given else [_strip_titles(toks, leading=False)]
+        for reading in readings:
+            for v in token_variants(reading):
+                if v not in out:
+                    out.append(v)
     return out[:3]
 
 
@@ -242,8 +287,12 @@ _VARIANTS = _load_variants()
 
 
 def canonical(token: str) -> str:
-    """The head of the token's curated variant group, or the token itself."""
-    return _VARIANTS.get(token, token)
+    """The head of the token's curated variant group, or the token itself. A final H after a
+    vowel (the Arabic ta marbuta: KHADIDJAH, FATIMAH, MUSTAFAH) is optional."""
+    found = _VARIANTS.get(token)
+    if found is None and len(token) > 4 and token[-1] == "H" and token[-2] in _VOWELS:
+        found = _VARIANTS.get(token[:-1])
+    return found or token
 
 
 # Phonetic rewrites, applied in order on a token whose doubled letters are already single.
@@ -267,7 +316,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Z", "S"),
         (r"W", "V"),
         (r"Y", "I"),
-        (r"^H|H$|(?<=[^AEIOU])H|H(?=[^AEIOU])", ""),  # H only survives between vowels
+        (r"D$", "T"),  # final devoicing: MEHMED/MEHMET, AHMED/AHMET, DAVID/DAVIT, HAMID/HAMIT
+        (r"H$|(?<=[^AEIOU])H|(?<!^)H(?=[^AEIOU])", ""),  # H survives first or between vowels
     )
 )
 
@@ -309,6 +359,17 @@ def name_symbols(token: str) -> frozenset[str]:
             if span.symbol.category.value == "NAME" and len(span.parts) == 1:
                 out.add(span.symbol.id)
     return frozenset(out)
+
+
+# East Slavic, South Slavic and Turkic patronymics: IVANOVICH, PETROVNA, SERHIIOVYCH,
+# KOSTIANTYNOVYCH, ILYICH, MAMEDOGLU (glued OGLU/KYZY only; a separate OGLU is a token).
+_PATRONYMIC = re.compile(r"(OVICH|EVICH|OVYCH|EVYCH|IOVYCH|IEVYCH|YICH|ILICH|OVNA|EVNA|IVNA|IIVNA|INICHNA|ICHNA|OGLU|OGLY|KYZY|QIZI)$")
+
+
+@lru_cache(maxsize=100_000)
+def is_patronymic(token: str) -> bool:
+    """Whether a token looks like a patronymic (long enough and with a patronymic ending)."""
+    return len(token) >= 7 and _PATRONYMIC.search(token) is not None
 
 
 def warm_up() -> None:

@@ -4,22 +4,30 @@ A kind's score is its *base* feature's score plus, for every other feature, a co
 ``weight * (2 * score - 1)``: a feature at 1.0 adds its ``for`` weight, at 0.0 takes away its
 ``against`` weight, and a neutral 0.5 (missing data) changes nothing. The total is clipped to
 [0, 1] and compared with the kind's threshold from `Settings`. Evidence works both ways: a
-namesake born a decade apart with another nationality falls well below the name threshold.
+namesake born years apart falls well below the name threshold, however alike the name.
 
-==================  ===================  ========  ==========  ==========================
+==================  ===================  ========  ==========  ================================
 kind                feature              for       against     note
-==================  ===================  ========  ==========  ==========================
-name                name_similarity      base      base        a listed person by name
-                    birth_date           0.10      0.30        a decade apart: -0.30
-                    nationality          0.05      0.15
+==================  ===================  ========  ==========  ================================
+name                name_similarity      base      base        a listed person by name;
+                                                               corroboration counts in full
+                                                               from 0.8, not at all below 0.6
+                    birth_date           0.10      0.35        3+ years apart: -0.35
+                    nationality          0.05      0.15        0.04 when birth dates agree
                     sex                  0.02      0.20
 document            document_number      base      base        a listed person's document
                     document_country     0.05      0.30        another country's series
-                    name_similarity      0.05      0.10        alerts under another name
-                    birth_date           0.05      0.10
+                    name_similarity      0.05      0.05        alerts under another name
+                    birth_date           0.05      0.05
 stolen_document     document_number      base      base        a stolen/lost blank document
                     document_country     0.05      0.30
-==================  ===================  ========  ==========  ==========================
+==================  ===================  ========  ==========  ================================
+
+*Support*: a name that only partly agrees (a given name two edits away, a surname alone) is
+not made a match by weak corroboration (the same birth year and nationality): the ``for``
+weights count in proportion to where the name score sits between 0.6 and 0.8. Weights
+``against`` always count in full. *Ease*: a second nationality is common, so when the birth
+dates agree (exactly, by a slip or a swap) another nationality takes away 0.04, not 0.15.
 
 Thresholds: ``name`` uses ``settings.name_threshold``, the two document kinds
 ``settings.document_threshold``. Every alert carries all of its kind's feature results, each
@@ -50,27 +58,50 @@ Feature = Callable[[Record, Record, TokenSims | None], FeatureResult]
 
 
 @dataclass(frozen=True, slots=True)
+class Ease:
+    """A softer weight against when another feature agrees: ``weight_against`` becomes
+    ``weight`` once ``feature`` scores at least ``at`` (``why`` says so in the explanation)."""
+
+    feature: Feature
+    at: float
+    weight: float
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
-    """One row of a kind's table: a feature, its weight for and against (base: counted as is)."""
+    """One row of a kind's table: a feature, its weight for and against (base: counted as is),
+    and optionally an `Ease` of the weight against. A base rule may carry ``support``
+    ``(low, high)``: the other features' weights *for* count in proportion to where the base
+    score sits between the two (none at ``low``, in full from ``high``)."""
 
     feature: Feature
     weight_for: float = 0.0
     weight_against: float = 0.0
     base: bool = False
+    ease: Ease | None = None
+    support: tuple[float, float] | None = None
+
+
+# Dual nationals travel on either passport: when the birth dates agree (exactly, or by a
+# slip or a swap) another nationality says little.
+_DUAL_NATIONAL = Ease(dob_agreement, 0.8, 0.04, "eased: birth dates agree, a second nationality is common")
 
 
 KINDS: dict[str, tuple[Rule, ...]] = {
     "name": (
-        Rule(name_similarity, base=True),
-        Rule(dob_agreement, 0.10, 0.30),
-        Rule(nationality_agreement, 0.05, 0.15),
+        Rule(name_similarity, base=True, support=(0.6, 0.8)),
+        Rule(dob_agreement, 0.10, 0.35),
+        Rule(nationality_agreement, 0.05, 0.15, ease=_DUAL_NATIONAL),
         Rule(sex_agreement, 0.02, 0.20),
     ),
+    # A listed person's passport under another name must alert: name and birth date weigh
+    # little against (an exact number with an unknown country still scores 0.9).
     "document": (
         Rule(document_number_similarity, base=True),
         Rule(document_country_agreement, 0.05, 0.30),
-        Rule(name_similarity, 0.05, 0.10),
-        Rule(dob_agreement, 0.05, 0.10),
+        Rule(name_similarity, 0.05, 0.05),
+        Rule(dob_agreement, 0.05, 0.05),
     ),
     "stolen_document": (
         Rule(document_number_similarity, base=True),
@@ -102,23 +133,45 @@ def kinds_for(a: Record, b: Record) -> tuple[str, ...]:
     return ("document", "name") if a.documents and b.documents else ("name",)
 
 
-def _contribution(rule: Rule, score: float) -> tuple[float, float]:
-    """(weight applied, contribution) of one feature score under a rule."""
+def _support(rule: Rule, score: float) -> float:
+    """How much of the other features' weights *for* a base score lets count, in [0, 1]."""
+    if rule.support is None:
+        return 1.0
+    low, high = rule.support
+    return min(1.0, max(0.0, (score - low) / (high - low)))
+
+
+def _contribution(
+    rule: Rule, score: float, results: dict[Feature, FeatureResult], support: float
+) -> tuple[float, float, str]:
+    """(weight applied, contribution, a note) of one feature score under a rule."""
     if rule.base:
-        return 1.0, score
-    weight = rule.weight_for if score >= 0.5 else rule.weight_against
-    return weight, weight * (2.0 * score - 1.0)
+        return 1.0, score, ""
+    if score >= 0.5:
+        weight, note = rule.weight_for * support, ""
+        if support < 1.0 and score > 0.5:
+            note = f"x{support:.2f}: the name agrees only partly"
+    else:
+        weight, note = rule.weight_against, ""
+        ease = rule.ease
+        if ease is not None and ease.feature in results and results[ease.feature].score >= ease.at:
+            weight, note = min(weight, ease.weight), ease.why
+    return weight, weight * (2.0 * score - 1.0), note
 
 
 def score_kind(kind: str, results: dict[Feature, FeatureResult], threshold: float) -> MatchResult:
     """Combine already computed feature results under one kind's table."""
+    rules = KINDS[kind]
+    base = next(r for r in rules if r.base)
+    support = _support(base, results[base.feature].score)
     total = 0.0
     explained: list[FeatureResult] = []
-    for rule in KINDS[kind]:
+    for rule in rules:
         r = results[rule.feature]
-        weight, contrib = _contribution(rule, r.score)
+        weight, contrib, note = _contribution(rule, r.score, results, support)
         total += contrib
         how = "base score" if rule.base else "no effect" if contrib == 0 else f"{contrib:+.2f}"
+        how += f"; {note}" if note else ""
         explained.append(FeatureResult(r.feature, r.score, f"{r.detail} [{how}]", weight))
     return MatchResult(kind, round(min(1.0, max(0.0, total)), 4), threshold, tuple(explained))
 

@@ -28,27 +28,54 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from matchers.names import canonical, name_symbols, skeleton
+from matchers.names import canonical, is_patronymic, name_symbols, skeleton
 
 __all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
 
 VARIANT = 0.95
 SYMBOL = 0.90
 SOUNDS_ALIKE = 0.90
+SOUNDS_ALIKE_LOW = 0.70
+# Below half the letters in common a shared skeleton is chance (DIAS / JOSE: J-S).
+SOUNDS_ALIKE_MIN_OSA = 0.5
 INITIAL = 0.75
+# Each edit beyond the first costs this much more (see `_edit_score`).
+EXTRA_EDIT = 0.1
 # Pairs below this similarity are probably different words: their similarity counts double
 # against the name (`effective`), so LI WEI / LU WEI is not a near match.
 FIRM = 0.80
-# Short tokens (LI, WU, BA) weigh as much as a four-letter one: a short surname matters.
+# A token weighs its length, within bounds: short tokens (LI, WU, BA) as much as a four-letter
+# one, since a short surname matters; long ones (HOUNKPATIN) no more than eight letters, so a
+# long surname cannot carry a name whose given name differs (AFI / KOFFI HOUNKPATIN).
 MIN_WEIGHT = 4.0
-# Weight of a token with no counterpart, relative to its length (dropped middle names).
+MAX_WEIGHT = 8.0
+# Weight of a token with no counterpart, relative to its weight (dropped middle names).
 UNMATCHED = 0.2
+# A patronymic on one side only (SERGEI MIKHAILOVICH MAKAROV / SERGEI MAKAROV) is the normal
+# case: passports of Russia, Ukraine and Central Asia leave it out of the MRZ.
+PATRONYMIC_FACTOR = 0.25
 # A one-token name against a longer one can suggest, never confirm.
 SINGLE_TOKEN_FACTOR = 0.75
 
 
 def _phonetic_ok(a: str, b: str) -> bool:
     return len(a) >= 3 and len(b) >= 3
+
+
+def _edit_score(osa: float, distance: int, first_equal: bool) -> float:
+    """Edit similarity from OSA's normalised similarity and distance: one edit (a typo) costs
+    its share of the length; every further edit 0.1 more, and 0.1 more again when the first
+    letters differ too (LEVCHENKO / SHEVCHENKO, KWAKU / KWAME are other names)."""
+    if distance < 2:
+        return osa
+    return max(0.0, osa - EXTRA_EDIT * (distance - 1) - (0.0 if first_equal else EXTRA_EDIT))
+
+
+def _sounds_alike_score(osa: float) -> float:
+    """Phonetic agreement, graded by spelling: from `SOUNDS_ALIKE_LOW` (no longer firm) when
+    half the letters differ (KISELEVA / KOZLOVA, HASSAN / HUSSEIN share a skeleton) up to
+    `SOUNDS_ALIKE` when a quarter do (OUSMANE / OUSMAN); SMITH / SMYTHE 0.83."""
+    return SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * min(1.0, max(0.0, (osa - 0.5) / 0.25))
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -59,12 +86,13 @@ def token_similarity(a: str, b: str) -> float:
         return 0.0
     if len(a) == 1 or len(b) == 1:
         return INITIAL if a[0] == b[0] and len(a) != len(b) else 0.0
-    best = OSA.normalized_similarity(a, b)
+    osa = OSA.normalized_similarity(a, b)
+    best = _edit_score(osa, OSA.distance(a, b), a[0] == b[0])
     if canonical(a) == canonical(b):
         best = max(best, VARIANT)
     sa, sb = skeleton(a), skeleton(b)
-    if best < SOUNDS_ALIKE and sa == sb and len(sa) >= 2 and _phonetic_ok(a, b):
-        best = SOUNDS_ALIKE
+    if sa == sb and len(sa) >= 2 and _phonetic_ok(a, b) and osa >= SOUNDS_ALIKE_MIN_OSA:
+        best = max(best, _sounds_alike_score(osa))
     if best < SYMBOL and (a[0] == b[0] or sa[:1] == sb[:1]) and name_symbols(a) & name_symbols(b):
         best = SYMBOL
     return float(best)
@@ -105,23 +133,28 @@ class TokenSims:
 
     @staticmethod
     def _matrix(left: Sequence[str], right: Sequence[str]) -> list[list[float]]:
-        m = cdist(left, right, scorer=OSA.normalized_similarity, dtype=np.float32, workers=1)
+        osa = cdist(left, right, scorer=OSA.normalized_similarity, dtype=np.float32, workers=1)
         llen = np.fromiter((len(t) for t in left), dtype=np.int32, count=len(left))
         rlen = np.fromiter((len(t) for t in right), dtype=np.int32, count=len(right))
         lfirst = np.array([t[0] for t in left], dtype=object)
         rfirst = np.array([t[0] for t in right], dtype=object)
         first_eq = lfirst[:, None] == rfirst[None, :]
+        # edits beyond the first (`_edit_score`)
+        dist = np.rint((1.0 - osa) * np.maximum(llen[:, None], rlen[None, :]))
+        extra = np.where(dist >= 2, EXTRA_EDIT * (dist - 1) + np.where(first_eq, 0.0, EXTRA_EDIT), 0.0)
+        m = np.maximum(osa - extra, 0.0)
         # canonical variants
         lcan = np.array([canonical(t) for t in left], dtype=object)
         rcan = np.array([canonical(t) for t in right], dtype=object)
         m = np.where(lcan[:, None] == rcan[None, :], np.maximum(m, VARIANT), m)
-        # sounds alike
+        # sounds alike, graded by spelling (`_sounds_alike_score`)
         lsk = np.array([skeleton(t) for t in left], dtype=object)
         rsk = np.array([skeleton(t) for t in right], dtype=object)
         lsk_ok = (llen >= 3) & np.fromiter((len(s) >= 2 for s in lsk), dtype=bool, count=len(left))
         rsk_ok = (rlen >= 3) & np.fromiter((len(s) >= 2 for s in rsk), dtype=bool, count=len(right))
-        alike = (lsk[:, None] == rsk[None, :]) & lsk_ok[:, None] & rsk_ok[None, :]
-        m = np.where(alike, np.maximum(m, SOUNDS_ALIKE), m)
+        alike = (lsk[:, None] == rsk[None, :]) & lsk_ok[:, None] & rsk_ok[None, :] & (osa >= SOUNDS_ALIKE_MIN_OSA)
+        graded = SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
+        m = np.where(alike, np.maximum(m, graded), m)
         # initials: one side a single letter
         l1, r1 = llen == 1, rlen == 1
         one_initial = l1[:, None] ^ r1[None, :]
@@ -192,8 +225,7 @@ def _greedy(a: Sequence[str], b: Sequence[str], sims: TokenSims) -> Alignment:
         used_i.add(i)
         used_j.add(j)
         x, y = a[i], b[j]
-        w = (len(x) + len(y)) / 2.0
-        w = max(w, MIN_WEIGHT)
+        w = min(max((len(x) + len(y)) / 2.0, MIN_WEIGHT), MAX_WEIGHT)
         num += (s if s >= FIRM else max(0.0, 2.0 * s - FIRM)) * w
         den += w
         pairs.append((x, y, s))
@@ -202,7 +234,8 @@ def _greedy(a: Sequence[str], b: Sequence[str], sims: TokenSims) -> Alignment:
     un_a = tuple(t for i, t in enumerate(a) if i not in used_i)
     un_b = tuple(t for j, t in enumerate(b) if j not in used_j)
     for t in un_a + un_b:
-        den += UNMATCHED * (max(MIN_WEIGHT, len(t)))
+        w = UNMATCHED * min(max(MIN_WEIGHT, len(t)), MAX_WEIGHT)
+        den += w * PATRONYMIC_FACTOR if is_patronymic(t) else w
     score = num / den if den else 0.0
     if want == 1 and max(len(a), len(b)) > 1:
         score *= SINGLE_TOKEN_FACTOR
@@ -223,9 +256,9 @@ def align(a: Sequence[str], b: Sequence[str], sims: TokenSims | None = None) -> 
     """Order-insensitive alignment of two names' tokens; score in [0, 1].
 
     Each token pairs with at most one token of the other name, best similarities first; the
-    score is the length-weighted mean `effective` similarity of the pairs (tokens weigh at
-    least `MIN_WEIGHT`), with unpaired tokens (a dropped middle name) weighing `UNMATCHED` of
-    their length; a one-token name against a longer one is scaled by `SINGLE_TOKEN_FACTOR`. When the names have a
+    score is the length-weighted mean `effective` similarity of the pairs (tokens weigh their
+    length between `MIN_WEIGHT` and `MAX_WEIGHT`), with unpaired tokens (a dropped middle
+    name) weighing `UNMATCHED` of that (a patronymic a quarter of it); a one-token name against a longer one is scaled by `SINGLE_TOKEN_FACTOR`. When the names have a
     different number of tokens, gluing two adjacent tokens of the longer one is tried too
     (ABDUL RAHMAN / ABDULRAHMAN, XIAO MING / XIAOMING).
     """

@@ -77,10 +77,47 @@ def test_true_pairs_share_name_keys(a, b) -> None:
 
 def test_key_shapes() -> None:
     keys = name_keys([parse_name("Mohamed Diallo")], [1975])
-    assert keys == {"n:JL|MHMD", "h:MHMD|D", "h:JL|M", "y:JL|MHMD|1975"}
+    assert keys == {"n:JL|MHMT", "h:MHMT|D", "h:JL|M", "t:AHMT|JL", "t:AL|MHMT", "y:JL|MHMT|1975"}
     assert name_keys([parse_name("Madonna")]) == {"m:MDN"}
-    assert name_keys([parse_name("Li Wei")]) == {"n:LI|WEI", "h:LI|W", "h:WEI|L"}
-    assert len(digest("n:JL|MHMD")) == KEY_BYTES
+    assert name_keys([parse_name("Li Wei")]) == {"n:LI|WEI", "h:LI|W", "h:WEI|L", "y:LI|WEI|0"}
+    assert len(digest("n:JL|MHMT")) == KEY_BYTES
+
+
+@pytest.mark.parametrize(
+    "traveller, listed",
+    [
+        (pax("MURPHY", "OHAMMED"), person("Mohammed Murphy")),  # first letter dropped
+        (pax("ERRADA", "ABDELLAH"), person("Abdellah Berrada")),
+        (pax("JOUAME", "EUGENE"), person("Eugène Kouamé")),  # first letter replaced
+        (pax("VAUL", "JOHNSON"), person("Paul Johnson")),
+        (pax("SMITH", "XJOHN"), person("John Smith")),  # a letter put before it
+    ],
+)
+def test_a_typo_in_the_first_letter_still_shares_a_key(traveller, listed) -> None:
+    assert traveller_keys(traveller)[0] & entry_keys(listed)[0]
+
+
+@pytest.mark.parametrize(
+    "traveller, listed",
+    [
+        (pax("DIALLO", "ABDOU"), person("Abdou Diallo")),  # a compound head that is a given name
+        (pax("DARKO", "ABDUL MR"), person("Abdul Darko")),
+        (pax("BAH", "ELHADJI"), person("Elhadji Alhassane Bah")),  # a title that is a given name
+        (pax("AGYEMAN", "PRINCE"), person("Prince Agyeman")),
+        (pax("DARBOE", "IBRAHIMA"), person("Ebrima Darboe")),  # Gambian spelling
+        (pax("TARAWALLIE", "MOMODOU"), person("Mamadou Traoré")),  # Sierra Leonean spelling
+    ],
+)
+def test_given_names_that_look_like_titles_or_compounds_share_a_key(traveller, listed) -> None:
+    assert traveller_keys(traveller)[0] & entry_keys(listed)[0]
+
+
+def test_an_entry_without_birth_date_ranks_with_the_right_year() -> None:
+    """Entries without a birth date are keyed under year 0, which every traveller asks for,
+    so among many namesakes they share as many keys as the right year, more than a wrong one."""
+    t = traveller_keys(pax("DIALLO", "MAMADOU", dob="1994-10-24"))[0]
+    right, unknown, wrong = (entry_keys(person("Mamadou Diallo", dob=d))[0] for d in ("1994", (), "1970"))
+    assert len(t & right) == len(t & unknown) > len(t & wrong)
 
 
 def test_document_keys() -> None:
