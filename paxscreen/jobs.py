@@ -217,8 +217,10 @@ def _store(settings: Settings):
 
 def build_pipeline(settings: Settings):
     from matchers.screening import Screener
-    from producers.decode import read_message
+    from paxscreen.risk import build_targeting
+    from producers.decode import read_message, read_parts
     from streams.app import Pipeline
+    from streams.parts import PartStore
     from streams.ledger import AlertLedger
     from streams.metrics import Metrics
 
@@ -228,6 +230,9 @@ def build_pipeline(settings: Settings):
         screener=Screener(_store(settings), settings),
         ledger=AlertLedger(client, settings.topic_prefix),
         metrics=Metrics(),
+        parts=PartStore(client, settings.topic_prefix, settings.multipart_timeout),
+        assemble_parts=read_parts,
+        extensions=(build_targeting(settings, client),) if settings.targeting else (),
     )
 
 

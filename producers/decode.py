@@ -14,6 +14,7 @@ from paxscreen.booking import Booking
 from paxscreen.errors import InvalidMessage
 from paxscreen.models import Traveller
 from producers.edifact import sniff
+from producers.manifest import has_flight, is_multipart, part_group_key
 from producers.paxlst import Manifest, assemble, parse_paxlst
 from producers.pnrgov import booking_travellers, parse_pnrgov
 
@@ -26,6 +27,11 @@ class Decoded:
     format: str
     travellers: list[Traveller]
     bookings: list[Booking]
+    # Multi-part PAXLST: the group key of every part this message is (so a streaming reader
+    # keeps the raw parts together), and the groups still without flight details (their
+    # travellers are held back until a sibling part brings the TDT/LOC header).
+    part_groups: tuple[str, ...] = ()
+    pending_groups: tuple[str, ...] = ()
 
 
 def read_message(data: bytes, *, source: str | None = None, received_at: str | None = None) -> Decoded:
@@ -34,12 +40,44 @@ def read_message(data: bytes, *, source: str | None = None, received_at: str | N
         raise InvalidMessage("empty message", source=source)
     kind = sniff(data)
     if kind == "paxlst":
-        manifests = parse_paxlst(data, source=source, received_at=received_at)
-        return Decoded(kind, [t for m in manifests for t in m.travellers], [])
+        return _from_manifests(parse_paxlst(data, source=source, received_at=received_at))
     if kind == "pnrgov":
         bookings = parse_pnrgov(data, source=source, received_at=received_at)
         return Decoded(kind, [t for b in bookings for t in booking_travellers(b)], bookings)
     raise InvalidMessage("neither PAXLST nor PNRGOV (no UNH segment naming either)", source=source)
+
+
+def _from_manifests(manifests: list[Manifest]) -> Decoded:
+    ready: list[Traveller] = []
+    groups: list[str] = []
+    pending: list[str] = []
+    for m in manifests:
+        if is_multipart(m):
+            key = part_group_key(m)
+            groups.append(key)
+            if not has_flight(m.flight):
+                pending.append(key)
+                continue
+        ready.extend(m.travellers)
+    return Decoded("paxlst", ready, [], tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(pending)))
+
+
+def read_parts(parts: Iterable[bytes], *, received_at: str | None = None) -> Decoded:
+    """The parts of one multi-part PAXLST, in any order, reassembled: parts without flight
+    details inherit the flight of a sibling that has them. Groups that still have no flight
+    details are reported in ``pending_groups`` and their travellers left out."""
+    manifests: list[Manifest] = []
+    for data in parts:
+        manifests.extend(parse_paxlst(data, received_at=received_at))
+    groups = tuple(dict.fromkeys(part_group_key(m) for m in manifests if is_multipart(m)))
+    ready: list[Traveller] = []
+    pending: list[str] = []
+    for m in assemble(manifests):
+        if has_flight(m.flight):
+            ready.extend(m.travellers)
+        else:
+            pending.append(part_group_key(m))
+    return Decoded("paxlst", ready, [], groups, tuple(dict.fromkeys(pending)))
 
 
 @dataclass

@@ -14,6 +14,7 @@ was not screened. The agents hold no matching logic.
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 import gc
 import logging
 import time
@@ -33,6 +34,7 @@ from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
+from streams.parts import PartStore
 from streams.records import deadletter_record, headers_dict, parse_iso, utc_now_iso
 from streams.transport import make_app_class
 
@@ -42,6 +44,8 @@ class Decoded(Protocol):
     format: str
     travellers: list[Traveller]
     bookings: list[Any]
+    part_groups: tuple[str, ...]
+    pending_groups: tuple[str, ...]
 
 
 Decoder = Callable[..., Decoded]
@@ -59,6 +63,9 @@ class Pipeline:
     screener: Screener
     ledger: AlertLedger
     metrics: Metrics
+    # Multi-part PAXLST: where raw parts wait for their flight, and how a group is re-read.
+    parts: PartStore | None = None
+    assemble_parts: Callable[[list[bytes]], Decoded] | None = None
     # More agents (targeting rules, routing...): each is called with (app, settings, pipeline)
     # once the core agents are defined.
     extensions: tuple[Callable[..., None], ...] = ()
@@ -150,17 +157,51 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 await dead_letter("parse", raw, exc, msg, headers)
                 continue
             m.messages.labels(decoded.format).inc()
+            travellers = decoded.travellers
+            if decoded.part_groups and pipeline.parts is not None and pipeline.assemble_parts is not None:
+                travellers = await with_sibling_parts(decoded, raw, msg)
             sends = [
                 await bookings_topic.send(key=(b.locator or "").encode(), value=encode_booking(b), force=True)
                 for b in decoded.bookings
             ]
             sends += [
                 await travellers_topic.send(key=t.event_id.encode(), value=encode_traveller(t), force=True)
-                for t in decoded.travellers
+                for t in travellers
             ]
             await deliver(sends)
-            m.travellers_emitted.inc(len(decoded.travellers))
+            m.travellers_emitted.inc(len(travellers))
             m.bookings_emitted.inc(len(decoded.bookings))
+
+    async def with_sibling_parts(decoded: Decoded, raw: bytes, msg: Any) -> list[Traveller]:
+        """Keep this part with its siblings; return every traveller the group can now place
+        on a flight (re-emitting one is harmless: same event_id, alerts de-duplicated)."""
+        assert pipeline.parts is not None and pipeline.assemble_parts is not None
+        field = f"{msg.topic}/{msg.partition}/{msg.offset}"
+        groups = await ledger_call("parts_add", pipeline.parts.add, list(decoded.part_groups), field, raw, time.time())
+        out = {t.event_id: t for t in decoded.travellers}
+        for group, blobs in groups.items():
+            assembled = pipeline.assemble_parts(blobs)
+            out.update((t.event_id, t) for t in assembled.travellers)
+            if group not in assembled.pending_groups:
+                await ledger_call("parts_resolve", pipeline.parts.resolve, group)
+        return list(out.values())
+
+    @app.timer(interval=max(1.0, min(30.0, settings.multipart_timeout / 4)))
+    async def expire_parts() -> None:
+        """Dead-letter multi-part groups whose flight details never arrived (raw bytes kept)."""
+        if pipeline.parts is None:
+            return
+        cutoff = time.time() - settings.multipart_timeout
+        for group, blobs in await ledger_call("parts_expired", pipeline.parts.expired, cutoff):
+            for field, raw in blobs.items():
+                topic, partition, offset = (field.rsplit("/", 2) + ["", ""])[:3]
+                where = SimpleNamespace(topic=topic, partition=int(partition or -1), offset=int(offset or -1), key=None)
+                exc = InvalidMessage(
+                    f"part of multi-part message {group!r}: no part with flight details (TDT) arrived "
+                    f"within {settings.multipart_timeout:.0f} s"
+                )
+                await dead_letter("parse", raw, exc, where, {})
+            await ledger_call("parts_drop", pipeline.parts.drop, group)
 
     async def screen_with_retry(travellers: list[Traveller]) -> list[Alert]:
         delay = 0.2

@@ -3,6 +3,7 @@ factory with a unique topic/key prefix per test, and a real worker process."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -59,19 +60,11 @@ class WorkerProcess:
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict[str, str]:
-        s = self.settings
-        return {
-            **os.environ,
-            "PAXSCREEN_KAFKA_BOOTSTRAP": s.kafka_bootstrap,
-            "PAXSCREEN_REDIS_URL": s.redis_url,
-            "PAXSCREEN_TOPIC_PREFIX": s.topic_prefix,
-            "PAXSCREEN_APP_ID": s.app_id,
-            "PAXSCREEN_SESSION_TIMEOUT": str(s.session_timeout),
-            "PAXSCREEN_METRICS_PORT": str(s.metrics_port),
-            "PAXSCREEN_STATE_DIR": s.state_dir,
-            "PAXSCREEN_BATCH_TIMEOUT": str(s.batch_timeout),
-            "PAXSCREEN_BATCH_SIZE": str(s.batch_size),
-        }
+        """Every setting as its PAXSCREEN_ variable, as an operator would configure it."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAXSCREEN_")}
+        for f in dataclasses.fields(self.settings):
+            env[f"PAXSCREEN_{f.name.upper()}"] = str(getattr(self.settings, f.name))
+        return env
 
     def start(self) -> WorkerProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from paxscreen.errors import InvalidMessage
+from producers.decode import read_message, read_parts
+
+SAMPLES = Path(__file__).resolve().parents[2] / "paxscreen" / "samples"
+
+
+def strip_flight(data: bytes) -> bytes:
+    text = data.decode("latin-1")
+    text = re.sub(r"TDT\+[^']*'\s*", "", text)
+    return re.sub(r"LOC\+(125|87)\+[^']*'\s*(DTM\+(189|232)[^']*'\s*)?", "", text).encode("latin-1")
+
+
+P1 = (SAMPLES / "paxlst" / "ux072_sdq_mad_part1.edi").read_bytes()
+P2 = (SAMPLES / "paxlst" / "ux072_sdq_mad_part2.edi").read_bytes()
+
+
+def test_a_part_with_its_flight_is_ready_and_names_its_group() -> None:
+    d = read_message(P1)
+    assert len(d.travellers) == 3 and d.part_groups and d.pending_groups == ()
+
+
+def test_a_part_without_flight_is_held_back() -> None:
+    d = read_message(strip_flight(P2))
+    assert d.travellers == [] and d.pending_groups == d.part_groups
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_parts_reassemble_in_any_order(order) -> None:
+    parts = [P1, strip_flight(P2)]
+    d = read_parts([parts[i] for i in order])
+    assert len(d.travellers) == 5 and d.pending_groups == ()
+    assert {t.flight.number for t in d.travellers} == {"UX072"}
+
+
+def test_pnrgov_and_unknown() -> None:
+    d = read_message((SAMPLES / "pnrgov" / "sn2880_gru_lfw_bru_oneway_cash.edi").read_bytes())
+    assert d.format == "pnrgov" and len(d.bookings) == 1 and d.travellers
+    with pytest.raises(InvalidMessage):
+        read_message(b"hello")
