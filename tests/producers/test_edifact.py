@@ -343,3 +343,27 @@ def test_gtas_pnrgov_segment_broken_across_lines() -> None:
     ssr = next(s for s in msg.segments if s.tag == "SSR" and (s.get(1) or "").startswith("DOCS"))
     assert "/VANDENBERG/KEVIN/MICHAEL" in ssr.get(1, 9)
     assert ssr.line == 17
+
+
+# --- the plain fast path reads exactly what the general scanner reads -------------------------
+
+from hypothesis import given, settings as hsettings, strategies as hst  # noqa: E402
+
+from paxscreen.errors import InvalidMessage as _Invalid  # noqa: E402
+from producers.edifact import tokenize as _tokenize  # noqa: E402
+
+_PIECES = ["UNB", "UNH", "NAD", "DTM", "UNZ", "+", ":", "'", "\n", "\r\n", " ", "  ", "FL", "DOE", "12", "x", "\t"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(hst.lists(hst.sampled_from(_PIECES), max_size=40), hst.booleans())
+def test_fast_path_equals_general_scanner(pieces: list[str], una: bool) -> None:
+    text = ("UNA:+.? '" if una else "") + "".join(pieces)
+
+    def run(fast: bool):
+        try:
+            return _tokenize(text, fast=fast)
+        except _Invalid as exc:
+            return ("error", exc.line, exc.position)
+
+    assert run(True) == run(False)
