@@ -12,7 +12,9 @@ show, the ICAO spelling first:
   the Ukrainian and Belarusian readings (Г -> H, И -> Y) when the text says so (І, Ї, Є, Ґ,
   Ў); when it cannot tell, both readings are returned. The popular spelling (Yuliya for
   ICAO's Iuliia) is added as a variant.
-* Greek: ELOT 743 as Greek passports print it (ΟΥ -> OU, ΜΠ -> B/MB, ΓΚ -> G/NG, Χ -> CH).
+* Greek: ELOT 743 (ΟΥ -> OU, ΜΠ -> B/MB, ΓΚ -> G/NG, Χ -> CH), then as Greek documents
+  write it (ΜΠ -> MP, ΝΤ -> NT, ΓΚ -> GK: MPAKOGIANNIS) and letter by letter (ΟΥ -> OY:
+  PAPADOPOYLOS).
 * Any other script (Arabic, Han, Hangul, Hebrew ...): rigour's transliteration, falling back
   to anyascii.
 
@@ -91,8 +93,15 @@ def _cyrillic(word: str, ukrainian: bool) -> str:
     return "".join(out)
 
 
-def _greek(word: str) -> str:
-    """ELOT 743 on one run of Greek letters (accents removed first)."""
+def _greek(word: str, style: str = "elot") -> str:
+    """One run of Greek letters (accents removed first) in one of three styles:
+
+    * ``elot``: ELOT 743 read aloud: ΜΠ/ΝΤ/ΓΚ as B/D/G first and MB/NT/NG inside (BAKOGIANNIS);
+    * ``digraphs``: ELOT 743 as Greek identity documents write it, ΜΠ/ΝΤ/ΓΚ as MP/NT/GK
+      (MPAKOGIANNIS, NTOKOS);
+    * ``letters``: Doc 9303 letter by letter, ΟΥ as OY and ΑΥ/ΕΥ as AY/EY (PAPADOPOYLOS,
+      EYTHYMIOY).
+    """
     s = "".join(_strip_marks(c) for c in word).upper().replace("ς", "Σ")
     out: list[str] = []
     i, n = 0, len(s)
@@ -100,6 +109,10 @@ def _greek(word: str) -> str:
         c, nxt = s[i], s[i + 1] if i + 1 < n else ""
         start = i == 0 or not _is_greek(s[i - 1])
         pair = c + nxt
+        if style == "letters" or (style == "digraphs" and pair in ("ΜΠ", "ΝΤ", "ΓΚ")):
+            out.append(_GREEK.get(c, c))
+            i += 1
+            continue
         if pair == "ΟΥ":
             out.append("OU")
         elif pair in ("ΑΥ", "ΕΥ"):
@@ -137,7 +150,7 @@ def fold_latin(text: str, simple: bool = False) -> str:
     return "".join(out)
 
 
-def _icao(text: str, *, simple: bool, ukrainian: bool) -> str:
+def _icao(text: str, *, simple: bool, ukrainian: bool, greek: str = "elot") -> str:
     """One ICAO spelling of text made of Latin, Cyrillic and Greek (other letters kept)."""
     out: list[str] = []
     run: list[str] = []
@@ -146,7 +159,7 @@ def _icao(text: str, *, simple: bool, ukrainian: bool) -> str:
     def flush() -> None:
         if run:
             word = "".join(run)
-            out.append(_cyrillic(word, ukrainian) if run_kind == "cyr" else _greek(word))
+            out.append(_cyrillic(word, ukrainian) if run_kind == "cyr" else _greek(word, greek))
             run.clear()
 
     for ch in text:
@@ -194,6 +207,8 @@ def transliterate(text: str) -> tuple[str, ...]:
     for ukrainian in readings:
         for simple in (False, True):
             out.append(_icao(text, simple=simple, ukrainian=ukrainian))
+    if any(_is_greek(c) for c in text):
+        out += [_icao(text, simple=False, ukrainian=False, greek=g) for g in ("digraphs", "letters")]
     out.append(_fallback(text))
     result: list[str] = []
     for s in out:

@@ -109,6 +109,15 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
         f"{getattr(r, 'document_numbers', '?')} document numbers indexed in {outcome.seconds:.2f} s"
         + (f"; {len(outcome.errors)} bad line(s) skipped" if outcome.errors else "")
     )
+    if args.retro:
+        from paxscreen.retro import run_after_load
+
+        try:
+            retro_settings = _settings(args, need_kafka=True, need_redis=True)
+        except ConfigError:
+            print("retro-screening skipped: no Kafka configured (PAXSCREEN_KAFKA_BOOTSTRAP)", file=sys.stderr)
+        else:
+            print(run_after_load(retro_settings, args.list, r).line())
     return EXIT_INPUT if outcome.errors else 0
 
 
@@ -146,7 +155,13 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from paxscreen.console import follow_alerts, print_alerts
 
     s = _settings(args, need_kafka=True)
-    alerts = follow_alerts(s, from_beginning=not args.new, idle_timeout=args.idle_timeout)
+    if args.airport:
+        from paxscreen.taskforce import follow_taskforce
+
+        # each task force reads only its own airports' topics (<prefix>.taskforce.<IATA>)
+        alerts = follow_taskforce(s, args.airport, from_beginning=not args.new, idle_timeout=args.idle_timeout)
+    else:
+        alerts = follow_alerts(s, from_beginning=not args.new, idle_timeout=args.idle_timeout)
     try:
         print_alerts(alerts, args.airport or (), args.json)
     except KeyboardInterrupt:
@@ -266,6 +281,19 @@ def build_parser() -> argparse.ArgumentParser:
     _deadletters.add_arguments(sp)
     sp.set_defaults(func=cmd_deadletter)
 
+    from paxscreen import outcomes as _outcomes
+    from paxscreen import risk as _risk
+
+    sp = sub.add_parser("rules", help="load, inspect and try targeting rules (risk profiles)")
+    _risk.add_arguments(sp)
+    sp.set_defaults(func=_risk.run)
+    sp = sub.add_parser("disposition", help="record a task force's outcome of an alert")
+    _outcomes.add_disposition_arguments(sp)
+    sp.set_defaults(func=_outcomes.run_disposition)
+    sp = sub.add_parser("report", help="operation report: messages, alerts, dispositions, precision")
+    _outcomes.add_report_arguments(sp)
+    sp.set_defaults(func=_outcomes.run_report)
+
     wl = sub.add_parser("watchlist", help="load and inspect watchlists in Redis")
     wsub = wl.add_subparsers(dest="wl_command", required=True, metavar="ACTION")
     sp = wsub.add_parser("load", help="load a FollowTheMoney JSONL or CSV file as a new version")
@@ -273,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--list", default="default", help="list name (each list is versioned separately)")
     sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.add_argument(
+        "--no-retro", dest="retro", action="store_false",
+        help="do not re-screen recent travellers against the added entries",
+    )
     sp.set_defaults(func=cmd_watchlist_load)
     sp = wsub.add_parser("status", help="active version and counts of each list")
     sp.add_argument("--json", action="store_true")

@@ -10,6 +10,10 @@ Topics (``<prefix>.<name>``):
 - ``bookings``: one booking event per PNR pushed (schema paxscreen.booking/1).
 - ``alerts``: screening alerts (schema paxscreen.alert/1), key = alert_id, compacted.
 - ``deadletter``: messages that could not be read: raw bytes, source offset and the reason.
+- ``dispositions``: task forces' outcomes of alerts (schema paxscreen.disposition/1), key = alert_id.
+- ``taskforce.<IATA>``: every alert concerning that airport (created on first use by the worker's
+  router, `taskforce_topic`), key = alert_id, compacted. Kafka ACLs on these topics give each task
+  force its own airports only (docs/targeting.md).
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("bookings", "PNR booking events, paxscreen.booking/1, keyed by record locator"),
     TopicSpec("alerts", "screening alerts, paxscreen.alert/1, keyed by alert_id", (("cleanup.policy", "compact,delete"),)),
     TopicSpec("deadletter", "unreadable messages: raw bytes, source offset, reason"),
+    TopicSpec("dispositions", "task-force outcomes of alerts, paxscreen.disposition/1, keyed by alert_id"),
 )
+TASKFORCE_CONFIG = (("cleanup.policy", "compact,delete"),)
 
 # Raw-message headers (all values UTF-8 bytes).
 H_SOURCE = "paxscreen-source"  # where it came from: a file name, an endpoint, "stdin"
@@ -109,4 +115,46 @@ def ensure_topics(settings: Settings, *, timeout: float = 15.0) -> list[str]:
                 log.warning("topic %s created without its config %s", name, dict(spec.config))
             except KafkaException as exc:
                 raise Unavailable(f"cannot create topic {name!r}: {exc}") from exc
+    return created
+
+
+def taskforce_topic(settings: Settings, airport: str) -> str:
+    """``<prefix>.taskforce.<IATA>``: the alerts of one airport's task force."""
+    return settings.topic(f"taskforce.{airport.upper()}")
+
+
+def ensure_named_topics(
+    settings: Settings, names: list[str], config: tuple[tuple[str, str], ...] = (), *, timeout: float = 15.0
+) -> list[str]:
+    """Create topics by full name (partitions and replication from settings) unless they exist;
+    a broker that rejects ``config`` gets the topic without it. Returns the names created."""
+    from confluent_kafka import KafkaException
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient(client_config(settings))
+    try:
+        existing = set(admin.list_topics(timeout=timeout).topics)
+    except KafkaException as exc:
+        raise Unavailable(f"Kafka at {settings.kafka_bootstrap!r} is not reachable: {exc}") from exc
+    created: list[str] = []
+    for attempt in (dict(config), {}):
+        wanted = [n for n in dict.fromkeys(names) if n not in existing and n not in created]
+        if not wanted:
+            break
+        new = [NewTopic(n, num_partitions=settings.partitions, replication_factor=settings.replication, config=attempt) for n in wanted]
+        failed = []
+        for name, fut in admin.create_topics(new, operation_timeout=timeout).items():
+            try:
+                fut.result(timeout)
+                created.append(name)
+            except KafkaException as exc:
+                if getattr(exc.args[0], "name", lambda: "")() == "TOPIC_ALREADY_EXISTS":
+                    existing.add(name)
+                elif not attempt:
+                    raise Unavailable(f"cannot create topic {name!r}: {exc}") from exc
+                else:
+                    failed.append(name)
+        if not failed:
+            break
+        log.warning("topics %s created without their config %s", failed, attempt)
     return created

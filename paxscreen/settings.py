@@ -61,6 +61,14 @@ class Settings:
     state_dir: str = ".paxscreen"
     # Log level for the command line and the worker.
     log_level: str = "INFO"
+    # Run risk targeting, task-force routing and retro-screening memory in the worker.
+    targeting: bool = True
+    # Seconds between a worker's checks for a new targeting rules version in Redis.
+    rules_reload_seconds: float = 5.0
+    # Retro-screening window: flights departing within this many hours from now...
+    retro_ahead_hours: float = 72.0
+    # ...or that landed within this many hours before now.
+    retro_behind_hours: float = 24.0
 
     def topic(self, name: str) -> str:
         """The full topic name: ``<prefix>.<name>``."""

@@ -155,7 +155,7 @@ def test_every_kind_has_one_base_feature() -> None:
 text = st.one_of(st.none(), st.text(max_size=25))
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text, text, text, st.one_of(st.none(), st.sampled_from(["1970", "1970-05-03", "1999-12-31"])), text)
 def test_compare_score_in_unit_range(surname, given_names, listed, dob, doc) -> None:
     t = pax(surname, given_names, dob=dob, doc=doc, country="FRA")

@@ -54,6 +54,9 @@ def test_icao_spelling_comes_first(text: str, icao: str) -> None:
         ("Олег", "OLEH"),  # Ukrainian reading when the text cannot tell
         ("Олег", "OLEG"),
         ("Юлия", "YULIYA"),  # the popular spelling next to ICAO's IULIIA
+        ("ΑΠΌΣΤΟΛΟΣ ΝΤΌΚΟΣ", "APOSTOLOS NTOKOS"),  # Greek documents: ΝΤ as NT, not D
+        ("Σωκράτης Μπακογιάννης", "SOKRATIS MPAKOGIANNIS"),  # ΜΠ as MP
+        ("Κωνσταντίνος Ευθυμίου", "KONSTANTINOS EYTHYMIOY"),  # letter by letter: ΟΥ as OY
     ],
 )
 def test_variants_cover_other_accepted_spellings(text: str, variant: str) -> None:

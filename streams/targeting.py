@@ -1,0 +1,238 @@
+"""The worker's targeting extension: risk rules on bookings, task-force routing, the rules
+reload timer and the retro-screening memory. Registered through ``Pipeline.extensions``.
+
+- ``target`` (bookings topic, in batches): every booking's travellers against every risk
+  profile; risk alerts go to the alerts topic through the same `AlertLedger` as watchlist alerts.
+- ``remember`` (travellers topic, beside ``screen``): keeps each traveller in the recent
+  travellers store for retro-screening, and evaluates the profiles that apply to API records.
+- ``route`` (alerts topic): republishes every alert, unchanged and keyed by its alert_id, to
+  ``<prefix>.taskforce.<IATA>`` for each airport in ``alert.airports`` (departure, transits,
+  arrival), creating the topic on first use. A replay republishes the same key: consumers
+  keep the last record per alert_id, as on the alerts topic.
+- ``reload_rules`` (timer): polls the active rules version and switches without a restart.
+
+Agents stay thin: the rules, the contexts and the alerts are built by the injected callables
+(matchers/ and the PNRGOV traveller derivation, composed by `paxscreen.risk`). Redis outages
+are retried with backoff inside the agent, as in `streams.app`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import faust
+import orjson
+import redis
+from prometheus_client import Counter
+
+from paxscreen.booking import Booking, decode_booking
+from paxscreen.codec import decode_traveller, encode_alert
+from paxscreen.errors import InvalidMessage, Unavailable
+from paxscreen.kafka import TASKFORCE_CONFIG, ensure_named_topics, taskforce_topic
+from paxscreen.models import Alert, Traveller
+from paxscreen.settings import Settings
+from streams.records import deadletter_record, headers_dict, parse_iso, utc_now_iso
+
+__all__ = ["Targeting", "targeting_extension"]
+
+log = logging.getLogger(__name__)
+_IATA = re.compile(r"^[A-Z0-9]{3}$")
+
+
+class Rules(Protocol):
+    def refresh(self) -> bool: ...
+    def current(self) -> Any: ...
+
+
+class Recent(Protocol):
+    def remember(self, travellers: Sequence[Traveller]) -> int: ...
+
+
+@dataclass
+class Targeting:
+    """What the agents call, built by `paxscreen.risk.build_targeting`."""
+
+    rules: Rules
+    # (booking, rules, screened_at) -> risk alerts of the booking's travellers
+    booking_alerts: Callable[[Booking, Any, str], list[Alert]]
+    # (travellers, rules, screened_at) -> risk alerts of API travellers (profiles for `api`)
+    api_alerts: Callable[[list[Traveller], Any, str], list[Alert]]
+    recent: Recent | None = None
+    route: bool = True
+    # creates topics by name; default: `paxscreen.kafka.ensure_named_topics`
+    create_topics: Callable[[list[str]], Any] | None = None
+
+
+class _Metrics:
+    def __init__(self, registry: Any) -> None:
+        self.bookings = Counter(
+            "paxscreen_bookings_evaluated_total", "Bookings evaluated against the risk profiles", registry=registry
+        )
+        self.reloads = Counter(
+            "paxscreen_rules_reloads_total", "Rules versions a worker has taken up (the first load included)", registry=registry
+        )
+        self.routed = Counter(
+            "paxscreen_taskforce_routed_total", "Alert records republished to task-force topics", registry=registry
+        )
+        self.failures = Counter(
+            "paxscreen_risk_failures_total", "Bookings or travellers whose risk evaluation raised (a bug)", registry=registry
+        )
+        self.remembered = Counter(
+            "paxscreen_recent_travellers_total", "Travellers kept for retro-screening", registry=registry
+        )
+
+
+def targeting_extension(targeting: Targeting) -> Callable[[faust.App, Settings, Any], None]:
+    """The ``Pipeline.extensions`` callable that registers the agents and the timer."""
+
+    def extend(app: faust.App, settings: Settings, pipeline: Any) -> None:
+        _register(app, settings, pipeline, targeting)
+
+    return extend
+
+
+def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -> None:
+    bookings_topic = app.topic(settings.topic("bookings"), key_type=bytes, value_type=bytes)
+    travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
+    alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
+    deadletter_topic = app.topic(settings.topic("deadletter"), key_type=bytes, value_type=bytes)
+    m, tm = pipeline.metrics, _Metrics(pipeline.metrics.registry)
+    create = t.create_topics or (lambda names: ensure_named_topics(settings, names, TASKFORCE_CONFIG))
+    known_topics: set[str] = set()
+    out_topics: dict[str, Any] = {}
+    held: dict[str, str | None] = {"version": None}
+
+    def observe(rules: Any) -> Any:
+        """Count each switch to another rules version, whichever path loaded it."""
+        version = getattr(rules, "version", None)
+        if version is not None and version != held["version"]:
+            held["version"] = version
+            tm.reloads.inc()
+        return rules
+
+    async def retrying(op: str, fn: Callable[..., Any], *args: Any) -> Any:
+        delay = 0.2
+        while True:
+            try:
+                t0 = time.perf_counter()
+                result = await asyncio.to_thread(fn, *args)
+                m.redis_seconds.labels(op).observe(time.perf_counter() - t0)
+                return result
+            except (redis.ConnectionError, redis.TimeoutError, Unavailable) as exc:
+                log.warning("%s unavailable (%s); retrying in %.1f s", op, type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def publish(alerts: list[Alert]) -> None:
+        """Alerts not published before (ledger), awaited, then recorded: as `screen` does."""
+        alerts = list({a.alert_id: a for a in alerts}.values())  # a PNR pushed twice in one batch
+        if not alerts:
+            return
+        fresh = await retrying("ledger_check", pipeline.ledger.unseen, [a.alert_id for a in alerts])
+        new = [a for a, is_new in zip(alerts, fresh, strict=True) if is_new]
+        m.alerts_suppressed.inc(len(alerts) - len(new))
+        sends = [await alerts_topic.send(key=a.alert_id.encode(), value=encode_alert(a), force=True) for a in new]
+        if sends:
+            await asyncio.gather(*sends)
+        await retrying("ledger_record", pipeline.ledger.record, [a.alert_id for a in new])
+        now = time.time()
+        for a in new:
+            m.alerts.labels(a.kind).inc()
+            sent = parse_iso(a.event_time)
+            if sent is not None:
+                m.latency.observe(max(0.0, now - sent))
+
+    def evaluate(fn: Callable[..., list[Alert]], *args: Any) -> list[Alert]:
+        """A bug in the core must not stop the agent: count it, log its type (never the data)."""
+        try:
+            return fn(*args)
+        except Exception as exc:  # noqa: BLE001 - a bug in the core must not stop the stream
+            tm.failures.inc()
+            log.error("risk evaluation failed: %s", type(exc).__name__)
+            return []
+
+    async def dead_letter(message: Any, exc: InvalidMessage) -> None:
+        value = deadletter_record(
+            stage="target", raw=message.value or b"", reason=exc.describe(), error=exc.to_dict(),
+            topic=message.topic, partition=message.partition, offset=message.offset, key=message.key,
+            headers=headers_dict(message.headers),
+        )
+        await (await deadletter_topic.send(key=message.key, value=value, force=True))
+        m.deadletters.labels("target").inc()
+        log.warning("dead-lettered booking topic=%s partition=%s offset=%s", message.topic, message.partition, message.offset)
+
+    @app.agent(bookings_topic, name="target")
+    async def target(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
+            bookings: list[Booking] = []
+            for event in events:
+                try:
+                    bookings.append(decode_booking(event.message.value))
+                except InvalidMessage as exc:
+                    await dead_letter(event.message, exc)
+            if not bookings:
+                continue
+            rules = observe(await retrying("rules", t.rules.current))
+            tm.bookings.inc(len(bookings))
+            if rules is None:
+                continue
+            now = utc_now_iso()
+            await publish([a for b in bookings for a in evaluate(t.booking_alerts, b, rules, now)])
+
+    @app.agent(travellers_topic, name="remember")
+    async def remember(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
+            travellers: list[Traveller] = []
+            for event in events:
+                try:
+                    travellers.append(decode_traveller(event.message.value))
+                except InvalidMessage:
+                    continue  # `screen` dead-letters it
+            if not travellers:
+                continue
+            if t.recent is not None:
+                tm.remembered.inc(await retrying("recent_write", t.recent.remember, travellers))
+            rules = observe(await retrying("rules", t.rules.current))
+            if rules is not None:
+                await publish(evaluate(t.api_alerts, travellers, rules, utc_now_iso()))
+
+    async def out_topic(name: str) -> Any:
+        if name not in known_topics:
+            await retrying("create_topics", create, [name])
+            known_topics.add(name)
+        if name not in out_topics:
+            out_topics[name] = app.topic(name, key_type=bytes, value_type=bytes)
+        return out_topics[name]
+
+    if t.route:
+
+        @app.agent(alerts_topic, name="route")
+        async def route(stream: faust.StreamT) -> None:
+            async for event in stream.events():
+                msg = event.message
+                try:
+                    airports = orjson.loads(msg.value).get("airports") or ()
+                except (orjson.JSONDecodeError, AttributeError, TypeError):
+                    log.warning("unreadable alert topic=%s partition=%s offset=%s", msg.topic, msg.partition, msg.offset)
+                    continue
+                names = list(dict.fromkeys(
+                    taskforce_topic(settings, a) for a in airports if isinstance(a, str) and _IATA.match(a.upper())
+                ))
+                sends = [await (await out_topic(n)).send(key=msg.key, value=msg.value, force=True) for n in names]
+                if sends:
+                    await asyncio.gather(*sends)
+                tm.routed.inc(len(sends))
+
+    @app.timer(interval=max(0.5, settings.rules_reload_seconds))
+    async def reload_rules() -> None:
+        try:
+            await asyncio.to_thread(t.rules.refresh)
+            observe(t.rules.current())
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            log.warning("Redis unavailable while checking the rules version (%s)", type(exc).__name__)
