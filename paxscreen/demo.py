@@ -44,7 +44,7 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
     from producers.decode import read_files
     from producers.publish import iter_inputs
 
-    manifests = sorted((SAMPLES / "paxlst").glob("*.edi"))
+    manifests = sorted((SAMPLES / "paxlst").glob("*.edi")) + sorted((SAMPLES / "pnrgov").glob("*.edi"))
     watchlists = sorted(SAMPLES.glob("watchlist.*"))
     expected = len(read_files((m.source, m.data) for m in iter_inputs([str(p) for p in manifests])).travellers)
 
@@ -66,6 +66,11 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
             o = load_watchlist(s, str(wl), list_name=wl.name.split(".")[0] + "-" + wl.suffix.lstrip("."), show_progress=False)
             r = o.report
             print(f"  watchlist {wl.name}: {r.persons} persons, {r.documents} stolen/lost documents", file=out)
+
+        from paxscreen.risk import STARTER_RULES, load_rules
+
+        load_rules(s, str(STARTER_RULES), open(os.devnull, "w"))  # noqa: SIM115
+        print(f"  targeting rules {STARTER_RULES.name} (risk profiles for couriers)", file=out)
 
         env = {
             **os.environ,
@@ -92,23 +97,28 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
 
         bad = stack.workdir / "malformed.edi"
         bad.write_bytes(MALFORMED)
-        print(f"publishing {len(manifests)} manifests ({expected} travellers) and 1 malformed message...", file=out)
+        print(f"publishing {len(manifests)} PAXLST/PNRGOV messages ({expected} travellers) and 1 malformed message...", file=out)
         produce_files(s, [*map(str, manifests), str(bad)], open(os.devnull, "w"))  # noqa: SIM115
         print("alerts as they arrive:", file=out, flush=True)
 
         deadline = time.monotonic() + timeout
         state = {"done_at": None}
 
+        kinds: dict[str, int] = {}
+
         def stop() -> bool:
+            """Done when every traveller is screened and every alert the worker published has
+            been printed (the worker's own counters say how many)."""
             if worker.poll() is not None or time.monotonic() > deadline:
                 return True
             screened = _metric(s.metrics_port, "paxscreen_travellers_screened_total")
-            if screened >= expected:
+            published = _metric(s.metrics_port, "paxscreen_alerts_total")
+            if screened >= expected and sum(kinds.values()) >= published:
                 state["done_at"] = state["done_at"] or time.monotonic()
                 return time.monotonic() - state["done_at"] > 2.0
+            state["done_at"] = None
             return False
 
-        kinds: dict[str, int] = {}
         for alert in follow_alerts(s, from_beginning=True, stop=stop):
             kinds[alert["kind"]] = kinds.get(alert["kind"], 0) + 1
             print("  " + format_alert(alert), file=out, flush=True)
@@ -124,7 +134,7 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
         if lat_n > 0:
             print(f"mean time from message arrival to alert: {1000 * lat_sum / lat_n:.0f} ms", file=out)
         print(
-            f"done: {int(screened)}/{expected} travellers screened, {total} alerts "
+            f"done: all {expected} travellers screened, {total} alerts "
             f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'}), "
             f"{int(dead)} message(s) dead-lettered",
             file=out,
