@@ -134,7 +134,8 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
         if lat_n > 0:
             print(f"mean time from message arrival to alert: {1000 * lat_sum / lat_n:.0f} ms", file=out)
         print(
-            f"done: all {expected} travellers screened, {total} alerts "
+            f"done: {'all ' + str(expected) if screened >= expected else f'only {int(screened)} of {expected}'} "
+            f"travellers screened, {total} alerts "
             f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'}), "
             f"{int(dead)} message(s) dead-lettered",
             file=out,
