@@ -23,7 +23,7 @@ from matchers.records import Record, record_of
 from matchers.scoring import MatchResult, evaluate
 from matchers.similarity import TokenSims
 from matchers.store import Candidate, WatchlistStore
-from paxscreen.codec import alert_id, flight_dict
+from paxscreen.codec import alert_id, flight_dict, passenger_dict
 from paxscreen.models import Alert, Traveller, WatchEntry
 from paxscreen.settings import Settings
 
@@ -37,19 +37,6 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _passenger(t: Traveller) -> dict:
-    doc = t.document
-    return {
-        "surname": t.surname,
-        "given_names": t.given_names,
-        "date_of_birth": t.date_of_birth,
-        "sex": t.sex,
-        "nationality": t.nationality,
-        "document_number": doc.number if doc else None,
-        "document_country": doc.issuing_country if doc else None,
-    }
-
-
 def make_alert(
     traveller: Traveller, entry: WatchEntry, result: MatchResult, *, screened_at: str, version: str | None = None
 ) -> Alert:
@@ -60,7 +47,7 @@ def make_alert(
         score=result.score,
         entry_id=entry.id,
         traveller_event_id=traveller.event_id,
-        passenger=_passenger(traveller),
+        passenger=passenger_dict(traveller),
         flight=flight_dict(traveller.flight),
         airports=traveller.airports,
         explanation=result.explanation,

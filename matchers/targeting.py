@@ -24,25 +24,12 @@ from collections.abc import Sequence
 from matchers.rules import ProfileResult, RuleSet, evaluate
 from matchers.rules_context import api_context, booking_context
 from paxscreen.booking import Booking, BookingTraveller
-from paxscreen.codec import alert_id, flight_dict
+from paxscreen.codec import alert_id, flight_dict, passenger_dict
 from paxscreen.models import Alert, FeatureResult, Traveller
 
 __all__ = ["RISK_DATASET", "api_risk_alerts", "booking_risk_alerts", "pair_travellers", "risk_alert"]
 
 RISK_DATASET = "risk-rules"
-
-
-def _passenger(t: Traveller) -> dict:
-    doc = t.document
-    return {
-        "surname": t.surname,
-        "given_names": t.given_names,
-        "date_of_birth": t.date_of_birth,
-        "sex": t.sex,
-        "nationality": t.nationality,
-        "document_number": doc.number if doc else None,
-        "document_country": doc.issuing_country if doc else None,
-    }
 
 
 def _airports(t: Traveller, booking: Booking | None) -> tuple[str, ...]:
@@ -90,7 +77,7 @@ def risk_alert(
         score=result.score,
         entry_id=f"{p.id}@{rules.version}",
         traveller_event_id=t.event_id,
-        passenger=_passenger(t),
+        passenger=passenger_dict(t),
         flight=flight_dict(t.flight),
         airports=_airports(t, booking),
         explanation=explanation,

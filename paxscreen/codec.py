@@ -101,6 +101,20 @@ def _doc_dict(doc: Document) -> dict[str, Any]:
     }
 
 
+def passenger_dict(t: Traveller) -> dict[str, Any]:
+    """The ``passenger`` block of the alert contract: who, as the airline sent it."""
+    doc = t.document
+    return {
+        "surname": t.surname,
+        "given_names": t.given_names,
+        "date_of_birth": t.date_of_birth,
+        "sex": t.sex,
+        "nationality": t.nationality,
+        "document_number": doc.number if doc else None,
+        "document_country": doc.issuing_country if doc else None,
+    }
+
+
 def traveller_dict(t: Traveller) -> dict[str, Any]:
     doc = t.document
     return {

@@ -55,8 +55,23 @@ def follow_alerts(
     idle_timeout: float | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> Iterator[dict]:
-    """Yield each distinct alert (by alert_id) from the alerts topic, live.
-    Stops after ``idle_timeout`` seconds without a new alert, or when ``stop()`` is true."""
+    """Yield each distinct alert (by alert_id) from the alerts topic, live."""
+    return follow_topics(
+        settings, [settings.topic("alerts")], from_beginning=from_beginning, idle_timeout=idle_timeout, stop=stop
+    )
+
+
+def follow_topics(
+    settings: Settings,
+    topics: list[str],
+    *,
+    from_beginning: bool = True,
+    idle_timeout: float | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Iterator[dict]:
+    """Yield each distinct alert (by alert_id) from ``topics``, live (a consumer group of its
+    own, so topics created later are picked up). Stops after ``idle_timeout`` seconds without
+    a new alert, or when ``stop()`` is true."""
     from confluent_kafka import Consumer, KafkaError
 
     consumer = Consumer(
@@ -66,11 +81,13 @@ def follow_alerts(
             "auto.offset.reset": "earliest" if from_beginning else "latest",
             "enable.auto.commit": False,
             "session.timeout.ms": int(max(6.0, settings.session_timeout) * 1000),
+            "topic.metadata.refresh.interval.ms": 5000,
         }
     )
-    consumer.subscribe([settings.topic("alerts")])
+    consumer.subscribe(topics)
     seen: set[str] = set()
     last = time.monotonic()
+    quiet = (KafkaError._PARTITION_EOF, KafkaError.UNKNOWN_TOPIC_OR_PART)
     try:
         while True:
             if stop is not None and stop():
@@ -81,14 +98,14 @@ def follow_alerts(
             if msg is None:
                 continue
             if msg.error():
-                if msg.error().code() != KafkaError._PARTITION_EOF:
+                if msg.error().code() not in quiet:
                     print(f"paxscreen alerts: {msg.error()}", file=sys.stderr)
                 continue
             try:
                 alert = orjson.loads(msg.value())
             except orjson.JSONDecodeError:
                 continue
-            aid = alert.get("alert_id")
+            aid = alert.get("alert_id") if isinstance(alert, dict) else None
             if not aid or aid in seen:
                 continue
             seen.add(aid)

@@ -9,15 +9,10 @@ Kafka ACLs can enforce that (docs/targeting.md): ``paxscreen alerts --airport BR
 from __future__ import annotations
 
 import logging
-import sys
-import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 
-import orjson
-
 from paxscreen.errors import PaxscreenError, Unavailable
-from paxscreen.kafka import TASKFORCE_CONFIG, client_config, ensure_named_topics, taskforce_topic
+from paxscreen.kafka import TASKFORCE_CONFIG, ensure_named_topics, taskforce_topic
 from paxscreen.settings import Settings
 
 __all__ = ["follow_taskforce", "taskforce_topics"]
@@ -46,7 +41,7 @@ def follow_taskforce(
     """Yield each distinct alert (by alert_id) from the task-force topics of ``airports``, live;
     the same contract as `paxscreen.console.follow_alerts`. Topics not created yet (no alert
     so far) are created when this client may; otherwise they are read once they exist."""
-    from confluent_kafka import Consumer, KafkaError
+    from paxscreen.console import follow_topics
 
     topics = taskforce_topics(settings, airports)
     if not topics:
@@ -55,41 +50,4 @@ def follow_taskforce(
         ensure_named_topics(settings, topics, TASKFORCE_CONFIG)
     except Unavailable as exc:  # no right to create: the router will
         log.info("task-force topics not created here: %s", exc)
-    consumer = Consumer(
-        {
-            **client_config(settings),
-            "group.id": f"paxscreen-taskforce-{uuid.uuid4().hex[:8]}",
-            "auto.offset.reset": "earliest" if from_beginning else "latest",
-            "enable.auto.commit": False,
-            "session.timeout.ms": int(max(6.0, settings.session_timeout) * 1000),
-            "topic.metadata.refresh.interval.ms": 5000,
-        }
-    )
-    consumer.subscribe(topics)
-    seen: set[str] = set()
-    last = time.monotonic()
-    try:
-        while True:
-            if stop is not None and stop():
-                return
-            if idle_timeout is not None and time.monotonic() - last > idle_timeout:
-                return
-            msg = consumer.poll(0.25)
-            if msg is None:
-                continue
-            if msg.error():
-                if msg.error().code() not in (KafkaError._PARTITION_EOF, KafkaError.UNKNOWN_TOPIC_OR_PART):
-                    print(f"paxscreen alerts: {msg.error()}", file=sys.stderr)
-                continue
-            try:
-                alert = orjson.loads(msg.value())
-            except orjson.JSONDecodeError:
-                continue
-            aid = alert.get("alert_id") if isinstance(alert, dict) else None
-            if not aid or aid in seen:
-                continue
-            seen.add(aid)
-            last = time.monotonic()
-            yield alert
-    finally:
-        consumer.close()
+    return follow_topics(settings, topics, from_beginning=from_beginning, idle_timeout=idle_timeout, stop=stop)

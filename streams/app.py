@@ -14,28 +14,28 @@ was not screened. The agents hold no matching logic.
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
 import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 import faust
-import redis
 
 from paxscreen.booking import encode_booking
-from paxscreen.codec import decode_traveller, encode_alert, encode_traveller
-from paxscreen.errors import InvalidMessage, Unavailable
+from paxscreen.codec import decode_traveller, encode_traveller
+from paxscreen.errors import InvalidMessage
 from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
 from streams.parts import PartStore
-from streams.records import deadletter_record, headers_dict, parse_iso, utc_now_iso
+from streams.publish import publish_alerts, retry_redis
+from streams.records import deadletter_record, headers_dict, utc_now_iso
 from streams.transport import make_app_class
 
 log = logging.getLogger(__name__)
@@ -203,31 +203,8 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 await dead_letter("parse", raw, exc, where, {})
             await ledger_call("parts_drop", pipeline.parts.drop, group)
 
-    async def screen_with_retry(travellers: list[Traveller]) -> list[Alert]:
-        delay = 0.2
-        while True:
-            try:
-                t0 = time.perf_counter()
-                alerts = await asyncio.to_thread(pipeline.screener.screen, travellers)
-                m.screen_batch_seconds.observe(time.perf_counter() - t0)
-                return alerts
-            except (redis.ConnectionError, redis.TimeoutError, Unavailable) as exc:
-                log.warning("Redis unavailable while screening (%s); retrying in %.1f s", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-
     async def ledger_call(op: str, fn: Callable[..., Any], *args: Any) -> Any:
-        delay = 0.2
-        while True:
-            try:
-                t0 = time.perf_counter()
-                result = await asyncio.to_thread(fn, *args)
-                m.redis_seconds.labels(op).observe(time.perf_counter() - t0)
-                return result
-            except (redis.ConnectionError, redis.TimeoutError):
-                log.warning("Redis unavailable (%s); retrying in %.1f s", op, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        return await retry_redis(op, fn, *args, observe=m.redis_seconds.labels(op).observe)
 
     frozen = False
 
@@ -244,29 +221,16 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                     await dead_letter("screen", msg.value or b"", exc, msg, headers_dict(msg.headers))
             if not travellers:
                 continue
-            alerts = await screen_with_retry(travellers)
+            alerts = await retry_redis(
+                "screen", pipeline.screener.screen, travellers, observe=m.screen_batch_seconds.observe
+            )
             m.screened.inc(len(travellers))
             if not frozen:
                 # The first batch read the watchlist indexes and warmed the caches: millions of
                 # long-lived objects the cyclic collector need not scan again and again.
                 gc.freeze()
                 frozen = True
-            if not alerts:
-                continue
-            fresh = await ledger_call("ledger_check", pipeline.ledger.unseen, [a.alert_id for a in alerts])
-            new = [a for a, is_new in zip(alerts, fresh, strict=True) if is_new]
-            m.alerts_suppressed.inc(len(alerts) - len(new))
-            sends = [
-                await alerts_topic.send(key=a.alert_id.encode(), value=encode_alert(a), force=True) for a in new
-            ]
-            await deliver(sends)
-            await ledger_call("ledger_record", pipeline.ledger.record, [a.alert_id for a in new])
-            now = time.time()
-            for a in new:
-                m.alerts.labels(a.kind).inc()
-                t = parse_iso(a.event_time)
-                if t is not None:
-                    m.latency.observe(max(0.0, now - t))
+            await publish_alerts(alerts, topic=alerts_topic, ledger=pipeline.ledger, metrics=m)
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,12 +31,13 @@ import redis
 from prometheus_client import Counter
 
 from paxscreen.booking import Booking, decode_booking
-from paxscreen.codec import decode_traveller, encode_alert
-from paxscreen.errors import InvalidMessage, Unavailable
+from paxscreen.codec import decode_traveller
+from paxscreen.errors import InvalidMessage
 from paxscreen.kafka import TASKFORCE_CONFIG, ensure_named_topics, taskforce_topic
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
-from streams.records import deadletter_record, headers_dict, parse_iso, utc_now_iso
+from streams.publish import publish_alerts, retry_redis
+from streams.records import deadletter_record, headers_dict, utc_now_iso
 
 __all__ = ["Targeting", "targeting_extension"]
 
@@ -117,36 +117,11 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
         return rules
 
     async def retrying(op: str, fn: Callable[..., Any], *args: Any) -> Any:
-        delay = 0.2
-        while True:
-            try:
-                t0 = time.perf_counter()
-                result = await asyncio.to_thread(fn, *args)
-                m.redis_seconds.labels(op).observe(time.perf_counter() - t0)
-                return result
-            except (redis.ConnectionError, redis.TimeoutError, Unavailable) as exc:
-                log.warning("%s unavailable (%s); retrying in %.1f s", op, type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        return await retry_redis(op, fn, *args, observe=m.redis_seconds.labels(op).observe)
 
     async def publish(alerts: list[Alert]) -> None:
         """Alerts not published before (ledger), awaited, then recorded: as `screen` does."""
-        alerts = list({a.alert_id: a for a in alerts}.values())  # a PNR pushed twice in one batch
-        if not alerts:
-            return
-        fresh = await retrying("ledger_check", pipeline.ledger.unseen, [a.alert_id for a in alerts])
-        new = [a for a, is_new in zip(alerts, fresh, strict=True) if is_new]
-        m.alerts_suppressed.inc(len(alerts) - len(new))
-        sends = [await alerts_topic.send(key=a.alert_id.encode(), value=encode_alert(a), force=True) for a in new]
-        if sends:
-            await asyncio.gather(*sends)
-        await retrying("ledger_record", pipeline.ledger.record, [a.alert_id for a in new])
-        now = time.time()
-        for a in new:
-            m.alerts.labels(a.kind).inc()
-            sent = parse_iso(a.event_time)
-            if sent is not None:
-                m.latency.observe(max(0.0, now - sent))
+        await publish_alerts(alerts, topic=alerts_topic, ledger=pipeline.ledger, metrics=m)
 
     def evaluate(fn: Callable[..., list[Alert]], *args: Any) -> list[Alert]:
         """A bug in the core must not stop the agent: count it, log its type (never the data)."""

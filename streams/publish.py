@@ -1,0 +1,73 @@
+"""What every agent that raises alerts shares: Redis calls retried through outages, and
+alert publication through the ledger (at-least-once in, each alert_id out once)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import redis
+
+from paxscreen.codec import encode_alert
+from paxscreen.errors import Unavailable
+from paxscreen.models import Alert
+from streams.ledger import AlertLedger
+from streams.metrics import Metrics
+from streams.records import parse_iso
+
+log = logging.getLogger(__name__)
+
+RETRIED = (redis.ConnectionError, redis.TimeoutError, Unavailable)
+
+
+async def retry_redis(
+    op: str, fn: Callable[..., Any], *args: Any, observe: Callable[[float], None] | None = None
+) -> Any:
+    """Run a blocking Redis-backed call in a thread, retrying with backoff (0.2 s doubling to
+    10 s) while Redis is unreachable: the agent waits, and no offset moves past unscreened data.
+    ``observe`` receives the seconds the successful call took."""
+    delay = 0.2
+    while True:
+        try:
+            t0 = time.perf_counter()
+            result = await asyncio.to_thread(fn, *args)
+            if observe is not None:
+                observe(time.perf_counter() - t0)
+            return result
+        except RETRIED as exc:
+            log.warning("%s: Redis unavailable (%s); retrying in %.1f s", op, type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+async def publish_alerts(alerts: Sequence[Alert], *, topic: Any, ledger: AlertLedger, metrics: Metrics) -> list[Alert]:
+    """Publish the alerts never published before, wait for the broker's acknowledgement, then
+    record them in the ledger. A crash between the two republishes the same alert_id, never a
+    new one. Returns what was published."""
+    unique = list({a.alert_id: a for a in alerts}.values())
+    if not unique:
+        return []
+    m = metrics
+    fresh = await retry_redis(
+        "ledger_check", ledger.unseen, [a.alert_id for a in unique],
+        observe=m.redis_seconds.labels("ledger_check").observe,
+    )
+    new = [a for a, is_new in zip(unique, fresh, strict=True) if is_new]
+    m.alerts_suppressed.inc(len(unique) - len(new))
+    sends = [await topic.send(key=a.alert_id.encode(), value=encode_alert(a), force=True) for a in new]
+    if sends:
+        await asyncio.gather(*sends)
+    await retry_redis(
+        "ledger_record", ledger.record, [a.alert_id for a in new],
+        observe=m.redis_seconds.labels("ledger_record").observe,
+    )
+    now = time.time()
+    for a in new:
+        m.alerts.labels(a.kind).inc()
+        sent = parse_iso(a.event_time)
+        if sent is not None:
+            m.latency.observe(max(0.0, now - sent))
+    return new
