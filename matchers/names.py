@@ -47,6 +47,7 @@ __all__ = [
     "canonical",
     "clean",
     "is_patronymic",
+    "loose_skeleton",
     "name_symbols",
     "parse_name",
     "parse_parts",
@@ -332,11 +333,49 @@ def skeleton(token: str) -> str:
     s = _DOUBLES.sub(r"\1", token)
     for pattern, repl in _RULES:
         s = pattern.sub(repl, s)
+    return _consonants(_DOUBLES.sub(r"\1", s), token)
+
+
+def _consonants(s: str, token: str) -> str:
+    """First letter (a vowel as A) and the consonants after it. Consonants that a vowel kept
+    apart stay two (BUBACAR -> BBKR, not BACAR's BKR; MAMADOU -> MMT)."""
     if not s:
         return token[:1]
     head = "A" if s[0] in _VOWELS else s[0]
-    body = "".join(c for c in s[1:] if c not in _VOWELS)
-    return _DOUBLES.sub(r"\1", head + body)
+    return head + "".join(c for c in s[1:] if c not in _VOWELS)
+
+
+# A coarser key, for scoring only: the letters romanisations trade for one sound merged
+# (Arabic qaf as Q/G/GH/K, Cyrillic Х as KH/CH/H, Greek and English PH/F/V, DH/TH/D/T,
+# W/V as in German and Polish spellings of Russian names).
+_LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"(^|N)DI(?=[AEOU])", r"\1J"),
+        (r"OW$", "O"),
+        (r"SCH|TSCH|TSH", "S"),
+        (r"DZH|DJ|DZ|ZH|DSH", "J"),
+        (r"SH", "S"),
+        (r"KH|CH|GH|CK|Q|G|C(?![EIY])", "K"),
+        (r"C", "S"),
+        (r"X", "KS"),
+        (r"PH|V|W", "F"),
+        (r"DH|TH|D", "T"),
+        (r"Z", "S"),
+        (r"Y", "I"),
+        (r"(?<!^)H", ""),  # a first H stays, as in `skeleton` (HOUNSOU is not AHOUANSOU)
+    )
+)
+
+
+@lru_cache(maxsize=500_000)
+def loose_skeleton(token: str) -> str:
+    """A coarser phonetic key than `skeleton` (scoring only, never blocking): GADDAFI /
+    QADHAFI -> KTF, KHODORKOVSKY / CHODORKOWSKI -> KTRKFSK, STEPHEN / STEVEN -> STFN."""
+    s = _DOUBLES.sub(r"\1", token)
+    for pattern, repl in _LOOSE_RULES:
+        s = pattern.sub(repl, s)
+    return _consonants(_DOUBLES.sub(r"\1", s), token)
 
 
 @lru_cache(maxsize=500_000)

@@ -6,17 +6,25 @@ of all of its candidates at once. `align` then pairs the tokens of two names (be
 first, any order), so GIVEN SURNAME meets SURNAME GIVEN and a dropped middle name only costs
 a little. Token similarity is the best of:
 
-=================================  =====  ==========================================
-relation                           score  example
-=================================  =====  ==========================================
-same token                         1.00   DIALLO / DIALLO
-curated spelling variant           0.95   MOHAMED / MAMADOU, JALLOW / DIALLO
-rigour name symbol in common       0.90   KHALED / KHALID, OLEG / OLEH
-same phonetic skeleton             0.90   SMITH / SMYTHE, YOUSSEF / YUSUF
-initial against a name             0.75   J / JOHN
-edit similarity (OSA: one adjacent  1-d/n  MOHAMED / MOHAMMED 0.88, SMITH / SMTIH 0.80
-transposition counts one edit)
-=================================  =====  ==========================================
+======================================  ==========  =========================================
+relation                                score       example
+======================================  ==========  =========================================
+same token                              1.00        DIALLO / DIALLO
+curated spelling variant                0.95        MOHAMED / MAMADOU, JALLOW / DIALLO
+rigour name symbol in common (and the   0.90        KHALED / KHALID, OLEG / OLEH
+same first sound)
+same phonetic skeleton                  0.65-0.90   OUSMANE / OUSMAN 0.9, SMITH / SMYTHE 0.82,
+                                                    KISELEVA / KOZLOVA 0.65 (graded by spelling)
+same coarse skeleton (romanisations)    0.65-0.85   GADDAFI / QADHAFI 0.82, STEPHEN / STEVEN
+initial against a name                  0.75        J / JOHN
+edit similarity (OSA: one adjacent      1-d/n       MOHAMED / MOHAMMED 0.88, SMITH / SMTIH 0.80
+transposition counts one edit), each    -0.1/edit   MARIA / MARIAMA 0.61, LEVCHENKO /
+edit past the first 0.1 more, and 0.1               SHEVCHENKO 0.6
+more with another first letter
+======================================  ==========  =========================================
+
+Phonetic relations need half the letters in common (OSA >= 0.5): DIAS and JOSE share a
+skeleton by chance. A pair below `FIRM` counts against the name (`effective`).
 """
 
 from __future__ import annotations
@@ -28,16 +36,18 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from matchers.names import canonical, is_patronymic, name_symbols, skeleton
+from matchers.names import canonical, is_patronymic, loose_skeleton, name_symbols, skeleton
 
 __all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
 
 VARIANT = 0.95
 SYMBOL = 0.90
 SOUNDS_ALIKE = 0.90
-SOUNDS_ALIKE_LOW = 0.70
+SOUNDS_ALIKE_LOW = 0.65
 # Below half the letters in common a shared skeleton is chance (DIAS / JOSE: J-S).
 SOUNDS_ALIKE_MIN_OSA = 0.5
+LOOSELY_ALIKE = 0.85
+LOOSELY_ALIKE_LOW = 0.65
 INITIAL = 0.75
 # Each edit beyond the first costs this much more (see `_edit_score`).
 EXTRA_EDIT = 0.1
@@ -49,6 +59,8 @@ FIRM = 0.80
 # long surname cannot carry a name whose given name differs (AFI / KOFFI HOUNKPATIN).
 MIN_WEIGHT = 4.0
 MAX_WEIGHT = 8.0
+# Extra weight of a pair of clearly different tokens (a given name against another).
+CONFLICT = 0.5
 # Weight of a token with no counterpart, relative to its weight (dropped middle names).
 UNMATCHED = 0.2
 # A patronymic on one side only (SERGEI MIKHAILOVICH MAKAROV / SERGEI MAKAROV) is the normal
@@ -74,8 +86,14 @@ def _edit_score(osa: float, distance: int, first_equal: bool) -> float:
 def _sounds_alike_score(osa: float) -> float:
     """Phonetic agreement, graded by spelling: from `SOUNDS_ALIKE_LOW` (no longer firm) when
     half the letters differ (KISELEVA / KOZLOVA, HASSAN / HUSSEIN share a skeleton) up to
-    `SOUNDS_ALIKE` when a quarter do (OUSMANE / OUSMAN); SMITH / SMYTHE 0.83."""
+    `SOUNDS_ALIKE` when a quarter do (OUSMANE / OUSMAN); SMITH / SMYTHE 0.82."""
     return SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * min(1.0, max(0.0, (osa - 0.5) / 0.25))
+
+
+def _loosely_alike_score(osa: float) -> float:
+    """Agreement of the coarser key (`names.loose_skeleton`: GADDAFI / QADHAFI, STEPHEN /
+    STEVEN), graded like `_sounds_alike_score` from `LOOSELY_ALIKE_LOW` to `LOOSELY_ALIKE`."""
+    return LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW) * min(1.0, max(0.0, (osa - 0.5) / 0.25))
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -91,11 +109,21 @@ def token_similarity(a: str, b: str) -> float:
     if canonical(a) == canonical(b):
         best = max(best, VARIANT)
     sa, sb = skeleton(a), skeleton(b)
-    if sa == sb and len(sa) >= 2 and _phonetic_ok(a, b) and osa >= SOUNDS_ALIKE_MIN_OSA:
-        best = max(best, _sounds_alike_score(osa))
-    if best < SYMBOL and (a[0] == b[0] or sa[:1] == sb[:1]) and name_symbols(a) & name_symbols(b):
+    if osa >= SOUNDS_ALIKE_MIN_OSA and _phonetic_ok(a, b):
+        if sa == sb and len(sa) >= 2:
+            best = max(best, _sounds_alike_score(osa))
+        la, lb = loose_skeleton(a), loose_skeleton(b)
+        if la == lb and len(la) >= 3:
+            best = max(best, _loosely_alike_score(osa))
+    if best < SYMBOL and _first_sound_agrees(a, b) and name_symbols(a) & name_symbols(b):
         best = SYMBOL
     return float(best)
+
+
+def _first_sound_agrees(a: str, b: str) -> bool:
+    """Same first letter, or the same first sound (a rigour name symbol links JOHN with IVAN
+    and HANS too: only spellings that start alike count)."""
+    return a[0] == b[0] or skeleton(a)[:1] == skeleton(b)[:1] or loose_skeleton(a)[:1] == loose_skeleton(b)[:1]
 
 
 def token_relation(a: str, b: str) -> str:
@@ -108,9 +136,11 @@ def token_relation(a: str, b: str) -> str:
         return "spelling variant"
     if OSA.distance(a, b) == 1:
         return "one edit"
-    if skeleton(a) == skeleton(b) and _phonetic_ok(a, b):
+    if skeleton(a) == skeleton(b) and _phonetic_ok(a, b) and OSA.normalized_similarity(a, b) >= SOUNDS_ALIKE_MIN_OSA:
         return "sounds alike"
-    if name_symbols(a) & name_symbols(b):
+    if loose_skeleton(a) == loose_skeleton(b) and len(loose_skeleton(a)) >= 3 and _phonetic_ok(a, b) and OSA.normalized_similarity(a, b) >= SOUNDS_ALIKE_MIN_OSA:
+        return "sounds alike in another romanisation"
+    if name_symbols(a) & name_symbols(b) and _first_sound_agrees(a, b):
         return "same name in another spelling"
     return f"{OSA.distance(a, b)} edits"
 
@@ -153,8 +183,15 @@ class TokenSims:
         lsk_ok = (llen >= 3) & np.fromiter((len(s) >= 2 for s in lsk), dtype=bool, count=len(left))
         rsk_ok = (rlen >= 3) & np.fromiter((len(s) >= 2 for s in rsk), dtype=bool, count=len(right))
         alike = (lsk[:, None] == rsk[None, :]) & lsk_ok[:, None] & rsk_ok[None, :] & (osa >= SOUNDS_ALIKE_MIN_OSA)
-        graded = SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
-        m = np.where(alike, np.maximum(m, graded), m)
+        ramp = np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
+        m = np.where(alike, np.maximum(m, SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * ramp), m)
+        # loosely alike (`_loosely_alike_score`)
+        llo = np.array([loose_skeleton(t) for t in left], dtype=object)
+        rlo = np.array([loose_skeleton(t) for t in right], dtype=object)
+        llo_ok = (llen >= 3) & np.fromiter((len(s) >= 3 for s in llo), dtype=bool, count=len(left))
+        rlo_ok = (rlen >= 3) & np.fromiter((len(s) >= 3 for s in rlo), dtype=bool, count=len(right))
+        loose = (llo[:, None] == rlo[None, :]) & llo_ok[:, None] & rlo_ok[None, :] & (osa >= SOUNDS_ALIKE_MIN_OSA)
+        m = np.where(loose, np.maximum(m, LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW) * ramp), m)
         # initials: one side a single letter
         l1, r1 = llen == 1, rlen == 1
         one_initial = l1[:, None] ^ r1[None, :]
@@ -164,13 +201,14 @@ class TokenSims:
         lsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in left]
         rsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in right]
         rfs = [s[:1] for s in rsk]
+        rfl = [s[:1] for s in rlo]
         for i, ls in enumerate(lsym):
             if not ls:
                 continue
             row = rows[i]
-            lf, lk = left[i][0], lsk[i][:1]
+            lf, lk, ll = left[i][0], lsk[i][:1], llo[i][:1]
             for j, rs in enumerate(rsym):
-                if rs and row[j] < SYMBOL and (right[j][0] == lf or rfs[j] == lk) and ls & rs:
+                if rs and row[j] < SYMBOL and (right[j][0] == lf or rfs[j] == lk or rfl[j] == ll) and ls & rs:
                     row[j] = SYMBOL
         return rows
 
@@ -226,8 +264,12 @@ def _greedy(a: Sequence[str], b: Sequence[str], sims: TokenSims) -> Alignment:
         used_j.add(j)
         x, y = a[i], b[j]
         w = min(max((len(x) + len(y)) / 2.0, MIN_WEIGHT), MAX_WEIGHT)
-        num += (s if s >= FIRM else max(0.0, 2.0 * s - FIRM)) * w
-        den += w
+        e = s if s >= FIRM else max(0.0, 2.0 * s - FIRM)
+        num += e * w
+        # a token paired with a clearly different one (RAFAEL / MIGUEL) is evidence of
+        # another person, not only a name part missing: it weighs up to `CONFLICT` more
+        # (an initial that fits is no conflict)
+        den += w * (1.0 + CONFLICT * (1.0 - e / FIRM)) if e < FIRM and len(x) > 1 and len(y) > 1 else w
         pairs.append((x, y, s))
         if len(pairs) == want:
             break
@@ -257,7 +299,8 @@ def align(a: Sequence[str], b: Sequence[str], sims: TokenSims | None = None) -> 
 
     Each token pairs with at most one token of the other name, best similarities first; the
     score is the length-weighted mean `effective` similarity of the pairs (tokens weigh their
-    length between `MIN_WEIGHT` and `MAX_WEIGHT`), with unpaired tokens (a dropped middle
+    length between `MIN_WEIGHT` and `MAX_WEIGHT`; a pair below `FIRM` up to `CONFLICT` more,
+    as two different given names say more than one missing), with unpaired tokens (a dropped middle
     name) weighing `UNMATCHED` of that (a patronymic a quarter of it); a one-token name against a longer one is scaled by `SINGLE_TOKEN_FACTOR`. When the names have a
     different number of tokens, gluing two adjacent tokens of the longer one is tried too
     (ABDUL RAHMAN / ABDULRAHMAN, XIAO MING / XIAOMING).

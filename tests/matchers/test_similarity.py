@@ -27,10 +27,10 @@ TOKENS = ["KISELEVA", "KOZLOVA", "LEVCHENKO", "SHEVCHENKO", "KWAKU", "KWAME", "P
         ("DIALLO", "DIALLO", 1.0),
         ("MOHAMED", "MAMADOU", VARIANT),
         ("DIALLO", "JALLOW", VARIANT),
-        ("SMITH", "SMYTHE", 0.7 + 0.2 * (2 / 3 - 0.5) / 0.25),  # sounds alike, two letters apart
+        ("SMITH", "SMYTHE", 0.65 + 0.25 * (2 / 3 - 0.5) / 0.25),  # sounds alike, two letters apart
         ("PHILIPPE", "PHILIP", SOUNDS_ALIKE),
-        ("KISELEVA", "KOZLOVA", 0.7),  # one skeleton, but half the letters differ: not firm
-        ("HASSAN", "HUSSEIN", 0.7 + 0.2 * (4 / 7 - 0.5) / 0.25),
+        ("KISELEVA", "KOZLOVA", 0.65),  # one skeleton, but half the letters differ: not firm
+        ("HASSAN", "HUSSEIN", 0.65 + 0.25 * (4 / 7 - 0.5) / 0.25),
         ("MARIA", "MARIAMA", 1 - 2 / 7 - EXTRA_EDIT),  # a second edit costs more
         ("LEVCHENKO", "SHEVCHENKO", 1 - 2 / 10 - 2 * EXTRA_EDIT),  # ... more again with another initial
         ("KWAKU", "KWAME", 1 - 2 / 5 - EXTRA_EDIT),
