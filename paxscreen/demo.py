@@ -56,7 +56,7 @@ def run_demo(base: Settings, *, timeout: float = 180.0, out=sys.stdout) -> int:
             base,
             kafka_bootstrap=stack.kafka_bootstrap,
             redis_url=stack.redis_url,
-            session_timeout=min(base.session_timeout, 6.0),
+            session_timeout=min(base.session_timeout, 10.0),
             state_dir=str(stack.workdir),
             metrics_port=free_port(),
         )

@@ -42,7 +42,7 @@ def e2e_settings(stack: DevStack, tmp_path: Path) -> Settings:
         redis_url=stack.redis_url,
         topic_prefix=prefix,
         app_id=f"{prefix}-worker",
-        session_timeout=6.0,
+        session_timeout=10.0,
         metrics_port=free_port(),
         state_dir=str(tmp_path / "state"),
         batch_timeout=0.02,
