@@ -90,3 +90,17 @@ def reference_date(*candidates: str | None) -> date:
             except ValueError:
                 continue
     return datetime.now(UTC).date()
+
+
+def interchange_prepared_at(
+    date: str | None, time: str | None, received_at: str | None, warnings: list[str]
+) -> str | None:
+    """The UNB preparation date/time as ISO (the reference for two-digit years), or None with
+    a warning when it is not a date."""
+    if not date:
+        return None
+    try:
+        return edifact_date(date + (time or ""), None, reference=reference_date(received_at))
+    except ValueError:
+        warnings.append(f"UNB date/time {date[:8]!r}:{(time or '')[:4]!r} is not a date")
+        return None

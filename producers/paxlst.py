@@ -24,7 +24,7 @@ from datetime import date
 from paxscreen.codec import traveller_event_id
 from paxscreen.models import Document, Flight, Leg, Traveller
 from producers.countries import country_code
-from producers.dates import Rule, edifact_date, reference_date
+from producers.dates import Rule, edifact_date, interchange_prepared_at, reference_date
 from producers.edifact import Interchange, Message, Segment, read_interchange
 from producers.manifest import Manifest, PartBuffer, assemble, part_group_key
 
@@ -365,16 +365,6 @@ def _traveller(
     )
 
 
-def _prepared_at(ic: Interchange, received_at: str | None, warnings: list[str]) -> str | None:
-    if not ic.date:
-        return None
-    try:
-        return edifact_date(ic.date + (ic.time or ""), None, reference=reference_date(received_at))
-    except ValueError:
-        warnings.append(f"UNB date/time {ic.date[:8]!r}:{(ic.time or '')[:4]!r} is not a date")
-        return None
-
-
 def parse_paxlst(
     data: bytes | str, *, source: str | None = None, received_at: str | None = None
 ) -> list[Manifest]:
@@ -387,7 +377,7 @@ def parse_paxlst(
     """
     ic = read_interchange(data, source=source)
     envelope_warnings: list[str] = []
-    prepared_at = _prepared_at(ic, received_at, envelope_warnings)
+    prepared_at = interchange_prepared_at(ic.date, ic.time, received_at, envelope_warnings)
     reference = reference_date(prepared_at, received_at)
     manifests = []
     for msg in ic.messages:

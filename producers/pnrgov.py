@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from paxscreen.booking import Booking
 from producers import pnrgov_segments as rd
-from producers.dates import edifact_date, reference_date
-from producers.edifact import Interchange, Message, Segment, read_interchange
+from producers.dates import interchange_prepared_at, reference_date
+from producers.edifact import Message, Segment, read_interchange
 from producers.pnrgov_pnr import Envelope, Header, PnrReader
 from producers.pnrgov_travellers import booking_travellers
 
@@ -60,16 +60,6 @@ def _header(msg: Message, ctx: rd.Context) -> tuple[Header, list[list[Segment]]]
     return header, groups
 
 
-def _prepared_at(ic: Interchange, received_at: str | None, warnings: list[str]) -> str | None:
-    if not ic.date:
-        return None
-    try:
-        return edifact_date(ic.date + (ic.time or ""), None, reference=reference_date(received_at))
-    except ValueError:
-        warnings.append(f"UNB date/time {ic.date[:8]!r}:{(ic.time or '')[:4]!r} is not a date")
-        return None
-
-
 def parse_pnrgov(
     data: bytes | str, *, source: str | None = None, received_at: str | None = None
 ) -> list[Booking]:
@@ -81,7 +71,7 @@ def parse_pnrgov(
     """
     ic = read_interchange(data, source=source)
     envelope: list[str] = list(ic.warnings)
-    prepared_at = _prepared_at(ic, received_at, envelope)
+    prepared_at = interchange_prepared_at(ic.date, ic.time, received_at, envelope)
     reference = reference_date(prepared_at, received_at)
     decimal = ic.chars.decimal if ic.chars.decimal not in (ic.chars.component, ic.chars.element) else "."
     bookings: list[Booking] = []
