@@ -12,6 +12,7 @@ The weights live in `matchers.scoring`, not here.
 from __future__ import annotations
 
 import re
+from datetime import date as _date
 
 from matchers.documents import RELATION_SCORES, number_relation, specificity
 from matchers.records import DocRef, Record
@@ -153,6 +154,7 @@ def _digit_slip(a: int, b: int, width: int) -> bool:
 def _full_pair(t: Date, e: Date) -> tuple[float, str]:
     """Two full dates that are not equal."""
     (ty, tm, td), (ey, em, ed) = t, e
+    assert tm and td and em and ed  # full dates
     if ty == ey and (tm, td) == (ed, em):
         return DOB_SWAPPED, "agree with day and month swapped"
     if ty == ey and tm == em and _digit_slip(td, ed, 2) or ty == ey and td == ed and _digit_slip(tm, em, 2):
@@ -163,12 +165,34 @@ def _full_pair(t: Date, e: Date) -> tuple[float, str]:
             return DOB_YEAR_SLIP, "differ by one digit of the year (a typing slip)"
     if ty == ey:
         return DOB_SAME_YEAR, "same year, another day"
-    return _years_apart(abs(ty - ey))
+    days = _days_apart(t, e)
+    if days is not None and days <= 400:
+        return DOB_YEAR_APART, f"{days} days apart, in another year"
+    if days is not None and days <= 800:
+        return DOB_TWO_YEARS, f"{days} days apart: doubtful"
+    return _years_apart(max(3, abs(ty - ey)))
+
+
+def _days_apart(t: Date, e: Date) -> int | None:
+    try:
+        return abs((_date(*t) - _date(*e)).days)  # type: ignore[arg-type]
+    except ValueError:  # 31 February: parse_date checks ranges, not calendars
+        return None
 
 
 def _date_pair(t: Date, e: Date) -> tuple[float, str]:
+    """Score one pair of dates: as given, and with 1 January read as the year alone."""
+    if _precision(t) == _precision(e) == 3 and t != e:
+        full = _full_pair(t, e)
+        if full[0] > DOB_YEAR:
+            return full  # a swap or a slip explains the difference (even of a 1 January)
+        by_year = _partial_pair(_as_year(t), _as_year(e))
+        return max(full, by_year, key=lambda r: r[0])
+    return _partial_pair(_as_year(t), _as_year(e))
+
+
+def _partial_pair(t: Date, e: Date) -> tuple[float, str]:
     """Score one pair of dates; ``t`` is made the more precise of the two."""
-    t, e = _as_year(t), _as_year(e)
     if _precision(t) < _precision(e):
         t, e = e, t
     (ty, tm, _), (ey, em, _) = t, e
@@ -193,9 +217,10 @@ def dob_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> Featur
     year and month (0.85), one digit of the day or month slipped (0.8), the year where one
     side gives only the year or 1 January (0.75), one digit of the year slipped or two of
     its digits swapped (0.7, not the decade). Disagreement: same year (full dates 0.3,
-    another month 0.35), a year apart (0.25), two years (0.1), three years or more (0.0:
-    another person, however alike the name). The best pair counts when either side has
-    several dates."""
+    another month 0.35), a year apart (0.25; full dates at most 400 days apart), two years
+    (0.1; full dates at most 800 days), more (0.0: another person, however alike the name).
+    1 January often stands for an unknown day: such a date also counts as its year alone.
+    The best pair counts when either side has several dates."""
     da = [p for p in map(parse_date, a.birth_dates) if p]
     db = [p for p in map(parse_date, b.birth_dates) if p]
     if not da or not db:

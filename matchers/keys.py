@@ -5,7 +5,8 @@ only entries sharing a key become candidates. Keys are strings; the store hashes
 bytes (`digest`), so a key costs the same whatever its text.
 
 Name keys are built from per-token *blocking forms*: ``skeleton(canonical(token))`` (so
-MOHAMED/MUHAMMAD/MAMADOU, DIALLO/JALLOW, YOUSSEF/YUSUF, SMITH/SMYTHE share a form), taken in
+MOHAMED/MUHAMMAD/MAMADOU, DIALLO/JALLOW, YOUSSEF/YUSUF, SMITH/SMYTHE, EBRIMA/IBRAHIM share a
+form), taken in
 unordered pairs within one name so that a posting list holds the few people called both X
 and Y, not everyone called MOHAMMED:
 
@@ -13,8 +14,15 @@ and Y, not everyone called MOHAMMED:
 * ``h:X|y``: one token's form with the other's first letter, both ways, so J SMITH meets
   JOHN SMITH and a typo that changes one token's form (not its first letter) still meets
   its partner;
+* ``t:T|Y``: the skeleton of one token *without its first letter* with the other token's
+  form, so a typo in the first letter (OHAMMED, ERRADA for BERRADA, VAUL for PAUL) still
+  meets its partner. Entries index each token's tail; a traveller asks for the tails of its
+  tokens, and (one letter dropped or put before) the tokens themselves and their tails
+  without two letters: entries pay two keys per pair, queries more;
 * ``y:X|Y|1970``: the pair with a birth year, still selective when ``n:X|Y`` is too common
-  (the store caps posting lists; see `store.POSTING_CAP`);
+  (the store caps posting lists; see `store.POSTING_CAP`). An entry without a birth date is
+  keyed under year 0, which every traveller asks for too: among many namesakes it ranks
+  with those of the right year, above those known to be born in another;
 * ``m:X``: a one-token name (mononym or a bare alias); travellers ask for ``m:`` of each
   of their tokens.
 
@@ -69,11 +77,12 @@ def _parts(tokens: Sequence[str]) -> list[tuple[str, str, str]]:
 
 
 def _tail(text: str) -> str | None:
-    """The skeleton of a token's letters after the first (None when too short to say much)."""
+    """The skeleton of a token's letters after the first, or their spelling when the
+    skeleton is one letter (DIAYE of NDIAYE); None when too short to say much."""
     if len(text) < MIN_TAIL:
         return None
     form = skeleton(text)
-    return form if len(form) >= 2 else None
+    return form if len(form) >= 2 else text
 
 
 def _tails(token: str, *, query: bool) -> set[str]:

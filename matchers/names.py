@@ -7,24 +7,34 @@ A name goes through four steps:
    spaces (JEAN-PIERRE -> JEAN PIERRE), digits dropped;
 3. titles and honorifics removed (MR, DR, SHEIKH, ALHAJI, CHIEF ...) where they stand: at
    the start of a full name, at either end of given names (airlines append MR/MRS); and
-   placeholders for unknown parts (FNU, LNU, UNK) dropped;
+   placeholders for unknown parts (FNU, LNU, UNK) dropped. Titles that are also given names
+   (ELHADJI, PRINCE, SHEIKH, EMIR: `NAME_TITLES`) are read both ways, and only stripped when
+   two name tokens are left ("Elhadji Bah" keeps its given name);
 4. `token_variants`: particles handled both ways. The *core* form drops particles
    (DE LA CRUZ -> CRUZ, AL HASHIMI -> HASHIMI) and glues Arabic compound heads to what
    follows (ABDUL RAHMAN -> ABDULRAHMAN); the *merged* form glues every particle to the next
    token (DE LA CRUZ -> DELACRUZ, AL HASHIMI -> ALHASHIMI), so DELACRUZ and DE LA CRUZ meet;
-   a glued AL/EL is split off too (ALHASHIMI -> HASHIMI).
+   a glued AL/EL is split off too (ALHASHIMI -> HASHIMI); the *unglued* form keeps compound
+   heads apart, as ABDOU and ABDUL are given names too (ABDOU DIALLO).
 
-Per token, three keys describe spelling variation:
+Per token, these keys describe spelling variation:
 
 * `canonical`: the head of a curated variant group (data/name_variants.txt: MOHAMED,
-  MUHAMMAD, MAMADOU -> MOHAMMED; JALLOW -> DIALLO; KAMARA -> CAMARA ...);
+  MUHAMMAD, MAMADOU -> MOHAMMED; JALLOW -> DIALLO; KAMARA -> CAMARA ...), and `name_form`:
+  whether a token spells the head's name or another language's form of it (MAMADOU,
+  MEHMET), which matches less surely. A final H after a vowel (KHADIDJAH) and a West
+  African final vowel (UMARU, SULEIMANU) are read off when the token is not listed;
 * `skeleton`: a phonetic key built from rewrite rules (PH->F, KH->K, SH/CH->S, DI+vowel->J,
   C->K/S, Q->K, Z->S, W->V, Y->I, a final D->T, H kept only first or between vowels,
   doubled letters once, vowels dropped after the first letter): SMITH/SMYTHE -> SMT,
   YOUSSEF/YUSUF -> ASF, DIALLO/JALLOW -> JL, MEHMED/MEHMET -> MMT. A first H stays
-  (HANNE is not ANNA, HALYNA not OLENA);
+  (HANNE is not ANNA, HALYNA not OLENA); consonants a vowel kept apart stay two (BUBACAR is
+  BBKR, BACAR BKR). Blocking keys use ``skeleton(canonical(token))`` (`blocking_form`);
+* `loose_skeleton`: a coarser key for scoring only, merging the consonants romanisations
+  trade (Q/G/GH/K, KH/CH, V/W/PH/F) while the vowels must agree: GADDAFI/QADHAFI;
 * `name_symbols`: rigour's person-name symbols (Wikidata-derived groups of spellings of one
-  given name across scripts: MIKHAIL/MICHAEL, KHALED/KHALID, OLEG/OLEH).
+  given name across scripts: MIKHAIL/MICHAEL, KHALED/KHALID, OLEG/OLEH);
+* `is_patronymic`: IVANOVICH, PETROVNA, KOSTIANTYNOVYCH, which passports leave out.
 
 Everything here is pure and cached; nothing here raises on odd input.
 """
@@ -48,6 +58,7 @@ __all__ = [
     "clean",
     "is_patronymic",
     "loose_skeleton",
+    "name_form",
     "name_symbols",
     "parse_name",
     "parse_parts",
@@ -59,36 +70,30 @@ __all__ = [
 MAX_VARIANTS = 6
 
 TITLES = frozenset(
-    """MR MRS MS MISS MSTR MASTER MX DR PROF SIR DAME LORD LADY HON REV FR PASTOR BISHOP
-    SHEIKH SHAIKH SHEIK SHAYKH SHK ALHAJI ALHAJ ALHADJI ALHAJJ HAJI HADJI HAJJ HADJ HAJIYA
-    ELHADJ ELHADJI ELHAJ CHIEF IMAM MULLAH MAULANA MAWLANA GEN GENERAL COL CAPT CAPTAIN MAJ
-    LT LTCOL SGT CPL ADM BRIG CMDR EMIR PRINCE PRINCESS HRH MME MLLE MADAME MONSIEUR HERR
-    FRAU SENOR SENORA SRA SRTA JR SR II III IV""".split()
+    ["MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "MX", "DR", "PROF", "SIR", "DAME", "LORD", "LADY", "HON", "REV", "FR", "PASTOR", "BISHOP", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "SHK", "ALHAJI", "ALHAJ", "ALHADJI", "ALHAJJ", "HAJI", "HADJI", "HAJJ", "HADJ", "HAJIYA", "ELHADJ", "ELHADJI", "ELHAJ", "CHIEF", "IMAM", "MULLAH", "MAULANA", "MAWLANA", "GEN", "GENERAL", "COL", "CAPT", "CAPTAIN", "MAJ", "LT", "LTCOL", "SGT", "CPL", "ADM", "BRIG", "CMDR", "EMIR", "PRINCE", "PRINCESS", "HRH", "MME", "MLLE", "MADAME", "MONSIEUR", "HERR", "FRAU", "SENOR", "SENORA", "SRA", "SRTA", "JR", "SR", "II", "III", "IV"]
 )
 # Titles that are also given names (ELHADJI is a common Senegalese and Guinean given name,
 # PRINCE a Ghanaian and Nigerian one, CHEIKH/SHEIKH and EMIR are names too): names are read
 # both with and without them.
 NAME_TITLES = frozenset(
-    """SHEIKH SHAIKH SHEIK SHAYKH ALHAJI ALHAJ ALHADJI ALHAJJ HAJI HADJI ELHADJ ELHADJI ELHAJ EMIR
-    PRINCE PRINCESS LADY""".split()
+    ["SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "ALHAJI", "ALHAJ", "ALHADJI", "ALHAJJ", "HAJI", "HADJI", "ELHADJ", "ELHADJI", "ELHAJ", "EMIR", "PRINCE", "PRINCESS", "LADY"]
 )
 # Titles written as two tokens: EL HADJ, AL HAJI ...
 _TITLE_PAIRS = frozenset(
     (a, b) for a in ("AL", "EL") for b in ("HADJ", "HADJI", "HAJ", "HAJI", "HAJJ", "HAJJI")
 )
 # Placeholders airlines and lists use for an unknown name part.
-NULL_TOKENS = frozenset("FNU LNU NFN NLN UNK UNKN UNKNOWN NONE NIL NA XX XXX".split())
+NULL_TOKENS = frozenset(["FNU", "LNU", "NFN", "NLN", "UNK", "UNKN", "UNKNOWN", "NONE", "NIL", "NA", "XX", "XXX"])
 # Particles: dropped in the core form, glued to the next token in the merged form.
 PARTICLES = frozenset(
-    """AL EL UL ULD BEN BIN IBN BINT OULD DE DA DI DO DOS DAS DEL DELA DELLA DELLE DELLO DEGLI
-    DEI DES DU LA LE LO LAS LOS Y E VAN VON DER DEN TER TEN VANDER VANDEN ZU ZUR AF AV""".split()
+    ["AL", "EL", "UL", "ULD", "BEN", "BIN", "IBN", "BINT", "OULD", "DE", "DA", "DI", "DO", "DOS", "DAS", "DEL", "DELA", "DELLA", "DELLE", "DELLO", "DEGLI", "DEI", "DES", "DU", "LA", "LE", "LO", "LAS", "LOS", "Y", "E", "VAN", "VON", "DER", "DEN", "TER", "TEN", "VANDER", "VANDEN", "ZU", "ZUR", "AF", "AV"]
 )
 # Compound heads: never dropped, glued to the next token in both forms (ABDUL RAHMAN).
-JOINERS = frozenset("ABD ABDUL ABDEL ABDOUL ABDUR ABDER ABDOU ABU ABOU BOU MC MAC".split())
+JOINERS = frozenset(["ABD", "ABDUL", "ABDEL", "ABDOUL", "ABDUR", "ABDER", "ABDOU", "ABU", "ABOU", "BOU", "MC", "MAC"])
 # One-letter prefixes glued only in the merged form (O BRIEN, D ARCY), as they may be initials.
-_LETTER_PREFIXES = frozenset("O D L".split())
+_LETTER_PREFIXES = frozenset(["O", "D", "L"])
 # Honorifics that may also trail a full name ("SMITH JOHN MR").
-_TRAILING_TITLES = frozenset("MR MRS MS MISS MSTR DR JR SR II III IV".split())
+_TRAILING_TITLES = frozenset(["MR", "MRS", "MS", "MISS", "MSTR", "DR", "JR", "SR", "II", "III", "IV"])
 # Concatenated honorifics airlines append to given names (JOHNMR).
 _GLUED_TITLES = ("MRS", "MSTR", "MISS", "MR")
 
@@ -269,8 +274,10 @@ def _part_variants(part: str | None, *, given: bool) -> list[tuple[str, ...]]:
     return out[:3]
 
 
-def _load_variants() -> dict[str, str]:
-    table: dict[str, str] = {}
+def _load_variants() -> dict[str, tuple[str, int]]:
+    """token -> (group head, form): a line is one name, "/" separates its forms (0: the
+    spellings of the head, 1...: other languages' forms, such as MAMADOU for MOHAMMED)."""
+    table: dict[str, tuple[str, int]] = {}
     # Relative to this file, not importlib.resources: under pytest, tests/matchers can make
     # `matchers` a namespace package whose first path is the tests folder.
     text = (Path(__file__).parent / "data" / "name_variants.txt").read_text("utf-8")
@@ -278,22 +285,49 @@ def _load_variants() -> dict[str, str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        group = line.split()
-        for tok in group:
-            table.setdefault(tok, group[0])
+        forms = [part.split() for part in line.split("/")]
+        head = forms[0][0]
+        for form, tokens in enumerate(forms):
+            for tok in tokens:
+                table.setdefault(tok, (head, form))
     return table
 
 
 _VARIANTS = _load_variants()
 
 
+# Final vowels West African languages add to Arabic names (Fula, Hausa, Mande: UMARU,
+# SULEIMANU, YUSUFU, UMARO): such a token is a form of the name it ends.
+_ADDED_VOWELS = ("OU", "U", "O")
+_SUFFIXED_FORM = 100
+
+
+@lru_cache(maxsize=500_000)
+def _variant(token: str) -> tuple[str, int] | None:
+    found = _VARIANTS.get(token)
+    if found is None and len(token) > 4 and token[-1] == "H" and token[-2] in _VOWELS:
+        found = _VARIANTS.get(token[:-1])  # the Arabic ta marbuta: KHADIDJAH, FATIMAH
+    if found is None and len(token) >= 5:
+        for ending in _ADDED_VOWELS:
+            if token.endswith(ending):
+                stem = _VARIANTS.get(token[: -len(ending)])
+                if stem is not None:
+                    return stem[0], _SUFFIXED_FORM + stem[1]
+    return found
+
+
 def canonical(token: str) -> str:
     """The head of the token's curated variant group, or the token itself. A final H after a
     vowel (the Arabic ta marbuta: KHADIDJAH, FATIMAH, MUSTAFAH) is optional."""
-    found = _VARIANTS.get(token)
-    if found is None and len(token) > 4 and token[-1] == "H" and token[-2] in _VOWELS:
-        found = _VARIANTS.get(token[:-1])
-    return found or token
+    found = _variant(token)
+    return found[0] if found else token
+
+
+def name_form(token: str) -> int:
+    """Which form of its name a curated token spells (0: the head's spellings, or unknown;
+    1...: another language's form, such as MAMADOU or MEHMET for MOHAMMED)."""
+    found = _variant(token)
+    return found[1] if found else 0
 
 
 # Phonetic rewrites, applied in order on a token whose doubled letters are already single.
@@ -346,8 +380,9 @@ def _consonants(s: str, token: str) -> str:
 
 
 # A coarser key, for scoring only: the letters romanisations trade for one sound merged
-# (Arabic qaf as Q/G/GH/K, Cyrillic Х as KH/CH/H, Greek and English PH/F/V, DH/TH/D/T,
-# W/V as in German and Polish spellings of Russian names).
+# (Arabic qaf as Q/G/GH/K, Cyrillic Х as KH/CH/H, Greek and English PH/F/V, DH/D, TH/T,
+# W/V as in German and Polish spellings of Russian names). D and T stay apart: PEDERSEN is
+# not PETTERSEN.
 _LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
@@ -360,7 +395,8 @@ _LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"C", "S"),
         (r"X", "KS"),
         (r"PH|V|W", "F"),
-        (r"DH|TH|D", "T"),
+        (r"DH", "D"),
+        (r"TH", "T"),
         (r"Z", "S"),
         (r"Y", "I"),
         (r"(?<!^)H", ""),  # a first H stays, as in `skeleton` (HOUNSOU is not AHOUANSOU)
@@ -368,14 +404,20 @@ _LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_VOWEL_RUNS = re.compile(r"[AEIOUY]+")
+
+
 @lru_cache(maxsize=500_000)
 def loose_skeleton(token: str) -> str:
-    """A coarser phonetic key than `skeleton` (scoring only, never blocking): GADDAFI /
-    QADHAFI -> KTF, KHODORKOVSKY / CHODORKOWSKI -> KTRKFSK, STEPHEN / STEVEN -> STFN."""
+    """A coarser phonetic key than `skeleton` (scoring only, never blocking), with the
+    token's vowels, which must agree: the key merges consonants romanisations trade, not
+    vowels. GADDAFI / QADHAFI -> KDF:A-A-I, KHODORKOVSKY / CHODORKOWSKI -> KDRKFSK:O-O-O-I,
+    STEPHEN / STEVEN -> STFN:E-E; VANDENBROECK (A-E-OE) is not VANDENBERG (A-E-E)."""
     s = _DOUBLES.sub(r"\1", token)
     for pattern, repl in _LOOSE_RULES:
         s = pattern.sub(repl, s)
-    return _consonants(_DOUBLES.sub(r"\1", s), token)
+    vowels = "-".join(run.replace("Y", "I").replace("OU", "U") for run in _VOWEL_RUNS.findall(token))
+    return _consonants(_DOUBLES.sub(r"\1", s), token) + ":" + vowels
 
 
 @lru_cache(maxsize=500_000)

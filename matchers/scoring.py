@@ -13,7 +13,7 @@ name                name_similarity      base      base        a listed person b
                                                                corroboration counts in full
                                                                from 0.8, not at all below 0.6
                     birth_date           0.10      0.35        3+ years apart: -0.35
-                    nationality          0.05      0.15        0.04 when birth dates agree
+                    nationality          0.05      0.10        0.04 when birth dates agree
                     sex                  0.02      0.20
 document            document_number      base      base        a listed person's document
                     document_country     0.05      0.30        another country's series
@@ -27,7 +27,8 @@ stolen_document     document_number      base      base        a stolen/lost bla
 not made a match by weak corroboration (the same birth year and nationality): the ``for``
 weights count in proportion to where the name score sits between 0.6 and 0.8. Weights
 ``against`` always count in full. *Ease*: a second nationality is common, so when the birth
-dates agree (exactly, by a slip or a swap) another nationality takes away 0.04, not 0.15.
+dates agree (exactly, on the year, by a slip or a swap) another nationality takes away 0.04,
+not 0.10.
 
 Thresholds: ``name`` uses ``settings.name_threshold``, the two document kinds
 ``settings.document_threshold``. Every alert carries all of its kind's feature results, each
@@ -85,14 +86,14 @@ class Rule:
 
 # Dual nationals travel on either passport: when the birth dates agree (exactly, or by a
 # slip or a swap) another nationality says little.
-_DUAL_NATIONAL = Ease(dob_agreement, 0.8, 0.04, "eased: birth dates agree, a second nationality is common")
+_DUAL_NATIONAL = Ease(dob_agreement, 0.7, 0.04, "eased: birth dates agree, a second nationality is common")
 
 
 KINDS: dict[str, tuple[Rule, ...]] = {
     "name": (
         Rule(name_similarity, base=True, support=(0.6, 0.8)),
         Rule(dob_agreement, 0.10, 0.35),
-        Rule(nationality_agreement, 0.05, 0.15, ease=_DUAL_NATIONAL),
+        Rule(nationality_agreement, 0.05, 0.10, ease=_DUAL_NATIONAL),
         Rule(sex_agreement, 0.02, 0.20),
     ),
     # A listed person's passport under another name must alert: name and birth date weigh

@@ -10,7 +10,8 @@ a little. Token similarity is the best of:
 relation                                score       example
 ======================================  ==========  =========================================
 same token                              1.00        DIALLO / DIALLO
-curated spelling variant                0.95        MOHAMED / MAMADOU, JALLOW / DIALLO
+curated spelling variant                0.95        MOHAMED / MUHAMMAD, JALLOW / DIALLO
+curated form in another language        0.80        MOHAMED / MAMADOU, FATIMA / FATOUMATA
 rigour name symbol in common (and the   0.90        KHALED / KHALID, OLEG / OLEH
 same first sound)
 same phonetic skeleton                  0.65-0.90   OUSMANE / OUSMAN 0.9, SMITH / SMYTHE 0.82,
@@ -36,11 +37,14 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from matchers.names import canonical, is_patronymic, loose_skeleton, name_symbols, skeleton
+from matchers.names import canonical, is_patronymic, loose_skeleton, name_form, name_symbols, skeleton
 
 __all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
 
 VARIANT = 0.95
+# Another language's form of one name (MAMADOU / MOHAMED, MEHMET / MUHAMMAD, FATOU / FATIMA):
+# the same name, but often borne as a distinct one: no more than firm.
+NAME_FORM = 0.80
 SYMBOL = 0.90
 SOUNDS_ALIKE = 0.90
 SOUNDS_ALIKE_LOW = 0.65
@@ -107,13 +111,15 @@ def token_similarity(a: str, b: str) -> float:
     osa = OSA.normalized_similarity(a, b)
     best = _edit_score(osa, OSA.distance(a, b), a[0] == b[0])
     if canonical(a) == canonical(b):
+        if name_form(a) != name_form(b):
+            return max(best, NAME_FORM)  # the curated word is final (MAMADOU / MOHAMED)
         best = max(best, VARIANT)
     sa, sb = skeleton(a), skeleton(b)
     if osa >= SOUNDS_ALIKE_MIN_OSA and _phonetic_ok(a, b):
         if sa == sb and len(sa) >= 2:
             best = max(best, _sounds_alike_score(osa))
         la, lb = loose_skeleton(a), loose_skeleton(b)
-        if la == lb and len(la) >= 3:
+        if la == lb and la.index(":") >= 3:
             best = max(best, _loosely_alike_score(osa))
     if best < SYMBOL and _first_sound_agrees(a, b) and name_symbols(a) & name_symbols(b):
         best = SYMBOL
@@ -133,12 +139,12 @@ def token_relation(a: str, b: str) -> str:
     if len(a) == 1 or len(b) == 1:
         return "initial" if a[0] == b[0] else "different"
     if canonical(a) == canonical(b):
-        return "spelling variant"
+        return "spelling variant" if name_form(a) == name_form(b) else "another form of the name"
     if OSA.distance(a, b) == 1:
         return "one edit"
     if skeleton(a) == skeleton(b) and _phonetic_ok(a, b) and OSA.normalized_similarity(a, b) >= SOUNDS_ALIKE_MIN_OSA:
         return "sounds alike"
-    if loose_skeleton(a) == loose_skeleton(b) and len(loose_skeleton(a)) >= 3 and _phonetic_ok(a, b) and OSA.normalized_similarity(a, b) >= SOUNDS_ALIKE_MIN_OSA:
+    if loose_skeleton(a) == loose_skeleton(b) and loose_skeleton(a).index(":") >= 3 and _phonetic_ok(a, b) and OSA.normalized_similarity(a, b) >= SOUNDS_ALIKE_MIN_OSA:
         return "sounds alike in another romanisation"
     if name_symbols(a) & name_symbols(b) and _first_sound_agrees(a, b):
         return "same name in another spelling"
@@ -176,7 +182,12 @@ class TokenSims:
         # canonical variants
         lcan = np.array([canonical(t) for t in left], dtype=object)
         rcan = np.array([canonical(t) for t in right], dtype=object)
-        m = np.where(lcan[:, None] == rcan[None, :], np.maximum(m, VARIANT), m)
+        lform = np.fromiter((name_form(t) for t in left), dtype=np.int32, count=len(left))
+        rform = np.fromiter((name_form(t) for t in right), dtype=np.int32, count=len(right))
+        same_name = lcan[:, None] == rcan[None, :]
+        other_form = same_name & (lform[:, None] != rform[None, :])
+        edit = m
+        m = np.where(same_name, np.maximum(m, VARIANT), m)
         # sounds alike, graded by spelling (`_sounds_alike_score`)
         lsk = np.array([skeleton(t) for t in left], dtype=object)
         rsk = np.array([skeleton(t) for t in right], dtype=object)
@@ -188,16 +199,19 @@ class TokenSims:
         # loosely alike (`_loosely_alike_score`)
         llo = np.array([loose_skeleton(t) for t in left], dtype=object)
         rlo = np.array([loose_skeleton(t) for t in right], dtype=object)
-        llo_ok = (llen >= 3) & np.fromiter((len(s) >= 3 for s in llo), dtype=bool, count=len(left))
-        rlo_ok = (rlen >= 3) & np.fromiter((len(s) >= 3 for s in rlo), dtype=bool, count=len(right))
+        llo_ok = (llen >= 3) & np.fromiter((s.index(":") >= 3 for s in llo), dtype=bool, count=len(left))
+        rlo_ok = (rlen >= 3) & np.fromiter((s.index(":") >= 3 for s in rlo), dtype=bool, count=len(right))
         loose = (llo[:, None] == rlo[None, :]) & llo_ok[:, None] & rlo_ok[None, :] & (osa >= SOUNDS_ALIKE_MIN_OSA)
         m = np.where(loose, np.maximum(m, LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW) * ramp), m)
         # initials: one side a single letter
         l1, r1 = llen == 1, rlen == 1
         one_initial = l1[:, None] ^ r1[None, :]
         m = np.where(one_initial, np.where(first_eq, INITIAL, 0.0), m)
+        # another form of a curated name: the curated word is final (as in `token_similarity`)
+        m = np.where(other_form, np.maximum(edit, NAME_FORM), m)
         # rigour name symbols, only where still undecided and first sounds agree
         rows = m.tolist()
+        skip = other_form.tolist() if other_form.any() else None
         lsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in left]
         rsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in right]
         rfs = [s[:1] for s in rsk]
@@ -208,7 +222,13 @@ class TokenSims:
             row = rows[i]
             lf, lk, ll = left[i][0], lsk[i][:1], llo[i][:1]
             for j, rs in enumerate(rsym):
-                if rs and row[j] < SYMBOL and (right[j][0] == lf or rfs[j] == lk or rfl[j] == ll) and ls & rs:
+                if (
+                    rs
+                    and row[j] < SYMBOL
+                    and (right[j][0] == lf or rfs[j] == lk or rfl[j] == ll)
+                    and (skip is None or not skip[i][j])
+                    and ls & rs
+                ):
                     row[j] = SYMBOL
         return rows
 

@@ -63,7 +63,7 @@ __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = "paxscreen.watchlist-index/2"  # bump when keys.py changes what keys mean
+INDEX_FORMAT = "paxscreen.watchlist-index/3"  # bump when keys.py changes what keys mean
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600

@@ -131,6 +131,9 @@ def vary(kind: str, entry, rnd: random.Random) -> Traveller:
         surname = [_typo(t, rnd, swap=kind == "transposition") for t in surname]
     elif kind == "given_typo":
         given = [_typo(t, rnd) for t in given]
+    elif kind == "first_letter_typo":  # dropped, replaced or doubled first letter of the surname
+        edit = rnd.choice([lambda t: t[1:], lambda t: rnd.choice("BKMST") + t[1:], lambda t: t[0] + t])
+        surname = [edit(t) if len(t) >= 4 else t for t in surname]
     elif kind == "dropped_middle":
         middle = []
     elif kind == "initial":
@@ -150,5 +153,5 @@ def vary(kind: str, entry, rnd: random.Random) -> Traveller:
     return pax(" ".join(surname), " ".join(given + middle), dob=dob)
 
 
-VARIATIONS = ["exact", "swap", "typo", "given_typo", "transposition", "dropped_middle", "initial", "spelling",
+VARIATIONS = ["exact", "swap", "typo", "given_typo", "first_letter_typo", "transposition", "dropped_middle", "initial", "spelling",
          "particles_glued", "title", "umlaut_simple", "document_ocr", "document_transposition"]

@@ -47,6 +47,9 @@ def rec(dates=(), nats=(), sexes=(), docs=()) -> Record:
         ("1996-11-13", "1990-11-13", 0.7),  # ... even when it makes six years
         ("1968-04-02", "1986-04-02", 0.7),  # two year digits swapped
         ("1972-09-07", "1972-01-01", 0.75),  # 1 January standing for "unknown"
+        ("1972-01-01", "1978-01-01", 0.7),  # ... but a slipped digit still is one
+        ("1990-07-29", "1989-03-19", 0.1),  # 16 months apart, not "a year"
+        ("1990-12-30", "1991-01-05", 0.25),
         ("1973-09-07", "1972-01-01", 0.25),  # ... a year from it
         ("1972-09-07", "1972-03-15", 0.3),  # same year, another day: evidence against
         ("1972-09-07", "1973-03-15", 0.25),  # a year apart

@@ -38,7 +38,7 @@ def test_candidate_recall_on_constructed_variants() -> None:
     assert min(recall.values()) >= 0.95, recall
     assert sum(found.values()) / sum(total.values()) >= 0.99, recall
     for kind in ("exact", "swap", "dropped_middle", "initial", "spelling", "particles_glued", "title",
-                 "umlaut_simple", "document_ocr", "document_transposition"):
+                 "umlaut_simple", "document_ocr", "document_transposition", "first_letter_typo"):
         assert recall[kind] == 1.0, (kind, recall)
 
 

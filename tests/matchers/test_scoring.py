@@ -47,6 +47,24 @@ S = Settings()
         (pax("WANG", "XIAOMING"), person("Xiao Ming Wang")),
         # an alias rather than the primary name
         (pax("ESCOBAR", "PABLO"), person("El Patron", "Pablo Emilio Escobar Gaviria")),
+        # Gambian, Sierra Leonean and francophone spellings; Arabic-origin forms
+        (pax("DARBOE", "IBRAHIMA"), person("Ebrima Darboe")),
+        (pax("TARAWALLIE", "LAMIN"), person("Lamine Traoré")),
+        (pax("JOOF", "CHERNO"), person("Thierno Diouf")),
+        (pax("BERRADA", "ABDELLAH"), person("Abdullah Berrada")),
+        (pax("KANE", "MOHAMMET"), person("Mohamed Kane")),
+        (pax("OKEKE", "KHADIDJAH"), person("Khadidja Okeke")),
+        # romanisations of one sound (Arabic qaf, Cyrillic Х, Greek digraphs)
+        (pax("QADHAFI", "MUAMMAR"), person("Moammar Gaddafi")),
+        (pax("CHODORKOWSKI", "MICHAIL"), person("Mikhail Khodorkovsky")),
+        (pax("NTOKOS", "APOSTOLOS"), person("Απόστολος Ντόκος")),
+        # titles that are given names; compound heads that are given names
+        (pax("BAH", "ELHADJI"), person("Elhadji Alhassane Bah")),
+        (pax("AGYEMAN", "PRINCE"), person("Prince Agyeman")),
+        (pax("DIALLO", "ABDOU"), person("Abdou Diallo")),
+        # a first-letter typo; a patronymic the passport leaves out
+        (pax("MURPHY", "OHAMMED"), person("Mohammed Murphy")),
+        (pax("KOSTENKO", "SERHII"), person("Костенко Сергій Костянтинович")),
     ],
 )
 def test_name_variants_alert(traveller, listed) -> None:
@@ -69,6 +87,20 @@ def test_name_variants_alert(traveller, listed) -> None:
         (pax("LI", "WEI"), person("Lu Wei")),
         (pax("SMITH", None), person("John Smith")),
         (pax("DIALLO", "MOHAMED"), person("Mohamed Diop")),
+        # the exact name born years apart (full dates, or a year-only entry) is a namesake,
+        # even with the same nationality and sex
+        (pax("MENSAH", "KWAME", dob="1991-03-16", nat="GHA", sex="M"), person("Kwame Mensah", dob="1999-01-23", nat="GHA", sex="M")),
+        (pax("KONAN", "YAO", dob="1956-06-02", nat="CIV"), person("Yao Konan", dob="1964", nat="CIV")),
+        (pax("JANSSENS", "THOMAS", dob="1990-07-29"), person("Thomas Janssens", dob="1989-03-19")),
+        # a given name that is another name, however alike the rest
+        (pax("GONZALEZ RODRIGUEZ", "RAFAEL", dob="2003-02-01", nat="VEN"), person("Miguel González Rodríguez", dob="2003", nat="VEN")),
+        (pax("HOUNKPATIN", "AFI", dob="1975-04-13", nat="BEN"), person("Koffi Hounkpatin", dob="1975", nat="BEN")),
+        (pax("MENSAH", "KWAKU", dob="1954-04-03", nat="GHA"), person("Kwame Mensah", dob="1954", nat="GHA")),
+        (pax("LEVCHENKO", "OLEKSANDR", dob="1962-07-05", nat="UKR"), person("Oleksandr Shevchenko", dob="1962", nat="UKR")),
+        (pax("SOUMAH", "MOHAMED", dob="1956-05-24", nat="GIN"), person("Mohamed Soumaoro", dob="1956", nat="GIN")),
+        # one skeleton, but other vowels: other names
+        (pax("KISELEVA", "ELENA", dob="1960-01-25"), person("Галина Кирилловна Козлова", dob="1960-10-21")),
+        (pax("BAEK", "ANNA", dob="1988-06-14"), person("Hanne Bæk", dob="1989-12-31")),
     ],
 )
 def test_namesakes_and_other_people_do_not_alert(traveller, listed) -> None:
@@ -84,10 +116,50 @@ def test_corroboration_lifts_and_contradiction_sinks_the_same_name() -> None:
     assert disagree < base < agree
 
 
+@pytest.mark.parametrize(
+    "traveller_dob, listed_dob",
+    [
+        ("1996-11-13", "1990-11-13"),  # one digit of the year
+        ("1972-09-07", "1972-07-09"),  # day and month swapped
+        ("1972-09-07", "1972-09-01"),  # one digit of the day
+        ("1994-10-24", "1994"),  # a year-only entry
+        ("1972-01-01", "1978-01-01"),  # a slip in a 1 January date
+    ],
+)
+def test_birth_date_slips_still_alert_and_say_so(traveller_dob: str, listed_dob: str) -> None:
+    result = compare(pax("POLIAKOV", "ALEKSEI", dob=traveller_dob, nat="RUS"), person("Aleksei Poliakov", dob=listed_dob), S)
+    assert result.matched
+    dob = next(f for f in result.explanation if f.feature == "birth_date")
+    assert dob.score >= 0.7 and dob.detail.endswith("]") and "+" in dob.detail
+
+
+def test_a_second_nationality_weighs_little_when_the_birth_date_agrees() -> None:
+    listed = person("Сергей Михайлович Макаров", dob="1971-05-12", nat="RUS")
+    result = compare(pax("MAKAROV", "SERGEI", dob="1971-05-12", nat="LBN"), listed, S)
+    assert result.matched
+    nat = next(f for f in result.explanation if f.feature == "nationality")
+    assert nat.weight == pytest.approx(0.04) and "eased" in nat.detail
+    other_year = compare(pax("MAKAROV", "SERGEI", dob="1975-05-30", nat="LBN"), listed, S)
+    assert next(f for f in other_year.explanation if f.feature == "nationality").weight == pytest.approx(0.10)
+
+
+def test_weak_corroboration_does_not_make_a_partial_name_a_match() -> None:
+    listed = person("Marcin Dąbrowski", dob="1951", nat="POL")
+    result = compare(pax("DABROWSKI", "MARIA", dob="1951-05-12", nat="POL"), listed, S)
+    assert not result.matched
+    assert any("agrees only partly" in f.detail for f in result.explanation)
+
+
 def test_a_listed_persons_document_alerts_even_under_another_name() -> None:
     listed = person("Pablo Escobar", docs=(("AB1234567", "COL"),), dob="1949-12-01")
     result = compare(pax("DOE", "JANE", doc="AB1234567", country="COL", dob="1990-01-01"), listed, S)
     assert result.kind == "document" and result.matched
+
+
+def test_a_listed_passport_alerts_under_another_name_and_birth_date_when_its_country_is_unknown() -> None:
+    listed = person("Yao Mathieu Hounsou", docs=(("BJ4829175", None),), dob="1990-05-08", nat="BEN")
+    result = compare(pax("AGBANGLA", "AKOSSIWA", doc="BJ4829175", country="BEN", dob="1981-03-20"), listed, S)
+    assert result.kind == "document" and result.score >= 0.85
 
 
 def test_a_document_three_characters_away_on_another_name_and_country_does_not_alert() -> None:
