@@ -251,7 +251,12 @@ def run_worker(settings: Settings, *, loglevel: str = "warn") -> None:
         log.info("metrics on :%d/metrics", settings.metrics_port)
     app = create_app(settings, pipeline)
     worker = Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
-    worker.execute_from_commandline()
+    try:
+        worker.execute_from_commandline()
+    finally:
+        if pipeline.outbox is not None and (left := pipeline.outbox.close()):
+            # not lost: their input was not committed, so the next worker produces them again
+            log.warning("%d record(s) still undelivered at shutdown", left)
 
 
 def require_input(paths: Sequence[str]) -> None:

@@ -6,14 +6,14 @@
   (matchers/), and publishes alerts not published before.
 
 At-least-once: Faust acks (and later commits) an event only after the agent moved past it,
-and the agents await delivery of everything they produce before moving on. Redis outages
+and the agents await the broker's acknowledgement of everything they produce (through the
+``Outbox``, streams/outbox.py) before moving on. Redis outages
 are retried with backoff inside the agent, so no offset is committed past a traveller that
 was not screened. The agents hold no matching logic.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import time
@@ -28,11 +28,12 @@ import faust
 from paxscreen.booking import encode_booking
 from paxscreen.codec import decode_traveller, encode_traveller
 from paxscreen.errors import InvalidMessage
-from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE
+from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE, producer_config
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
+from streams.outbox import Outbox
 from streams.parts import PartStore
 from streams.publish import publish_alerts, retry_redis
 from streams.records import deadletter_record, headers_dict, utc_now_iso
@@ -63,6 +64,8 @@ class Pipeline:
     screener: Screener
     ledger: AlertLedger
     metrics: Metrics
+    # Where the agents produce (acks=all); built from the settings when not given.
+    outbox: Outbox | None = None
     # Multi-part PAXLST: where raw parts wait for their flight, and how a group is re-read.
     parts: PartStore | None = None
     assemble_parts: Callable[[list[bytes]], Decoded] | None = None
@@ -101,15 +104,10 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     )
     raw_topic = app.topic(settings.topic("raw"), key_type=bytes, value_type=bytes)
     travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
-    bookings_topic = app.topic(settings.topic("bookings"), key_type=bytes, value_type=bytes)
-    alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
-    deadletter_topic = app.topic(settings.topic("deadletter"), key_type=bytes, value_type=bytes)
     m = pipeline.metrics
-
-    async def deliver(sends: list[Any]) -> None:
-        """Wait until every send is acknowledged by the broker (acks=all)."""
-        if sends:
-            await asyncio.gather(*sends)
+    if pipeline.outbox is None:
+        pipeline.outbox = Outbox({**producer_config(settings), "client.id": settings.app_id})
+    outbox = pipeline.outbox
 
     async def dead_letter(stage: str, raw: bytes, exc: Exception, message: Any, headers: dict[str, str]) -> None:
         error = exc.to_dict() if isinstance(exc, InvalidMessage) else {"error": type(exc).__name__}
@@ -125,8 +123,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             key=message.key,
             headers=headers,
         )
-        fut = await deadletter_topic.send(key=message.key, value=value, force=True)
-        await fut
+        await outbox.send_all([(settings.topic("deadletter"), message.key, value, None)])
         m.deadletters.labels(stage).inc()
         log.warning(
             "dead-lettered %s record topic=%s partition=%s offset=%s: %s",
@@ -160,15 +157,11 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             travellers = decoded.travellers
             if decoded.part_groups and pipeline.parts is not None and pipeline.assemble_parts is not None:
                 travellers = await with_sibling_parts(decoded, raw, msg)
-            sends = [
-                await bookings_topic.send(key=(b.locator or "").encode(), value=encode_booking(b), force=True)
-                for b in decoded.bookings
-            ]
-            sends += [
-                await travellers_topic.send(key=t.event_id.encode(), value=encode_traveller(t), force=True)
-                for t in travellers
-            ]
-            await deliver(sends)
+            bookings, travellers_out = settings.topic("bookings"), settings.topic("travellers")
+            await outbox.send_all(
+                [(bookings, (b.locator or "").encode(), encode_booking(b), None) for b in decoded.bookings]
+                + [(travellers_out, t.event_id.encode(), encode_traveller(t), None) for t in travellers]
+            )
             m.travellers_emitted.inc(len(travellers))
             m.bookings_emitted.inc(len(decoded.bookings))
 
@@ -230,7 +223,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 # long-lived objects the cyclic collector need not scan again and again.
                 gc.freeze()
                 frozen = True
-            await publish_alerts(alerts, topic=alerts_topic, ledger=pipeline.ledger, metrics=m)
+            await publish_alerts(alerts, outbox=outbox, topic=settings.topic("alerts"), ledger=pipeline.ledger, metrics=m)
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from paxscreen.errors import Unavailable
 from paxscreen.models import Alert
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
+from streams.outbox import Outbox
 from streams.records import parse_iso
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,9 @@ async def retry_redis(
             delay = min(delay * 2, 10.0)
 
 
-async def publish_alerts(alerts: Sequence[Alert], *, topic: Any, ledger: AlertLedger, metrics: Metrics) -> list[Alert]:
+async def publish_alerts(
+    alerts: Sequence[Alert], *, outbox: Outbox, topic: str, ledger: AlertLedger, metrics: Metrics
+) -> list[Alert]:
     """Publish the alerts never published before, wait for the broker's acknowledgement, then
     record them in the ledger. A crash between the two republishes the same alert_id, never a
     new one. Returns what was published."""
@@ -57,9 +60,7 @@ async def publish_alerts(alerts: Sequence[Alert], *, topic: Any, ledger: AlertLe
     )
     new = [a for a, is_new in zip(unique, fresh, strict=True) if is_new]
     m.alerts_suppressed.inc(len(unique) - len(new))
-    sends = [await topic.send(key=a.alert_id.encode(), value=encode_alert(a), force=True) for a in new]
-    if sends:
-        await asyncio.gather(*sends)
+    await outbox.send_all([(topic, a.alert_id.encode(), encode_alert(a), None) for a in new])
     await retry_redis(
         "ledger_record", ledger.record, [a.alert_id for a in new],
         observe=m.redis_seconds.labels("ledger_record").observe,

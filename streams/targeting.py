@@ -101,11 +101,10 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
     bookings_topic = app.topic(settings.topic("bookings"), key_type=bytes, value_type=bytes)
     travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
     alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
-    deadletter_topic = app.topic(settings.topic("deadletter"), key_type=bytes, value_type=bytes)
+    outbox = pipeline.outbox
     m, tm = pipeline.metrics, _Metrics(pipeline.metrics.registry)
     create = t.create_topics or (lambda names: ensure_named_topics(settings, names, TASKFORCE_CONFIG))
     known_topics: set[str] = set()
-    out_topics: dict[str, Any] = {}
     held: dict[str, str | None] = {"version": None}
 
     def observe(rules: Any) -> Any:
@@ -121,7 +120,7 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
 
     async def publish(alerts: list[Alert]) -> None:
         """Alerts not published before (ledger), awaited, then recorded: as `screen` does."""
-        await publish_alerts(alerts, topic=alerts_topic, ledger=pipeline.ledger, metrics=m)
+        await publish_alerts(alerts, outbox=outbox, topic=settings.topic("alerts"), ledger=pipeline.ledger, metrics=m)
 
     def evaluate(fn: Callable[..., list[Alert]], *args: Any) -> list[Alert]:
         """A bug in the core must not stop the agent: count it, log its type (never the data)."""
@@ -138,7 +137,7 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
             topic=message.topic, partition=message.partition, offset=message.offset, key=message.key,
             headers=headers_dict(message.headers),
         )
-        await (await deadletter_topic.send(key=message.key, value=value, force=True))
+        await outbox.send_all([(settings.topic("deadletter"), message.key, value, None)])
         m.deadletters.labels("target").inc()
         log.warning("dead-lettered booking topic=%s partition=%s offset=%s", message.topic, message.partition, message.offset)
 
@@ -177,13 +176,11 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
             if rules is not None:
                 await publish(evaluate(t.api_alerts, travellers, rules, utc_now_iso()))
 
-    async def out_topic(name: str) -> Any:
+    async def out_topic(name: str) -> str:
         if name not in known_topics:
             await retrying("create_topics", create, [name])
             known_topics.add(name)
-        if name not in out_topics:
-            out_topics[name] = app.topic(name, key_type=bytes, value_type=bytes)
-        return out_topics[name]
+        return name
 
     if t.route:
 
@@ -199,10 +196,8 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
                 names = list(dict.fromkeys(
                     taskforce_topic(settings, a) for a in airports if isinstance(a, str) and _IATA.match(a.upper())
                 ))
-                sends = [await (await out_topic(n)).send(key=msg.key, value=msg.value, force=True) for n in names]
-                if sends:
-                    await asyncio.gather(*sends)
-                tm.routed.inc(len(sends))
+                await outbox.send_all([(await out_topic(n), msg.key, msg.value, None) for n in names])
+                tm.routed.inc(len(names))
 
     @app.timer(interval=max(0.5, settings.rules_reload_seconds))
     async def reload_rules() -> None:

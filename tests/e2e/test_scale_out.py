@@ -30,6 +30,14 @@ def metric(port: int, name: str) -> float:
     return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? ([0-9.e+-]+)$", text, re.MULTILINE))
 
 
+def state(w: WorkerProcess) -> dict:
+    """What a stalled worker did: its counters and lag, and the end of its log (no passenger data)."""
+    port = w.settings.metrics_port
+    names = ("messages_total", "travellers_emitted_total", "travellers_screened_total", "alerts_total",
+             "assigned_partitions", "consumer_lag_messages")
+    return {n: metric(port, f"paxscreen_{n}") for n in names} | {"log": w.log()[-1500:]}
+
+
 def test_two_workers_share_the_partitions(e2e_settings, tmp_path) -> None:
     load_watchlist(e2e_settings, str(write_watchlist(tmp_path / "wl.jsonl")), show_progress=False)
     messages, expected = manifests(n_flights=40, pax_per_flight=25, seed=3)
@@ -55,8 +63,11 @@ def test_two_workers_share_the_partitions(e2e_settings, tmp_path) -> None:
         records = alerts.wait_until(
             lambda rs: len({r.key() for r in rs}) >= len(expected), 180, "the expected alerts", workers[0]
         )
-        wait_for(lambda: sum(metric(w.settings.metrics_port, "paxscreen_travellers_screened_total")
-                             for w in workers) >= total, 120, what="every traveller screened")
+        try:
+            wait_for(lambda: sum(metric(w.settings.metrics_port, "paxscreen_travellers_screened_total")
+                                 for w in workers) >= total, 120, what="every traveller screened")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; {total} expected; workers: {[state(w) for w in workers]}") from None
         alerts.poll_for(3.0)
         screened = [metric(w.settings.metrics_port, "paxscreen_travellers_screened_total") for w in workers]
     finally:

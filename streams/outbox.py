@@ -1,0 +1,140 @@
+"""What the agents produce, and how they wait for it: a confluent-kafka (librdkafka) producer
+whose delivery reports resolve asyncio futures.
+
+Why not Faust's own producer: aiokafka's producer forgets a topic's partitions when the set of
+topics it tracks changes. It starts by tracking *every* topic, then only those it was asked about
+after start-up; once the worker routes its first alert to a new ``taskforce.<IATA>`` topic, the
+``travellers`` topic can drop out of its metadata while a batch for it waits in its buffer. That
+batch then waits for a leader that no refresh will bring back, the agent awaiting it stalls, and
+no offset is committed again (seen on the embedded broker with two workers: one stopped for good
+after a few manifests). librdkafka keeps metadata per topic it produced to and retries on its own.
+
+At-least-once: ``send_all`` returns only when the broker acknowledged every record (acks=all,
+idempotent producer); records that failed with a retriable error are sent again, with backoff,
+until they are acknowledged. The caller commits its input only after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from confluent_kafka import KafkaError, KafkaException, Producer
+
+log = logging.getLogger(__name__)
+
+Header = tuple[str, bytes]
+Record = tuple[str, bytes | None, bytes, Sequence[Header] | None]  # topic, key, value, headers
+
+# Errors that resending cannot cure: the record or the configuration is wrong.
+_FATAL = frozenset(
+    {
+        KafkaError.MSG_SIZE_TOO_LARGE,
+        KafkaError.INVALID_MSG_SIZE,
+        KafkaError.TOPIC_AUTHORIZATION_FAILED,
+        KafkaError.CLUSTER_AUTHORIZATION_FAILED,
+        KafkaError.INVALID_RECORD,
+        KafkaError._INVALID_ARG,
+    }
+)
+
+
+class DeliveryFailed(Exception):
+    """A record the broker refused for good (too large, not authorised...)."""
+
+
+class Outbox:
+    """One producer per worker process; ``send_all`` is safe to call from any agent."""
+
+    def __init__(self, config: dict[str, Any], *, max_backoff: float = 10.0) -> None:
+        self._config = {"linger.ms": 2, "message.timeout.ms": 60_000, **config}
+        self._producer: Producer | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._max_backoff = max_backoff
+        self.resent = 0  # records sent again after a retriable failure
+
+    def _ensure(self) -> Producer:
+        with self._lock:
+            if self._producer is None:
+                self._producer = Producer(self._config)
+                self._thread = threading.Thread(target=self._serve, name="paxscreen-outbox", daemon=True)
+                self._thread.start()
+            return self._producer
+
+    def _serve(self) -> None:
+        """Delivery reports are served here, off the event loop."""
+        assert self._producer is not None
+        while not self._stop.is_set():
+            self._producer.poll(0.05)
+
+    async def _enqueue(self, producer: Producer, record: Record) -> asyncio.Future[None]:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+
+        def settle(err: KafkaError | None, _msg: Any) -> None:
+            loop.call_soon_threadsafe(_resolve, fut, err)
+
+        topic, key, value, headers = record
+        while True:
+            try:
+                producer.produce(topic, value=value, key=key, headers=list(headers or ()), on_delivery=settle)
+                return fut
+            except BufferError:  # the local queue is full: let deliveries drain it
+                await asyncio.sleep(0.005)
+            except KafkaException as exc:  # refused before sending (too large for the producer...)
+                err = exc.args[0] if exc.args else exc
+                raise DeliveryFailed(f"topic {topic!r}: {getattr(err, 'str', lambda: err)()}") from exc
+
+    async def send_all(self, records: Sequence[Record]) -> None:
+        """Produce every record and return once the broker acknowledged all of them."""
+        if not records:
+            return
+        producer = self._ensure()
+        pending = list(records)
+        delay = 0.2
+        while True:
+            futures = [await self._enqueue(producer, r) for r in pending]
+            results = await asyncio.gather(*futures, return_exceptions=True)
+            failed = [(r, e) for r, e in zip(pending, results, strict=True) if isinstance(e, BaseException)]
+            if not failed:
+                return
+            for record, exc in failed:
+                err = exc.args[0] if isinstance(exc, KafkaException) and exc.args else None
+                if isinstance(err, KafkaError) and (err.code() in _FATAL or err.fatal()):
+                    raise DeliveryFailed(f"topic {record[0]!r}: {err.str()}") from exc
+                if not isinstance(exc, KafkaException):
+                    raise exc
+            self.resent += len(failed)
+            first = failed[0][1]
+            log.warning(
+                "%d record(s) not acknowledged (%s); sending them again in %.1f s", len(failed), first, delay
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._max_backoff)
+            pending = [r for r, _ in failed]
+
+    def close(self, timeout: float = 10.0) -> int:
+        """Flush what is queued and stop; returns how many records were still undelivered."""
+        with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is None:
+            return 0
+        left = producer.flush(timeout)
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        return left
+
+
+def _resolve(fut: asyncio.Future[None], err: KafkaError | None) -> None:
+    if fut.done():
+        return
+    if err is None:
+        fut.set_result(None)
+    else:
+        fut.set_exception(KafkaException(err))
