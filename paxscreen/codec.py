@@ -7,6 +7,7 @@ with `InvalidMessage` so a consumer never misreads a future event.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import orjson
@@ -33,6 +34,21 @@ def stable_id(*parts: object, prefix: str = "", length: int = 24) -> str:
     return prefix + h.hexdigest()[:length]
 
 
+_DESIGNATOR = re.compile(r"^([A-Z0-9]{2}[A-Z]?)\s*0*(\d{1,4})\s*([A-Z]?)$")
+
+
+def flight_designator(number: str | None) -> str:
+    """A flight designator in one spelling: carrier + number without leading zeros + suffix.
+    PAXLST and PNRGOV feeds, and airlines among themselves, write "TZ0006", "TZ6" or "TZ 006"
+    for one flight; anything that does not read as a designator is kept as written."""
+    text = (number or "").strip().upper()
+    m = _DESIGNATOR.match(text)
+    if not m:
+        return text
+    carrier, digits, suffix = m.groups()
+    return f"{carrier}{int(digits)}{suffix}"
+
+
 def traveller_event_id(
     flight: Flight,
     *,
@@ -46,7 +62,7 @@ def traveller_event_id(
     whichever message or re-push carried it."""
     leg = flight.reported
     return stable_id(
-        leg.number,
+        flight_designator(leg.number),
         flight.departure_airport,
         flight.arrival_airport,
         (flight.departure_time or leg.departure_time or "")[:10],

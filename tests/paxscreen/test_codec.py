@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from paxscreen.codec import (
     alert_id,
+    flight_designator,
     decode_alert,
     decode_traveller,
     encode_alert,
@@ -66,6 +67,23 @@ def test_ids_are_deterministic_and_distinguish() -> None:
     assert a == traveller_event_id(FLIGHT, **{**kw, "surname": "doe"})
     assert a != traveller_event_id(FLIGHT, **{**kw, "document_number": "A2"})
     assert alert_id(a, "e1", "name") == alert_id(a, "e1", "name") != alert_id(a, "e2", "name")
+
+
+@pytest.mark.parametrize(
+    ("written", "normal"),
+    [("TZ0006", "TZ6"), ("tz6", "TZ6"), ("TZ 006", "TZ6"), ("KL1234", "KL1234"), ("U21001", "U21001"),
+     ("4Z0123", "4Z123"), ("AFR0990", "AFR990"), ("BA0117A", "BA117A"), ("", ""), ("CHARTER", "CHARTER")],
+)
+def test_flight_designators_are_read_one_way(written: str, normal: str) -> None:
+    assert flight_designator(written) == normal
+
+
+def test_the_same_flight_written_two_ways_gives_one_traveller_id() -> None:
+    kw = dict(role="passenger", surname="DOE", given_names="JOHN", date_of_birth="1980-01-01", document_number="A1")
+    padded = Flight(legs=(Leg("TZ", "TZ0006", "GRU", "LFW", "2026-12-01T10:00"),))
+    plain = Flight(legs=(Leg("TZ", "TZ6", "GRU", "LFW", "2026-12-01T10:00"),))
+    other = Flight(legs=(Leg("TZ", "TZ60", "GRU", "LFW", "2026-12-01T10:00"),))
+    assert traveller_event_id(padded, **kw) == traveller_event_id(plain, **kw) != traveller_event_id(other, **kw)
 
 
 def test_traveller_airports_cover_departure_transit_arrival() -> None:
