@@ -92,6 +92,7 @@ class Service:
 
 def start_redis(workdir: Path, port: int | None = None) -> Service:
     port = port or free_port()
+    workdir = Path(workdir).resolve()  # redis-server enters --dir before it opens --logfile
     log_path = workdir / "redis.log"
     cmd = [
         redis_server_binary(),
@@ -169,7 +170,8 @@ class DevStack:
 
 def start_stack(*, kafka: bool = True, redis: bool = True, workdir: Path | None = None) -> DevStack:
     """Start the requested services on free loopback ports. The caller stops them."""
-    wd = workdir or Path(tempfile.mkdtemp(prefix="paxscreen-dev-"))
+    # absolute: redis-server enters --dir before it opens --logfile
+    wd = Path(workdir or tempfile.mkdtemp(prefix="paxscreen-dev-")).resolve()
     wd.mkdir(parents=True, exist_ok=True)
     stack = DevStack(wd)
     try:
