@@ -207,9 +207,14 @@ def transliterate(text: str) -> tuple[str, ...]:
     for ukrainian in readings:
         for simple in (False, True):
             out.append(_icao(text, simple=simple, ukrainian=ukrainian))
-    if any(_is_greek(c) for c in text):
+    has_greek = any(_is_greek(c) for c in text)
+    if has_greek:
         out += [_icao(text, simple=False, ukrainian=False, greek=g) for g in ("digraphs", "letters")]
-    out.append(_fallback(text))
+    if has_cyr or has_greek or not all(s.isascii() for s in out):
+        # rigour's spelling: another romanisation of Cyrillic and Greek, and the only one of
+        # other scripts. Latin letters the ICAO table already spelled need it not (it costs
+        # ~150-300 us a call: most of a listed person's first-sight cost).
+        out.append(_fallback(text))
     result: list[str] = []
     for s in out:
         s = s if s.isascii() else _fallback(s)
