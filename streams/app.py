@@ -106,7 +106,9 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
     m = pipeline.metrics
     if pipeline.outbox is None:
-        pipeline.outbox = Outbox({**producer_config(settings), "client.id": settings.app_id})
+        pipeline.outbox = Outbox(
+            {**producer_config(settings), "client.id": settings.app_id}, on_resend=m.produce_resent.inc
+        )
     outbox = pipeline.outbox
 
     async def dead_letter(stage: str, raw: bytes, exc: Exception, message: Any, headers: dict[str, str]) -> None:

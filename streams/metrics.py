@@ -69,6 +69,11 @@ class Metrics:
             "Partitions this worker currently owns (0 until it has joined the consumer group)",
             registry=r,
         )
+        self.produce_resent = Counter(
+            "paxscreen_produce_resent_total",
+            "Records the broker did not acknowledge in time and that were sent again",
+            registry=r,
+        )
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Producer
@@ -49,7 +49,13 @@ class DeliveryFailed(Exception):
 class Outbox:
     """One producer per worker process; ``send_all`` is safe to call from any agent."""
 
-    def __init__(self, config: dict[str, Any], *, max_backoff: float = 10.0) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        *,
+        max_backoff: float = 10.0,
+        on_resend: Callable[[int], None] | None = None,
+    ) -> None:
         self._config = {"linger.ms": 2, "message.timeout.ms": 60_000, **config}
         self._producer: Producer | None = None
         self._thread: threading.Thread | None = None
@@ -57,27 +63,34 @@ class Outbox:
         self._lock = threading.Lock()
         self._max_backoff = max_backoff
         self.resent = 0  # records sent again after a retriable failure
+        self._on_resend = on_resend
 
     def _ensure(self) -> Producer:
         with self._lock:
             if self._producer is None:
                 self._producer = Producer(self._config)
-                self._thread = threading.Thread(target=self._serve, name="paxscreen-outbox", daemon=True)
+                self._stop = threading.Event()
+                self._thread = threading.Thread(
+                    target=self._serve, args=(self._producer, self._stop), name="paxscreen-outbox", daemon=True
+                )
                 self._thread.start()
             return self._producer
 
-    def _serve(self) -> None:
+    @staticmethod
+    def _serve(producer: Producer, stop: threading.Event) -> None:
         """Delivery reports are served here, off the event loop."""
-        assert self._producer is not None
-        while not self._stop.is_set():
-            self._producer.poll(0.05)
+        while not stop.is_set():
+            producer.poll(0.05)
 
     async def _enqueue(self, producer: Producer, record: Record) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[None] = loop.create_future()
 
         def settle(err: KafkaError | None, _msg: Any) -> None:
-            loop.call_soon_threadsafe(_resolve, fut, err)
+            try:
+                loop.call_soon_threadsafe(_resolve, fut, err)
+            except RuntimeError:  # the loop is closed (shutdown): nobody awaits this record
+                pass
 
         topic, key, value, headers = record
         while True:
@@ -87,8 +100,9 @@ class Outbox:
             except BufferError:  # the local queue is full: let deliveries drain it
                 await asyncio.sleep(0.005)
             except KafkaException as exc:  # refused before sending (too large for the producer...)
-                err = exc.args[0] if exc.args else exc
-                raise DeliveryFailed(f"topic {topic!r}: {getattr(err, 'str', lambda: err)()}") from exc
+                err = exc.args[0] if exc.args else None
+                why = err.str() if isinstance(err, KafkaError) else str(exc)
+                raise DeliveryFailed(f"topic {topic!r}: {why}") from exc
 
     async def send_all(self, records: Sequence[Record]) -> None:
         """Produce every record and return once the broker acknowledged all of them."""
@@ -103,13 +117,21 @@ class Outbox:
             failed = [(r, e) for r, e in zip(pending, results, strict=True) if isinstance(e, BaseException)]
             if not failed:
                 return
+            fatal = False
             for record, exc in failed:
                 err = exc.args[0] if isinstance(exc, KafkaException) and exc.args else None
-                if isinstance(err, KafkaError) and (err.code() in _FATAL or err.fatal()):
+                if isinstance(err, KafkaError) and err.code() in _FATAL:
                     raise DeliveryFailed(f"topic {record[0]!r}: {err.str()}") from exc
                 if not isinstance(exc, KafkaException):
                     raise exc
+                fatal = fatal or (isinstance(err, KafkaError) and err.fatal())
+            if fatal:  # the idempotent producer cannot go on: start a new one, send again
+                log.error("the producer hit a fatal error (%s); starting a new one", failed[0][1])
+                self.close(timeout=5)
+                producer = self._ensure()
             self.resent += len(failed)
+            if self._on_resend is not None:
+                self._on_resend(len(failed))
             first = failed[0][1]
             log.warning(
                 "%d record(s) not acknowledged (%s); sending them again in %.1f s", len(failed), first, delay
@@ -121,13 +143,14 @@ class Outbox:
     def close(self, timeout: float = 10.0) -> int:
         """Flush what is queued and stop; returns how many records were still undelivered."""
         with self._lock:
-            producer, self._producer = self._producer, None
+            producer, stop, thread = self._producer, self._stop, self._thread
+            self._producer = self._thread = None
         if producer is None:
             return 0
         left = producer.flush(timeout)
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=2)
         return left
 
 

@@ -40,7 +40,9 @@ def test_records_are_sent_again_until_the_broker_comes_up(e2e_settings, tmp_path
     keeps them and sends them again, and they land once a broker listens on that address."""
     port = free_port()
     settings = dataclasses.replace(e2e_settings, kafka_bootstrap=f"127.0.0.1:{port}")
-    outbox = Outbox({**producer_config(settings), "message.timeout.ms": 1000}, max_backoff=0.5)
+    resends: list[int] = []
+    outbox = Outbox({**producer_config(settings), "message.timeout.ms": 1000}, max_backoff=0.5,
+                    on_resend=resends.append)
     broker = None
     up = threading.Event()
 
@@ -70,6 +72,7 @@ def test_records_are_sent_again_until_the_broker_comes_up(e2e_settings, tmp_path
         finally:
             reader.close()
         assert {r.value() for r in got} == {b"alert"}
+        assert sum(resends) == outbox.resent > 0
     finally:
         up.set()
         outbox.close(timeout=2)
