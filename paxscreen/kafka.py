@@ -34,12 +34,20 @@ class TopicSpec:
     config: tuple[tuple[str, str], ...] = ()
 
 
+DEADLETTER_MAX_BYTES = 4 * 1024 * 1024
+
 TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("raw", "airline messages as received (bytes + source headers)", (("retention.ms", "604800000"),)),
     TopicSpec("travellers", "traveller events, paxscreen.traveller/1"),
     TopicSpec("bookings", "PNR booking events, paxscreen.booking/1, keyed by record locator"),
     TopicSpec("alerts", "screening alerts, paxscreen.alert/1, keyed by alert_id", (("cleanup.policy", "compact,delete"),)),
-    TopicSpec("deadletter", "unreadable messages: raw bytes, source offset, reason"),
+    # A dead letter carries the raw message base64-encoded (4/3 of its size) plus the reason:
+    # room for a raw message as large as the producers send (1 MB).
+    TopicSpec(
+        "deadletter",
+        "unreadable messages: raw bytes, source offset, reason",
+        (("max.message.bytes", str(DEADLETTER_MAX_BYTES)),),
+    ),
     TopicSpec("dispositions", "task-force outcomes of alerts, paxscreen.disposition/1, keyed by alert_id"),
 )
 TASKFORCE_CONFIG = (("cleanup.policy", "compact,delete"),)

@@ -28,7 +28,7 @@ import faust
 from paxscreen.booking import encode_booking
 from paxscreen.codec import decode_traveller, encode_traveller
 from paxscreen.errors import InvalidMessage
-from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE, producer_config
+from paxscreen.kafka import DEADLETTER_MAX_BYTES, H_RECEIVED_AT, H_SOURCE, producer_config
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.ledger import AlertLedger
@@ -107,7 +107,8 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     m = pipeline.metrics
     if pipeline.outbox is None:
         pipeline.outbox = Outbox(
-            {**producer_config(settings), "client.id": settings.app_id}, on_resend=m.produce_resent.inc
+            {**producer_config(settings), "client.id": settings.app_id, "message.max.bytes": DEADLETTER_MAX_BYTES},
+            on_resend=m.produce_resent.inc,
         )
     outbox = pipeline.outbox
 

@@ -93,6 +93,26 @@ def test_malformed_message_lands_in_dead_letter_topic(e2e_settings, worker, tmp_
     assert sorted(base64.b64decode(d["raw_base64"]) for d in replays) == sorted([bad, garbage])
 
 
+def test_a_message_near_the_size_limit_is_dead_lettered_whole(e2e_settings, worker, tmp_path) -> None:
+    """A dead letter is a third larger than its raw message (base64): a 900 KB unreadable file
+    still lands there whole, and the stream goes on."""
+    big = b"NOT EDIFACT " + bytes(range(256)) * 3500  # ~900 KB
+    good, _ = manifests(n_flights=1, pax_per_flight=3)
+    dead = TopicReader(e2e_settings, "deadletter")
+    travellers = TopicReader(e2e_settings, "travellers")
+    worker.start()
+    produce_raw(e2e_settings, [("big.bin", big), *good])
+    try:
+        records = dead.wait_until(lambda rs: len(rs) >= 1, 90, "the dead letter", worker)
+        travellers.wait_until(lambda rs: len(rs) >= 3, 60, "the good manifest's travellers", worker)
+    finally:
+        dead.close()
+        travellers.close()
+    letter = orjson.loads(records[0].value())
+    assert len(records[0].value()) > 1_000_000
+    assert base64.b64decode(letter["raw_base64"]) == big and letter["raw_bytes"] == len(big)
+
+
 def test_worker_killed_mid_stream_yields_no_duplicate_alert(e2e_settings, worker, tmp_path) -> None:
     load_watchlist(e2e_settings, str(write_watchlist(tmp_path / "wl.jsonl")), show_progress=False)
     messages, expected = manifests(n_flights=60, pax_per_flight=40, seed=11)
