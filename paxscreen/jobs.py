@@ -223,13 +223,21 @@ def build_pipeline(settings: Settings):
     from streams.parts import PartStore
     from streams.ledger import AlertLedger
     from streams.metrics import Metrics
+    from paxscreen.kafka import DEADLETTER_MAX_BYTES, producer_config
+    from streams.outbox import Outbox
 
     client = redis_client(settings)
+    metrics = Metrics()
     return Pipeline(
         decode=read_message,
         screener=Screener(_store(settings), settings),
         ledger=AlertLedger(client, settings.topic_prefix),
-        metrics=Metrics(),
+        metrics=metrics,
+        outbox=Outbox(
+            # room for a dead letter of the largest raw message (its bytes base64-encoded)
+            {**producer_config(settings), "client.id": settings.app_id, "message.max.bytes": DEADLETTER_MAX_BYTES},
+            on_resend=metrics.produce_resent.inc,
+        ),
         parts=PartStore(client, settings.topic_prefix, settings.multipart_timeout),
         assemble_parts=read_parts,
         extensions=(build_targeting(settings, client),) if settings.targeting else (),
@@ -254,7 +262,7 @@ def run_worker(settings: Settings, *, loglevel: str = "warn") -> None:
     try:
         worker.execute_from_commandline()
     finally:
-        if pipeline.outbox is not None and (left := pipeline.outbox.close()):
+        if left := pipeline.outbox.close():
             # not lost: their input was not committed, so the next worker produces them again
             log.warning("%d record(s) still undelivered at shutdown", left)
 

@@ -28,15 +28,16 @@ import faust
 from paxscreen.booking import encode_booking
 from paxscreen.codec import decode_traveller, encode_traveller
 from paxscreen.errors import InvalidMessage
-from paxscreen.kafka import DEADLETTER_MAX_BYTES, H_RECEIVED_AT, H_SOURCE, producer_config
+from paxscreen.kafka import H_RECEIVED_AT, H_SOURCE
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
 from streams.outbox import Outbox
 from streams.parts import PartStore
+from streams.publish import dead_letter as send_dead_letter
 from streams.publish import publish_alerts, retry_redis
-from streams.records import deadletter_record, headers_dict, utc_now_iso
+from streams.records import headers_dict, utc_now_iso
 from streams.transport import make_app_class
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,7 @@ class Pipeline:
     screener: Screener
     ledger: AlertLedger
     metrics: Metrics
-    # Where the agents produce (acks=all); built from the settings when not given.
-    outbox: Outbox | None = None
+    outbox: Outbox  # where the agents produce (acks=all)
     # Multi-part PAXLST: where raw parts wait for their flight, and how a group is re-read.
     parts: PartStore | None = None
     assemble_parts: Callable[[list[bytes]], Decoded] | None = None
@@ -104,34 +104,12 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     )
     raw_topic = app.topic(settings.topic("raw"), key_type=bytes, value_type=bytes)
     travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
-    m = pipeline.metrics
-    if pipeline.outbox is None:
-        pipeline.outbox = Outbox(
-            {**producer_config(settings), "client.id": settings.app_id, "message.max.bytes": DEADLETTER_MAX_BYTES},
-            on_resend=m.produce_resent.inc,
-        )
-    outbox = pipeline.outbox
+    m, outbox = pipeline.metrics, pipeline.outbox
+    bookings_out, travellers_out = settings.topic("bookings"), settings.topic("travellers")
+    alerts_out, deadletter_out = settings.topic("alerts"), settings.topic("deadletter")
 
     async def dead_letter(stage: str, raw: bytes, exc: Exception, message: Any, headers: dict[str, str]) -> None:
-        error = exc.to_dict() if isinstance(exc, InvalidMessage) else {"error": type(exc).__name__}
-        reason = exc.describe() if isinstance(exc, InvalidMessage) else f"{type(exc).__name__}: {exc}"
-        value = deadletter_record(
-            stage=stage,
-            raw=raw,
-            reason=reason,
-            error=error,
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            key=message.key,
-            headers=headers,
-        )
-        await outbox.send_all([(settings.topic("deadletter"), message.key, value, None)])
-        m.deadletters.labels(stage).inc()
-        log.warning(
-            "dead-lettered %s record topic=%s partition=%s offset=%s: %s",
-            stage, message.topic, message.partition, message.offset, error.get("error"),
-        )
+        await send_dead_letter(stage, raw, exc, message, headers, outbox=outbox, topic=deadletter_out, metrics=m)
 
     @app.agent(raw_topic, name="ingest")
     async def ingest(stream: faust.StreamT) -> None:
@@ -160,10 +138,9 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             travellers = decoded.travellers
             if decoded.part_groups and pipeline.parts is not None and pipeline.assemble_parts is not None:
                 travellers = await with_sibling_parts(decoded, raw, msg)
-            bookings, travellers_out = settings.topic("bookings"), settings.topic("travellers")
             await outbox.send_all(
-                [(bookings, (b.locator or "").encode(), encode_booking(b), None) for b in decoded.bookings]
-                + [(travellers_out, t.event_id.encode(), encode_traveller(t), None) for t in travellers]
+                [(bookings_out, (b.locator or "").encode(), encode_booking(b)) for b in decoded.bookings]
+                + [(travellers_out, t.event_id.encode(), encode_traveller(t)) for t in travellers]
             )
             m.travellers_emitted.inc(len(travellers))
             m.bookings_emitted.inc(len(decoded.bookings))
@@ -226,7 +203,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 # long-lived objects the cyclic collector need not scan again and again.
                 gc.freeze()
                 frozen = True
-            await publish_alerts(alerts, outbox=outbox, topic=settings.topic("alerts"), ledger=pipeline.ledger, metrics=m)
+            await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m)
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:

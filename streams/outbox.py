@@ -26,8 +26,7 @@ from confluent_kafka import KafkaError, KafkaException, Producer
 
 log = logging.getLogger(__name__)
 
-Header = tuple[str, bytes]
-Record = tuple[str, bytes | None, bytes, Sequence[Header] | None]  # topic, key, value, headers
+Record = tuple[str, bytes | None, bytes]  # topic, key, value
 
 # Errors that resending cannot cure: the record or the configuration is wrong.
 _FATAL = frozenset(
@@ -92,10 +91,10 @@ class Outbox:
             except RuntimeError:  # the loop is closed (shutdown): nobody awaits this record
                 pass
 
-        topic, key, value, headers = record
+        topic, key, value = record
         while True:
             try:
-                producer.produce(topic, value=value, key=key, headers=list(headers or ()), on_delivery=settle)
+                producer.produce(topic, value=value, key=key, on_delivery=settle)
                 return fut
             except BufferError:  # the local queue is full: let deliveries drain it
                 await asyncio.sleep(0.005)

@@ -12,12 +12,12 @@ from typing import Any
 import redis
 
 from paxscreen.codec import encode_alert
-from paxscreen.errors import Unavailable
+from paxscreen.errors import InvalidMessage, Unavailable
 from paxscreen.models import Alert
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
 from streams.outbox import Outbox
-from streams.records import parse_iso
+from streams.records import deadletter_record, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,40 @@ async def retry_redis(
             delay = min(delay * 2, 10.0)
 
 
+async def dead_letter(
+    stage: str,
+    raw: bytes,
+    exc: Exception,
+    message: Any,
+    headers: dict[str, str],
+    *,
+    outbox: Outbox,
+    topic: str,
+    metrics: Metrics,
+) -> None:
+    """Send what could not be read to the dead-letter topic: the raw bytes, where they came
+    from (``message``: topic, partition, offset, key) and why; awaited like any output."""
+    error = exc.to_dict() if isinstance(exc, InvalidMessage) else {"error": type(exc).__name__}
+    reason = exc.describe() if isinstance(exc, InvalidMessage) else f"{type(exc).__name__}: {exc}"
+    value = deadletter_record(
+        stage=stage,
+        raw=raw,
+        reason=reason,
+        error=error,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key,
+        headers=headers,
+    )
+    await outbox.send_all([(topic, message.key, value)])
+    metrics.deadletters.labels(stage).inc()
+    log.warning(
+        "dead-lettered %s record topic=%s partition=%s offset=%s: %s",
+        stage, message.topic, message.partition, message.offset, error.get("error"),
+    )
+
+
 async def publish_alerts(
     alerts: Sequence[Alert], *, outbox: Outbox, topic: str, ledger: AlertLedger, metrics: Metrics
 ) -> list[Alert]:
@@ -60,7 +94,7 @@ async def publish_alerts(
     )
     new = [a for a, is_new in zip(unique, fresh, strict=True) if is_new]
     m.alerts_suppressed.inc(len(unique) - len(new))
-    await outbox.send_all([(topic, a.alert_id.encode(), encode_alert(a), None) for a in new])
+    await outbox.send_all([(topic, a.alert_id.encode(), encode_alert(a)) for a in new])
     await retry_redis(
         "ledger_record", ledger.record, [a.alert_id for a in new],
         observe=m.redis_seconds.labels("ledger_record").observe,

@@ -36,8 +36,9 @@ from paxscreen.errors import InvalidMessage
 from paxscreen.kafka import TASKFORCE_CONFIG, ensure_named_topics, taskforce_topic
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
+from streams.publish import dead_letter as send_dead_letter
 from streams.publish import publish_alerts, retry_redis
-from streams.records import deadletter_record, headers_dict, utc_now_iso
+from streams.records import headers_dict, utc_now_iso
 
 __all__ = ["Targeting", "targeting_extension"]
 
@@ -102,6 +103,7 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
     travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
     alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
     outbox = pipeline.outbox
+    alerts_out, deadletter_out = settings.topic("alerts"), settings.topic("deadletter")
     m, tm = pipeline.metrics, _Metrics(pipeline.metrics.registry)
     create = t.create_topics or (lambda names: ensure_named_topics(settings, names, TASKFORCE_CONFIG))
     known_topics: set[str] = set()
@@ -120,7 +122,7 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
 
     async def publish(alerts: list[Alert]) -> None:
         """Alerts not published before (ledger), awaited, then recorded: as `screen` does."""
-        await publish_alerts(alerts, outbox=outbox, topic=settings.topic("alerts"), ledger=pipeline.ledger, metrics=m)
+        await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m)
 
     def evaluate(fn: Callable[..., list[Alert]], *args: Any) -> list[Alert]:
         """A bug in the core must not stop the agent: count it, log its type (never the data)."""
@@ -132,14 +134,10 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
             return []
 
     async def dead_letter(message: Any, exc: InvalidMessage) -> None:
-        value = deadletter_record(
-            stage="target", raw=message.value or b"", reason=exc.describe(), error=exc.to_dict(),
-            topic=message.topic, partition=message.partition, offset=message.offset, key=message.key,
-            headers=headers_dict(message.headers),
+        await send_dead_letter(
+            "target", message.value or b"", exc, message, headers_dict(message.headers),
+            outbox=outbox, topic=deadletter_out, metrics=m,
         )
-        await outbox.send_all([(settings.topic("deadletter"), message.key, value, None)])
-        m.deadletters.labels("target").inc()
-        log.warning("dead-lettered booking topic=%s partition=%s offset=%s", message.topic, message.partition, message.offset)
 
     @app.agent(bookings_topic, name="target")
     async def target(stream: faust.StreamT) -> None:
@@ -196,7 +194,7 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
                 names = list(dict.fromkeys(
                     taskforce_topic(settings, a) for a in airports if isinstance(a, str) and _IATA.match(a.upper())
                 ))
-                await outbox.send_all([(await out_topic(n), msg.key, msg.value, None) for n in names])
+                await outbox.send_all([(await out_topic(n), msg.key, msg.value) for n in names])
                 tm.routed.inc(len(names))
 
     @app.timer(interval=max(0.5, settings.rules_reload_seconds))
