@@ -9,7 +9,10 @@ documents about 300 MB):
 * ``starts``  uint32, ``len(keys) + 1``: where each key's postings begin in ``posts``;
 * ``posts``   uint32: entry ordinals, ascending within a key;
 * ``eids``    uint64, sorted: the 8-byte digest of each entry id, by ordinal (so ordinal order
-  is entry-digest order, the tie-break of the ranking).
+  is entry-digest order, the tie-break of the ranking);
+* ``dobs``    int32, by ordinal: the entry's birth date packed as ``yyyymmdd`` (month and day 0
+  when not given), 0 when it has none, -1 when it has several (`pack_dates`). Ranking uses it
+  to drop namesakes born years apart before they are read at all (`matchers.prefilter`).
 
 Keys whose posting list would pass the cap are left out (overflowed: they say too little to be
 worth reading; the birth-year keys stay selective).
@@ -22,13 +25,15 @@ each traveller, and per traveller every entry found through a document key is ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PostingIndex", "Ranked", "rank"]
+__all__ = ["ARRAYS", "PostingIndex", "Ranked", "pack_dates", "rank"]
 
 _CHUNK_BYTES = 32 << 20  # a Redis string holds at most this much of one array
+ARRAYS = ("keys", "starts", "posts", "eids", "dobs")
 
 
 def digests_to_u64(blob: bytes) -> np.ndarray:
@@ -46,18 +51,28 @@ class PostingIndex:
     starts: np.ndarray
     posts: np.ndarray
     eids: np.ndarray
+    dobs: np.ndarray  # int32 per ordinal, see the module docstring
 
     @classmethod
     def empty(cls) -> PostingIndex:
-        return cls(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32), np.zeros(0, np.uint64))
+        return cls(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32), np.zeros(0, np.uint64),
+                   np.zeros(0, np.int32))
 
     @classmethod
-    def build(cls, key_d: np.ndarray, entry_d: np.ndarray, cap: int) -> PostingIndex:
+    def build(
+        cls, key_d: np.ndarray, entry_d: np.ndarray, cap: int, dates: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> PostingIndex:
         """From parallel arrays of (key digest, entry digest) pairs; lists longer than ``cap``
-        are dropped (overflowed)."""
+        are dropped (overflowed). ``dates``: (entry digests, packed birth dates) of the entries
+        (`pack_dates`); an entry missing from it counts as having no birth date."""
         eids = np.unique(entry_d)
+        dobs = np.zeros(len(eids), np.int32)
+        if dates is not None and len(dates[0]) and len(eids):
+            at = np.minimum(np.searchsorted(eids, dates[0]), len(eids) - 1)
+            found = eids[at] == dates[0]
+            dobs[at[found]] = dates[1][found]
         if not len(key_d):
-            return cls(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32), eids)
+            return cls(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32), eids, dobs)
         ords = np.searchsorted(eids, entry_d).astype(np.uint64)
         order = np.lexsort((ords, key_d))
         k, o = key_d[order], ords[order]
@@ -74,25 +89,39 @@ class PostingIndex:
         posts = o[mask].astype(np.uint32)
         starts = np.zeros(len(keys) + 1, np.uint32)
         np.cumsum(counts[ok], out=starts[1:])
-        return cls(keys, starts, posts, eids)
+        return cls(keys, starts, posts, eids, dobs)
 
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.keys, self.starts, self.posts, self.eids))
+        return sum(a.nbytes for a in (self.keys, self.starts, self.posts, self.eids, self.dobs))
 
     # --- Redis blobs ------------------------------------------------------------------------
 
     def to_chunks(self) -> dict[str, list[bytes]]:
         out = {}
-        for name in ("keys", "starts", "posts", "eids"):
+        for name in ARRAYS:
             raw = getattr(self, name).tobytes()
             out[name] = [raw[i : i + _CHUNK_BYTES] for i in range(0, len(raw), _CHUNK_BYTES)] or [b""]
         return out
 
     @classmethod
     def from_chunks(cls, chunks: dict[str, list[bytes]]) -> PostingIndex:
-        dt = {"keys": np.uint64, "starts": np.uint32, "posts": np.uint32, "eids": np.uint64}
+        dt = {"keys": np.uint64, "starts": np.uint32, "posts": np.uint32, "eids": np.uint64, "dobs": np.int32}
         arrays = {n: np.frombuffer(b"".join(parts), dtype=dt[n]) for n, parts in chunks.items()}
+        if "dobs" not in arrays:  # a version written before birth dates were indexed: none known
+            arrays["dobs"] = np.zeros(len(arrays["eids"]), np.int32)
         return cls(**arrays)
+
+
+def pack_dates(dates) -> int:
+    """One entry's birth dates (parsed ``(year, month, day)`` tuples, month and day possibly
+    None) packed for the index: ``yyyymmdd``, 0 for none, -1 for several distinct ones."""
+    distinct = set(dates)
+    if not distinct:
+        return 0
+    if len(distinct) > 1:
+        return -1
+    y, m, d = distinct.pop()
+    return y * 10000 + (m or 0) * 100 + ((d or 0) if m else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +158,17 @@ def _gather(index: PostingIndex, q_trav: np.ndarray, q_key: np.ndarray, q_doc: n
 
 
 def rank(
-    indexes: list[PostingIndex], queries: list[tuple[np.ndarray, np.ndarray]], limit: int
+    indexes: list[PostingIndex],
+    queries: list[tuple[np.ndarray, np.ndarray]],
+    limit: int,
+    possible: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> Ranked:
     """Rank the candidates of a batch (see the module docstring). ``queries[i]`` holds the name
-    and document key digests (uint64) of traveller ``i``; ``indexes[li]`` is list ``li``'s index."""
+    and document key digests (uint64) of traveller ``i``; ``indexes[li]`` is list ``li``'s index.
+
+    ``possible(trav, lst, ords)``: which candidates found through name keys only could still
+    match (a bool array); the others are dropped before the ``limit`` is applied, so they take
+    no place from one that could. Document hits are always kept."""
     nt = len(queries)
     q_trav = np.repeat(np.arange(nt, dtype=np.int64), [len(a) + len(b) for a, b in queries])
     q_key = np.concatenate([np.concatenate([a, b]) for a, b in queries]) if nt else np.zeros(0, np.uint64)
@@ -158,6 +194,9 @@ def rank(
     trav = (e >> np.uint64(36)).astype(np.int64)
     lst = ((e >> np.uint64(32)) & np.uint64(0xF)).astype(np.int64)
     ords = e & np.uint64(0xFFFFFFFF)
+    if possible is not None and len(e):
+        live = hit | possible(trav, lst, ords)
+        trav, lst, ords, shared, hit = trav[live], lst[live], ords[live], shared[live], hit[live]
     # per traveller: document hits, then the `limit` best others by (-shared, list, ordinal)
     order = np.lexsort((ords, lst, -shared, ~hit, trav))
     trav, lst, ords, shared, hit = trav[order], lst[order], ords[order], shared[order], hit[order]

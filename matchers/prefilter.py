@@ -39,9 +39,10 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cpdist
 
-from matchers.documents import RELATION_SCORES, ocr_canonical
+from matchers.documents import PLACEHOLDER_CAP, RELATION_SCORES, SHORT_CAP, ocr_canonical
 from matchers.features import (
     NEUTRAL,
+    _years_apart,
     dob_agreement,
     document_number_similarity,
     name_similarity,
@@ -62,7 +63,7 @@ from matchers.similarity import (
     VARIANT,
 )
 
-__all__ = ["MARGIN", "Shape", "TokenTable", "reachable"]
+__all__ = ["MARGIN", "Shape", "TokenTable", "dob_bounds", "keyless_possible", "reachable"]
 
 MARGIN = 1e-3
 MAX_TOKENS = 10  # names with more tokens in a variant are always scored in full
@@ -418,6 +419,58 @@ def reachable(
                 break
         out.append(ok)
     return out
+
+
+# --- before the entries are read: birth dates from the index -----------------------------------
+
+# `_years_apart` for 4..200 years (beyond 3 years apart, nothing but the years can explain it)
+_APART = np.array([_years_apart(max(4, d))[0] for d in range(201)])
+# The most a document number sharing no document key with the traveller's can score: every
+# closer relation (exact, OCR-confused, transposed) shares a key (`matchers.keys`), except
+# numbers too short or too plain to be keyed, whose score is capped.
+KEYLESS_DOCUMENT = max(RELATION_SCORES["one_edit"], SHORT_CAP, PLACEHOLDER_CAP)
+
+
+def dob_bounds(t: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Upper bound of `dob_agreement` for pairs of birth dates packed as the index packs them
+    (`matchers.index.pack_dates`: ``yyyymmdd``, 0 none, -1 several).
+
+    Neutral when either side has none; the full 1.0 when the years are at most 3 apart (days,
+    slips and swaps decide there), when either side has several dates, or when a slip of the
+    year's last digit or a swap of its two last digits could explain the difference (full
+    dates with the same day and month); else what `features._years_apart` gives, 0."""
+    t, e = t.astype(np.int64), e.astype(np.int64)
+    out = np.ones(len(t))
+    out[(t == 0) | (e == 0)] = NEUTRAL
+    known = (t > 0) & (e > 0)
+    ty, ey = t // 10000, e // 10000
+    diff = np.abs(ty - ey)
+    tmd, emd = t % 10000, e % 10000
+    a, b = ty % 100, ey % 100
+    swap = (a // 10 == b % 10) & (a % 10 == b // 10)
+    slip = (tmd % 100 > 0) & (tmd == emd) & (ty // 100 == ey // 100) & ((ty // 10 == ey // 10) | swap)
+    far = known & (diff > 3) & ~slip
+    out[far] = _APART[np.minimum(diff[far], len(_APART) - 1)]
+    return out
+
+
+def keyless_possible(thresholds: dict[str, float], dob_bound: np.ndarray) -> np.ndarray:
+    """Which candidates found through name keys only (no document key in common) could reach
+    a threshold, given an upper bound of their birth-date score (`dob_bounds`): every other
+    feature is taken to agree in full, the document number at most `KEYLESS_DOCUMENT`. The
+    store asks this before reading any entry: namesakes born decades apart are dropped here."""
+    ok = np.zeros(len(dob_bound), bool)
+    for kind in ("name", "document"):
+        total = np.zeros(len(dob_bound))
+        for rule in KINDS[kind]:
+            if rule.feature is dob_agreement:
+                total += _contrib(rule, dob_bound)
+            elif rule.base:
+                total += KEYLESS_DOCUMENT if rule.feature is document_number_similarity else 1.0
+            else:
+                total += rule.weight_for
+        ok |= total >= thresholds[kind] - MARGIN
+    return ok
 
 
 def thresholds_of(settings) -> dict[str, float]:

@@ -171,5 +171,7 @@ class Screener:
         """Alerts for a batch: one pipelined candidate lookup, then `screen_against`."""
         if not travellers:
             return []
-        candidates = self.store.lookup(travellers, self.settings.max_candidates)
+        candidates = self.store.lookup(
+            travellers, self.settings.max_candidates, thresholds=thresholds_of(self.settings) if self.prefilter else None
+        )
         return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, prefilter=self.prefilter)

@@ -53,8 +53,10 @@ import numpy as np
 import orjson
 import redis
 
-from matchers.index import PostingIndex, rank
+from matchers.features import parse_date
+from matchers.index import ARRAYS, PostingIndex, pack_dates, rank
 from matchers.keys import digest, entry_keys, traveller_keys
+from matchers.prefilter import dob_bounds, keyless_possible
 from matchers.store_codec import Candidate, LoadReport, decode_entry, encode_entry
 from paxscreen.errors import Unavailable
 from paxscreen.models import Traveller, WatchEntry
@@ -63,13 +65,12 @@ __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = "paxscreen.watchlist-index/3"  # bump when keys.py changes what keys mean
+INDEX_FORMAT = "paxscreen.watchlist-index/4"  # bump when keys.py changes what keys mean
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600
 ENTRY_CACHE = 400_000  # decoded entries a reader keeps (two generations of half that)
 _LIST_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-_ARRAYS = ("keys", "starts", "posts", "eids")
 
 # Write entries: KEYS[i] bucket hash, ARGV[2i-1], ARGV[2i] field, value (one call per chunk).
 _HSET_MANY = """
@@ -192,11 +193,12 @@ class WatchlistStore:
         touched = bytearray(buckets)  # which entry bucket hashes exist
         key_parts: list[np.ndarray] = []
         entry_parts: list[np.ndarray] = []
+        dated: list[tuple[bytes, int]] = []  # (entry digest, packed birth dates) of dated entries
         try:
             self.redis.set(f"{tag}:loading", b"1", ex=LOADING_TTL)
             done = 0
             for chunk in _chunks(entries, max(1, batch)):
-                stats = self._write_chunk(tag, buckets, chunk, touched, key_parts, entry_parts)
+                stats = self._write_chunk(tag, buckets, chunk, touched, key_parts, entry_parts, dated)
                 content = (content + stats[0]) % (1 << 128)
                 persons += stats[1]
                 documents += stats[2]
@@ -210,8 +212,12 @@ class WatchlistStore:
                 np.concatenate(key_parts) if key_parts else np.zeros(0, np.uint64),
                 np.concatenate(entry_parts) if entry_parts else np.zeros(0, np.uint64),
                 self.posting_cap,
+                (
+                    np.frombuffer(b"".join(d for d, _ in dated), dtype=">u8").astype(np.uint64),
+                    np.array([p for _, p in dated], np.int32),
+                ),
             )
-            del key_parts, entry_parts
+            del key_parts, entry_parts, dated
             chunks = self._write_index(tag, index)
         except redis.RedisError as exc:
             self._drop_quietly(tag)
@@ -267,6 +273,7 @@ class WatchlistStore:
         touched: bytearray,
         key_parts: list[np.ndarray],
         entry_parts: list[np.ndarray],
+        dated: list[tuple[bytes, int]],
     ) -> tuple[int, int, int, int, int]:
         content = persons = documents = doc_numbers = name_count = 0
         keys: list[str] = []
@@ -294,6 +301,10 @@ class WatchlistStore:
             key_digests += map(digest, both)
             per_entry.append(len(both))
             eids.append(eid)
+            if entry.birth_dates:
+                packed = pack_dates(p for p in map(parse_date, entry.birth_dates) if p)
+                if packed:
+                    dated.append((eid, packed))
         if keys:
             self._hset_many(keys=keys, args=args)
         key_parts.append(np.frombuffer(b"".join(key_digests), dtype=">u8").astype(np.uint64))
@@ -315,8 +326,9 @@ class WatchlistStore:
         chunks = act.meta.get("index")
         if not chunks:
             return None
+        arrays = [name for name in ARRAYS if name in chunks]  # "dobs" since index format 4
         pipe = self.redis.pipeline(transaction=False)
-        for name in _ARRAYS:
+        for name in arrays:
             for i in range(int(chunks[name])):
                 pipe.get(f"{act.tag}:ix:{name}:{i}")
         pipe.exists(f"{act.tag}:meta")
@@ -325,7 +337,7 @@ class WatchlistStore:
             return None
         out: dict[str, list[bytes]] = {}
         pos = 0
-        for name in _ARRAYS:
+        for name in arrays:
             n = int(chunks[name])
             out[name] = res[pos : pos + n]
             pos += n
@@ -444,17 +456,31 @@ class WatchlistStore:
         """Candidate entries per traveller, best first (see `lookup`)."""
         return [[c.entry for c in cands] for cands in self.lookup(travellers, limit)]
 
-    def lookup(self, travellers: Sequence[Traveller], limit: int, attempts: int = 5) -> list[list[Candidate]]:
+    def lookup(
+        self,
+        travellers: Sequence[Traveller],
+        limit: int,
+        attempts: int = 5,
+        *,
+        thresholds: dict[str, float] | None = None,
+    ) -> list[list[Candidate]]:
         """Candidates for a batch of travellers across every active list: one round trip to
         check the active versions, the ranking in memory, one round trip for the entries not
         cached yet.
 
         Per traveller, entries are ranked by how many keys they share with it and at most
         ``limit`` are kept, plus every entry found through a document key (never dropped).
+        With ``thresholds`` (kind -> threshold), entries found through name keys only whose
+        birth date rules out every kind (`prefilter.keyless_possible`) are dropped first,
+        unread, and take no place among the ``limit``.
         """
         if not travellers:
             return []
         queries = [query_digests(t) for t in travellers]
+        possible = None
+        if thresholds is not None:
+            t_dobs = np.array([pack_dates([p] if (p := parse_date(t.date_of_birth)) else []) for t in travellers],
+                              np.int32)
         for _ in range(attempts):
             lists = sorted((self._active or {}).values(), key=lambda a: a.list_name)
             pipe = self.redis.pipeline(transaction=False)
@@ -469,7 +495,10 @@ class WatchlistStore:
             if any(a.tag not in self._indexes for a in lists):
                 self._switch(pointer)
                 continue
-            ranked = rank([self._indexes[a.tag] for a in lists], queries, limit)
+            indexes = [self._indexes[a.tag] for a in lists]
+            if thresholds is not None:
+                possible = _possible(indexes, t_dobs, thresholds)
+            ranked = rank(indexes, queries, limit, possible)
             entries = self._fetch(lists, ranked)
             if entries is None:
                 self._active = None
@@ -530,6 +559,19 @@ class WatchlistStore:
             for i in missing[key]:
                 out[i] = e
         return out
+
+
+def _possible(indexes: list[PostingIndex], t_dobs: np.ndarray, thresholds: dict[str, float]):
+    """The ranking's filter of keyless candidates: birth dates from the index, no entry read."""
+
+    def possible(trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
+        e_dobs = np.zeros(len(ords), np.int32)
+        for li, index in enumerate(indexes):
+            at = np.flatnonzero(lst == li)
+            e_dobs[at] = index.dobs[ords[at].astype(np.int64)]
+        return keyless_possible(thresholds, dob_bounds(t_dobs[trav], e_dobs))
+
+    return possible
 
 
 def query_digests(t: Traveller) -> tuple[np.ndarray, np.ndarray]:

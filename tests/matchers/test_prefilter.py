@@ -6,12 +6,24 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from matcher_factories import VARIATIONS, listed_people, pax, person, stolen, vary
 
-from matchers.features import document_number_similarity, name_similarity
-from matchers.prefilter import MARGIN, TokenTable, _doc_bounds, _name_bounds, shape_of
+import numpy as np
+
+from matchers.features import dob_agreement, document_number_similarity, name_similarity, parse_date
+from matchers.index import pack_dates
+from matchers.prefilter import (
+    MARGIN,
+    TokenTable,
+    _doc_bounds,
+    _name_bounds,
+    dob_bounds,
+    keyless_possible,
+    shape_of,
+    thresholds_of,
+)
 from matchers.records import record_of
 from matchers.screening import ScreenCache, screen_against
 from paxscreen import bench_data as bd
@@ -114,3 +126,38 @@ def test_same_alerts_at_other_thresholds(pairs, threshold) -> None:
     full = screen_against(travellers, cands, s, now=NOW, prefilter=False)
     fast = screen_against(travellers, cands, s, now=NOW)
     assert {(a.alert_id, a.score) for a in fast} == {(a.alert_id, a.score) for a in full}
+
+
+# --- birth dates from the index, before any entry is read ---------------------------------------
+
+_DATE_FORMS = st.one_of(
+    st.tuples(st.integers(1930, 2010), st.integers(1, 12), st.integers(1, 28)).map(lambda d: "%04d-%02d-%02d" % d),
+    st.tuples(st.integers(1930, 2010), st.integers(1, 12)).map(lambda d: "%04d-%02d" % d),
+    st.integers(1930, 2010).map(str),
+    st.sampled_from(["1975-01-01", "1957-06-15", "1975-06-15", "1979-06-15", "1975-15-06", ""]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_DATE_FORMS, min_size=1, max_size=1), st.lists(_DATE_FORMS, max_size=3))
+@example(["1975-12-28"], ["1978-01-02"])  # three years apart by the calendar, 736 days by the clock
+@example(["1975-06-15"], ["1957-06-15"])  # the year's last two digits swapped
+def test_dob_bound_is_never_below_the_birth_date_feature(t_dates, e_dates) -> None:
+    a, b = record_of(pax("DOE", "JOHN", dob=t_dates[0] or None)), record_of(person("John Doe", dob=tuple(e_dates)))
+    t = pack_dates([p for p in map(parse_date, a.birth_dates) if p])
+    e = pack_dates([p for p in map(parse_date, b.birth_dates) if p])
+    (bound,) = dob_bounds(np.array([t]), np.array([e]))
+    assert dob_agreement(a, b).score <= bound + 1e-9, (t_dates, e_dates)
+
+
+def test_keyless_candidates_born_years_apart_cannot_alert() -> None:
+    thresholds = thresholds_of(Settings())
+    pairs = [("1975-04-02", "1975-04-02"), ("1975-04-02", "1976-04-02"), ("1975-04-02", "1961-08-30"),
+             ("1975-04-02", "1957-04-02"), ("1975-04-02", "1990"), ("1975-04-02", ""), ("", "1950-01-01")]
+    t = np.array([pack_dates([parse_date(x)] if x else []) for x, _ in pairs])
+    e = np.array([pack_dates([parse_date(y)] if y else []) for _, y in pairs])
+    ok = keyless_possible(thresholds, dob_bounds(t, e)).tolist()
+    # exact, a year apart, decades apart, year digits swapped, another year alone, none, none
+    assert ok == [True, True, False, True, False, True, True]
+    # the same pairs can alert through a document key: the store never asks then
+    assert keyless_possible({**thresholds, "name": 0.5}, dob_bounds(t, e)).all()

@@ -240,3 +240,20 @@ def test_a_decoding_client_is_refused(redis_server) -> None:
     client = redis.Redis(host="127.0.0.1", port=redis_server.port, decode_responses=True)
     with pytest.raises(ValueError, match="decode_responses"):
         WatchlistStore(client)
+
+
+def test_namesakes_born_decades_apart_take_no_place_among_the_candidates(store) -> None:
+    thresholds = {"name": 0.8, "document": 0.8, "stolen_document": 0.8}
+    namesakes = [person("John Smith", dob=f"{1930 + i}-03-0{1 + i % 9}", docs=((f"Q{5550000 + i}", "GBR"),),
+                        id=f"old{i}") for i in range(12)]
+    store.load([*namesakes, person("John Smith", dob="1985-07-14", id="right"),
+                person("John Smith", id="undated"), person("Jon Smith", dob=("1950", "1985"), id="two-dates"),
+                stolen("Q5550003", "GBR", id="stolen")])
+    traveller = pax("SMITH", "JOHN", dob="1985-07-14", doc="Q5550003", country="GBR")
+    (plain,) = store.lookup([traveller], limit=3)
+    (pruned,) = store.lookup([traveller], limit=3, thresholds=thresholds)
+    # document hits are never dropped; among name-only candidates, only those a birth date
+    # does not rule out (the right one, one without a date, one with several) remain
+    assert {c.entry.id for c in pruned} == {"old3", "stolen", "right", "undated", "two-dates"}
+    assert {c.entry.id for c in plain if not c.document_hit} < {f"old{i}" for i in range(12)} | {"right", "undated", "two-dates"}
+    assert len([c for c in plain if not c.document_hit]) == 3
