@@ -8,13 +8,15 @@ normalised document numbers. Missing or malformed fields never raise; they are l
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matchers.documents import normalize_country, normalize_number
 from matchers.names import NameForm, parse_name, parse_parts
 from paxscreen.models import Traveller, WatchEntry
 
-__all__ = ["DocRef", "Record", "record_of"]
+__all__ = ["DocRef", "Record", "entry_forms", "parser_fingerprint", "record_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +73,20 @@ def _docs(items) -> tuple[DocRef, ...]:
     return tuple(out)
 
 
-def record_of(obj: Traveller | WatchEntry | Record) -> Record:
-    """The `Record` view of a traveller, a watchlist entry, or a record (returned as is)."""
+def entry_forms(entry: WatchEntry) -> tuple[NameForm, ...]:
+    """An entry's names, parsed (distinct forms, in the entry's order)."""
+    names: list[NameForm] = []
+    for text in entry.names:
+        form = parse_name(text)
+        if form and form not in names:
+            names.append(form)
+    return tuple(names)
+
+
+def record_of(obj: Traveller | WatchEntry | Record, forms: tuple[NameForm, ...] | None = None) -> Record:
+    """The `Record` view of a traveller, a watchlist entry, or a record (returned as is).
+    ``forms``: a watchlist entry's `entry_forms`, when already known (the store keeps them
+    with the entry, parsed once at load)."""
     if isinstance(obj, Record):
         return obj
     if isinstance(obj, Traveller):
@@ -87,18 +101,33 @@ def record_of(obj: Traveller | WatchEntry | Record) -> Record:
             documents=_docs((d.number, d.issuing_country, d.type) for d in obj.documents),
         )
     if isinstance(obj, WatchEntry):
-        names: list[NameForm] = []
-        for text in obj.names:
-            form = parse_name(text)
-            if form and form not in names:
-                names.append(form)
         return Record(
             id=obj.id,
             schema="Document" if obj.schema == "Document" else "Person",
-            names=tuple(names),
+            names=entry_forms(obj) if forms is None else forms,
             birth_dates=tuple(d for d in obj.birth_dates if d),
             nationalities=_countries(obj.nationalities),
             sexes=tuple(dict.fromkeys(s for s in map(_sex, obj.genders) if s)),
             documents=_docs((d.number, d.country, d.type) for d in obj.documents),
         )
     raise TypeError(f"cannot compare a {type(obj).__name__!r}")
+
+
+# Names that exercise every step of name parsing: scripts, diacritics, particles, titles,
+# hyphens and apostrophes, glued and patronymic forms, curated variants.
+_PROBES = (
+    "Dr. Mohamed Ould Diallo", "Müller-Lüdenscheidt, Hans-Jürgen", "Шевченко Тарас Григорович",
+    "محمد بن سلمان", "Ἀλέξανδρος Παπαδόπουλος", "習近平", "Nguyễn Thị Minh Khai", "O'Brien, Seán",
+    "Juan de la Cruz García y López", "Abdul Rahman Al-Saud", "Ibrahima N'Diaye", "Sergei Mikhailovich Makarov",
+    "Çağlar Söyüncü", "Mamadou Jallow", "KOFFI HOUNKPATIN", "Zoë van den Broeck", "Fatoumata Bâ",
+)
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """A digest of how this code parses a set of probe names. The store keeps it with each
+    list version whose entries it stored parsed (`entry_forms`); a reader whose parser reads
+    the probes differently parses the names again instead of trusting the stored forms."""
+    forms = [parse_name(p) for p in _PROBES]
+    text = repr([(f.text, f.variants) if f else None for f in forms])
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()

@@ -69,13 +69,14 @@ class ScreenCache:
         self.young: dict = {}
         self.old: dict = {}
 
-    def entry(self, entry: WatchEntry) -> tuple[Record, Shape]:
+    def entry(self, entry: WatchEntry, forms: tuple | None = None) -> tuple[Record, Shape]:
+        """``forms``: the entry's parsed names, when the store kept them (no parsing then)."""
         key = entry.id
         v = self.young.get(key)
         if v is None or (v[0] is not entry and v[0] != entry):
             v = self.old.get(key)
             if v is None or (v[0] is not entry and v[0] != entry):
-                rec = record_of(entry)
+                rec = record_of(entry, forms)
                 v = (entry, rec, shape_of(rec, self.tokens))
             self._put(key, v)
         return v[1], v[2]
@@ -123,8 +124,11 @@ def screen_against(
     for traveller, cands in zip(travellers, candidates_per_traveller, strict=True):
         rows = []
         for c in cands:
-            entry, version, hit = (c.entry, c.version, c.document_hit) if isinstance(c, Candidate) else (c, None, False)
-            rec, shape = cache.entry(entry)
+            if isinstance(c, Candidate):
+                entry, version, hit, forms = c.entry, c.version, c.document_hit, c.forms
+            else:
+                entry, version, hit, forms = c, None, False, None
+            rec, shape = cache.entry(entry, forms)
             rows.append((entry, version, rec, shape, hit or not prefilter))
         per.append(rows)
         t_info.append(cache.traveller(traveller) if rows else None)

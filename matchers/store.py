@@ -57,7 +57,8 @@ from matchers.features import parse_date
 from matchers.index import ARRAYS, PostingIndex, pack_dates, rank
 from matchers.keys import digest, entry_keys, traveller_keys
 from matchers.prefilter import dob_bounds, keyless_possible
-from matchers.store_codec import Candidate, LoadReport, decode_entry, encode_entry
+from matchers.records import entry_forms, parser_fingerprint
+from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
 from paxscreen.errors import Unavailable
 from paxscreen.models import Traveller, WatchEntry
 
@@ -247,6 +248,7 @@ class WatchlistStore:
             "document_numbers": doc_numbers,
             "name_keys": name_keys,
             "index": chunks,
+            "parser": parser_fingerprint(),  # entries carry their names parsed by this parser
             "index_keys": len(index.keys),
             "index_postings": len(index.posts),
             "keys": len(touched) - touched.count(0) + sum(chunks.values()) + 1,
@@ -283,7 +285,7 @@ class WatchlistStore:
         eids: list[bytes] = []
         blake = hashlib.blake2b
         for entry in chunk:
-            blob = encode_entry(entry)
+            blob = encode_entry(entry, entry_forms(entry) if entry.names else None)
             content += int.from_bytes(blake(blob, digest_size=16).digest(), "big")
             eid = digest("e:" + entry.id)
             bucket = int.from_bytes(eid[:4], "big") % buckets
@@ -504,13 +506,14 @@ class WatchlistStore:
                 self._active = None
                 continue
             out: list[list[Candidate]] = [[] for _ in travellers]
-            for t, li, e, n, hit in zip(
+            trusted = [a.meta.get("parser") == parser_fingerprint() for a in lists]
+            for t, li, got, n, hit in zip(
                 ranked.trav.tolist(), ranked.lst.tolist(), entries, ranked.shared.tolist(), ranked.hit.tolist(),
                 strict=True,
             ):
-                if e is not None:
+                if got is not None:
                     act = lists[li]
-                    out[t].append(Candidate(e, act.list_name, act.version, n, hit))
+                    out[t].append(Candidate(got[0], act.list_name, act.version, n, hit, got[1] if trusted[li] else None))
             return out
         raise Unavailable(f"watchlist versions kept changing during {attempts} lookups; retry")
 
@@ -527,10 +530,10 @@ class WatchlistStore:
                 del self._indexes[tag]
         self._active = pointer
 
-    def _fetch(self, lists: list[_Active], ranked) -> list[WatchEntry | None] | None:
-        """The ranked entries, from the cache or (one pipeline) from Redis; None when a version
-        went away while reading."""
-        out: list[WatchEntry | None] = []
+    def _fetch(self, lists: list[_Active], ranked) -> list[tuple[WatchEntry, tuple | None] | None] | None:
+        """The ranked entries with their stored parsed names, from the cache or (one pipeline)
+        from Redis; None when a version went away while reading."""
+        out: list[tuple[WatchEntry, tuple | None] | None] = []
         missing: dict[tuple[str, int], list[int]] = {}
         eid_tables = [self._indexes[a.tag].eids for a in lists]
         cache = self._entries
@@ -554,7 +557,7 @@ class WatchlistStore:
         for key, blob in zip(want, res, strict=False):
             if not blob:
                 continue
-            e = decode_entry(blob)
+            e = decode_entry_forms(blob)
             cache.put(key, e)
             for i in missing[key]:
                 out[i] = e

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 import orjson
 
+from matchers.names import NameForm
 from paxscreen.models import WatchDocument, WatchEntry
 
-__all__ = ["Candidate", "LoadReport", "decode_entry", "encode_entry"]
+__all__ = ["Candidate", "LoadReport", "decode_entry", "decode_entry_forms", "encode_entry"]
+
+_FIELDS = 10  # of a WatchEntry; the parsed names, when stored, come after them
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +38,13 @@ class Candidate:
     version: str | None = None
     shared_keys: int = 0
     document_hit: bool = False
+    forms: tuple[NameForm, ...] | None = None  # the entry's names as parsed at load, if stored
 
 
-def encode_entry(e: WatchEntry) -> bytes:
-    """An entry as a compact orjson array (trailing empty fields dropped)."""
+def encode_entry(e: WatchEntry, forms: tuple[NameForm, ...] | None = None) -> bytes:
+    """An entry as a compact orjson array (trailing empty fields dropped); with ``forms`` (its
+    `records.entry_forms`), those too, as ``[index of the name in e.names, variants]`` pairs,
+    so that readers need not parse the names again."""
     row = [
         e.id,
         e.schema,
@@ -51,19 +57,32 @@ def encode_entry(e: WatchEntry) -> bytes:
         list(e.topics),
         e.reason,
     ]
-    while row and not row[-1]:
-        row.pop()
+    if forms is not None:
+        stripped = [t.strip() for t in e.names]
+        row.append([[stripped.index(f.text), f.variants] for f in forms])
+    else:
+        while row and not row[-1]:
+            row.pop()
     return orjson.dumps(row)
 
 
 def decode_entry(data: bytes | str) -> WatchEntry:
     """The entry `encode_entry` wrote."""
+    return decode_entry_forms(data)[0]
+
+
+def decode_entry_forms(data: bytes | str) -> tuple[WatchEntry, tuple[NameForm, ...] | None]:
+    """The entry `encode_entry` wrote, and its parsed names when they were stored."""
     row = orjson.loads(data)
-    row += [None] * (10 - len(row))
+    row += [None] * (_FIELDS - len(row))
+    names = tuple(row[2] or ())
+    forms = None
+    if len(row) > _FIELDS:
+        forms = tuple(NameForm(names[i].strip(), tuple(map(tuple, variants))) for i, variants in row[_FIELDS])
     return WatchEntry(
         id=row[0],
         schema=row[1] or "Person",
-        names=tuple(row[2] or ()),
+        names=names,
         birth_dates=tuple(row[3] or ()),
         nationalities=tuple(row[4] or ()),
         genders=tuple(row[5] or ()),
@@ -71,4 +90,4 @@ def decode_entry(data: bytes | str) -> WatchEntry:
         dataset=row[7],
         topics=tuple(row[8] or ()),
         reason=row[9],
-    )
+    ), forms

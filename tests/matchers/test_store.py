@@ -257,3 +257,22 @@ def test_namesakes_born_decades_apart_take_no_place_among_the_candidates(store) 
     assert {c.entry.id for c in pruned} == {"old3", "stolen", "right", "undated", "two-dates"}
     assert {c.entry.id for c in plain if not c.document_hit} < {f"old{i}" for i in range(12)} | {"right", "undated", "two-dates"}
     assert len([c for c in plain if not c.document_hit]) == 3
+
+
+def test_entries_keep_their_parsed_names_and_readers_trust_only_the_same_parser(store, redis_client, monkeypatch) -> None:
+    from matchers import store as store_module
+    from matchers.records import entry_forms
+    from matchers.store_codec import decode_entry_forms
+
+    e = person("Dr. Mohamed Ould Diallo", "Шевченко Тарас", " Juan de la Cruz ", id="forms")
+    entry, forms = decode_entry_forms(encode_entry(e, entry_forms(e)))
+    assert entry == e and forms == entry_forms(e)
+    assert decode_entry_forms(encode_entry(e))[1] is None
+    store.load([e])
+    (found,) = store.lookup([pax("DIALLO", "MOHAMED")], limit=5)
+    assert found[0].forms == entry_forms(e)
+    # a reader whose parser reads names otherwise parses them again
+    monkeypatch.setattr(store_module, "parser_fingerprint", lambda: "another")
+    reader = WatchlistStore(redis_client, store.prefix, buckets=BUCKETS)
+    (found,) = reader.lookup([pax("DIALLO", "MOHAMED")], limit=5)
+    assert found[0].entry == e and found[0].forms is None
