@@ -13,9 +13,11 @@ How the bound is built (every step over-estimates, never under-estimates):
   at least what `TokenSims` gives (it adds conditions, never value).
 * Name similarity (`similarity.align`, greedy): every token of the shorter name is paired, each
   pair counts at most its token's best *effective* similarity against any token of the other
-  record, weights are bounded by the other record's shortest and longest tokens, unpaired
-  tokens are ignored (they only lower the score). Names glued by the alignment (XIAO MING ->
-  XIAOMING) are extra variants. The best over all variant pairs bounds `name_similarity`.
+  record, weights are bounded by the other record's shortest and longest tokens (clamped as
+  `align` clamps them), unpaired tokens are ignored (they only lower the score) or, where the
+  other name must leave one over, counted at the least one weighs (a patronymic's share).
+  Names glued by the alignment (XIAO MING -> XIAOMING) are extra variants, bounded only where
+  `align` may glue (`may_glue`). The best over all variant pairs bounds `name_similarity`.
 * Document number: a number at Levenshtein distance ``d`` from another (on the OCR-canonical
   forms, as `documents.number_relation` measures it) differs in at least ``d`` characters of
   the multiset of characters, so the multiset difference bounds the relation: 0 -> any, 1 -> at
@@ -55,7 +57,9 @@ from matchers.scoring import KINDS, THRESHOLDS, kinds_for
 from matchers.similarity import (
     FIRM,
     INITIAL,
+    MAX_WEIGHT,
     MIN_WEIGHT,
+    PATRONYMIC_FACTOR,
     SINGLE_TOKEN_FACTOR,
     SOUNDS_ALIKE,
     SYMBOL,
@@ -63,7 +67,18 @@ from matchers.similarity import (
     VARIANT,
 )
 
-__all__ = ["MARGIN", "Shape", "TokenTable", "dob_bounds", "keyless_possible", "reachable"]
+__all__ = [
+    "MARGIN",
+    "Shape",
+    "TokenTable",
+    "dob_bounds",
+    "glue_keys",
+    "keyless_possible",
+    "may_glue",
+    "reachable",
+    "shape_of",
+    "token_keys",
+]
 
 MARGIN = 1e-3
 MAX_TOKENS = 10  # names with more tokens in a variant are always scored in full
@@ -153,13 +168,15 @@ class Shape:
     too_long: bool
 
 
-def shape_of(rec: Record, table: TokenTable) -> Shape:
+def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
+    """The record's shape; ``glued=False`` leaves out the variants `align` makes by gluing two
+    adjacent tokens (bound a pair with it only when `may_glue` says no gluing can happen)."""
     variants: list[tuple[str, ...]] = []
     for name in rec.names:
         for v in name.variants:
             if v and v not in variants:
                 variants.append(v)
-            for i in range(len(v) - 1):  # what `align` may glue
+            for i in range(len(v) - 1 if glued else 0):  # what `align` may glue
                 g = v[:i] + (v[i] + v[i + 1],) + v[i + 2 :]
                 if g not in variants:
                     variants.append(g)
@@ -183,6 +200,24 @@ def shape_of(rec: Record, table: TokenTable) -> Shape:
         has_names=bool(variants),
         too_long=any(len(v) > MAX_TOKENS for v in variants),
     )
+
+
+def glue_keys(rec: Record) -> frozenset[tuple[str, int]]:
+    """(first letter, length) of every word `align` may make by gluing two adjacent tokens of
+    one of the record's name variants."""
+    return frozenset((v[i][:1], len(v[i]) + len(v[i + 1])) for n in rec.names for v in n.variants for i in range(len(v) - 1))
+
+
+def token_keys(rec: Record) -> frozenset[tuple[str, int]]:
+    """(first letter, length) of every name token of the record."""
+    return frozenset((t[:1], len(t)) for n in rec.names for v in n.variants for t in v)
+
+
+def may_glue(glue: frozenset[tuple[str, int]], other: frozenset[tuple[str, int]]) -> bool:
+    """Whether `align` could glue tokens of one record (its `glue_keys`) against another (its
+    `token_keys`): it tries a glued word only when a token of the other name starts with the
+    same letter and is at most two letters longer or shorter (`similarity.align`)."""
+    return any((c, n + d) in other for c, n in glue for d in (-2, -1, 0, 1, 2))
 
 
 def _eff(s: np.ndarray) -> np.ndarray:
@@ -262,7 +297,8 @@ def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape
         """Per variant: the most its weighted mean of best similarities can be, weights free in
         their ranges (the optimum gives the upper weight to the values above it, the lower to
         the others: try every split of the values sorted high to low), without and with one
-        unpaired token of the other name (`UNMATCHED` of at least `MIN_WEIGHT`)."""
+        unpaired token of the other name (`UNMATCHED` of at least `MIN_WEIGHT`, a patronymic's
+        `PATRONYMIC_FACTOR` of that)."""
         vl = np.concatenate([s.var_len for s in shapes])
         vpos = np.concatenate([s.var_pos for s in shapes])
         nv = np.array([len(s.var_len) for s in shapes], np.int64)
@@ -274,8 +310,9 @@ def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape
         order = np.lexsort((-r, var_of_tok))
         r, ln_, var_sorted = r[order], lens[flat][order], var_of_tok[order]
         tp = tok_pair[order]
-        hi = np.maximum(MIN_WEIGHT, (ln_ + omax[tp]) / 2.0)
-        lo = np.maximum(MIN_WEIGHT, (ln_ + omin[tp]) / 2.0)
+        # a pair weighs its tokens' mean length, clamped as `similarity._greedy` clamps it
+        hi = np.clip((ln_ + omax[tp]) / 2.0, MIN_WEIGHT, MAX_WEIGHT)
+        lo = np.clip((ln_ + omin[tp]) / 2.0, MIN_WEIGHT, MAX_WEIGHT)
         heads = np.cumsum(vl) - vl
         lo_num, lo_den = np.add.reduceat(r * lo, heads), np.add.reduceat(lo, heads)
         # split after the k-th value: upper weights before, lower after
@@ -286,7 +323,7 @@ def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape
         rest_den = np.repeat(lo_den, vl) - (np.cumsum(lo) - np.repeat(np.cumsum(lo)[heads] - lo[heads], vl))
         del base
         num, den = up_num + rest_num, up_den + rest_den
-        extra = UNMATCHED * MIN_WEIGHT
+        extra = UNMATCHED * MIN_WEIGHT * PATRONYMIC_FACTOR  # the least an unpaired token weighs
         all_lo = lo_num / lo_den  # the split before the first value
         alone = np.maximum(np.maximum.reduceat(num / den, heads), all_lo)
         with_gap = np.maximum(np.maximum.reduceat(num / (den + extra), heads), lo_num / (lo_den + extra))
@@ -439,18 +476,19 @@ def dob_bounds(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     slips and swaps decide there), when either side has several dates, or when a slip of the
     year's last digit or a swap of its two last digits could explain the difference (full
     dates with the same day and month); else what `features._years_apart` gives, 0."""
-    t, e = t.astype(np.int64), e.astype(np.int64)
-    out = np.ones(len(t))
-    out[(t == 0) | (e == 0)] = NEUTRAL
-    known = (t > 0) & (e > 0)
+    t, e = t.astype(np.int32, copy=False), e.astype(np.int32, copy=False)
     ty, ey = t // 10000, e // 10000
-    diff = np.abs(ty - ey)
-    tmd, emd = t % 10000, e % 10000
-    a, b = ty % 100, ey % 100
-    swap = (a // 10 == b % 10) & (a % 10 == b // 10)
-    slip = (tmd % 100 > 0) & (tmd == emd) & (ty // 100 == ey // 100) & ((ty // 10 == ey // 10) | swap)
-    far = known & (diff > 3) & ~slip
-    out[far] = _APART[np.minimum(diff[far], len(_APART) - 1)]
+    out = np.ones(len(t))
+    far = np.flatnonzero((np.abs(ty - ey) > 3) & (t > 0) & (e > 0))
+    if len(far):  # only these can score below 1 (most pairs of a batch: look at them alone)
+        tyf, eyf = ty[far], ey[far]
+        tmd, emd = t[far] % 10000, e[far] % 10000
+        a, b = tyf % 100, eyf % 100
+        swap = (a // 10 == b % 10) & (a % 10 == b // 10)
+        slip = (tmd % 100 > 0) & (tmd == emd) & (tyf // 100 == eyf // 100) & ((tyf // 10 == eyf // 10) | swap)
+        far = far[~slip]
+        out[far] = _APART[np.minimum(np.abs(ty[far] - ey[far]), len(_APART) - 1)]
+    out[(t == 0) | (e == 0)] = NEUTRAL
     return out
 
 
@@ -458,19 +496,24 @@ def keyless_possible(thresholds: dict[str, float], dob_bound: np.ndarray) -> np.
     """Which candidates found through name keys only (no document key in common) could reach
     a threshold, given an upper bound of their birth-date score (`dob_bounds`): every other
     feature is taken to agree in full, the document number at most `KEYLESS_DOCUMENT`. The
-    store asks this before reading any entry: namesakes born decades apart are dropped here."""
-    ok = np.zeros(len(dob_bound), bool)
+    store asks this before reading any entry: namesakes born decades apart are dropped here.
+
+    A kind's ceiling rises with the birth-date score, so the answer is one cut: the least of
+    the scores `dob_bounds` gives that reaches a threshold."""
+    values = np.unique(np.r_[_APART, NEUTRAL, 1.0])
+    ok = np.zeros(len(values), bool)
     for kind in ("name", "document"):
-        total = np.zeros(len(dob_bound))
+        total = np.zeros(len(values))
         for rule in KINDS[kind]:
             if rule.feature is dob_agreement:
-                total += _contrib(rule, dob_bound)
+                total += _contrib(rule, values)
             elif rule.base:
                 total += KEYLESS_DOCUMENT if rule.feature is document_number_similarity else 1.0
             else:
                 total += rule.weight_for
         ok |= total >= thresholds[kind] - MARGIN
-    return ok
+    cut = values[ok].min() if ok.any() else np.inf
+    return dob_bound >= cut - 1e-12
 
 
 def thresholds_of(settings) -> dict[str, float]:

@@ -15,10 +15,20 @@ One alert per (traveller, entry), with the best kind; alert ids are deterministi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from matchers.names import warm_up
-from matchers.prefilter import Shape, TokenTable, reachable, shape_of, thresholds_of
+from matchers.prefilter import (
+    Shape,
+    TokenTable,
+    glue_keys,
+    may_glue,
+    reachable,
+    shape_of,
+    thresholds_of,
+    token_keys,
+)
 from matchers.records import Record, record_of
 from matchers.scoring import MatchResult, evaluate
 from matchers.similarity import TokenSims
@@ -27,7 +37,7 @@ from paxscreen.codec import alert_id, flight_dict, passenger_dict
 from paxscreen.models import Alert, Traveller, WatchEntry
 from paxscreen.settings import Settings
 
-__all__ = ["ScreenCache", "Screener", "make_alert", "screen_against", "utc_now"]
+__all__ = ["ScreenCache", "Screener", "TravellerShapes", "make_alert", "screen_against", "utc_now"]
 
 MAX_TOKENS = 1_000_000  # token table size at which the caches start over (bounded memory)
 MAX_RECORDS = 400_000  # parsed entries kept (two generations of half that)
@@ -59,6 +69,22 @@ def make_alert(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TravellerShapes:
+    """A traveller's record, its shape without and with glued variants, its
+    `prefilter.glue_keys` and `prefilter.token_keys`."""
+
+    rec: Record
+    base: Shape
+    full: Shape
+    glue: frozenset
+    tokens: frozenset
+
+    def shape_against(self, other_tokens: frozenset) -> Shape:
+        """The shape to bound a pair with: glued variants only where `align` may glue."""
+        return self.full if self.glue and may_glue(self.glue, other_tokens) else self.base
+
+
 class ScreenCache:
     """Parsed records (and their prefilter shapes) of the entries seen, kept across batches in
     two bounded generations, and the token table they refer to."""
@@ -69,21 +95,36 @@ class ScreenCache:
         self.young: dict = {}
         self.old: dict = {}
 
-    def entry(self, entry: WatchEntry, forms: tuple | None = None) -> tuple[Record, Shape]:
-        """``forms``: the entry's parsed names, when the store kept them (no parsing then)."""
+    def entry(
+        self, entry: WatchEntry, forms: tuple | None = None, other: frozenset | None = None
+    ) -> tuple[Record, Shape, frozenset]:
+        """The entry's record, shape and `prefilter.token_keys`. ``forms``: its parsed names,
+        when the store kept them (no parsing then). ``other``: the `prefilter.token_keys` of
+        the traveller it is to be bounded against; when `align` cannot glue the entry's tokens
+        against those, the shape leaves out the glued variants (the tokens they make are most
+        of a cold worker's new tokens, and a third of the bound's work), else (and when None)
+        it has them."""
         key = entry.id
         v = self.young.get(key)
         if v is None or (v[0] is not entry and v[0] != entry):
             v = self.old.get(key)
             if v is None or (v[0] is not entry and v[0] != entry):
                 rec = record_of(entry, forms)
-                v = (entry, rec, shape_of(rec, self.tokens))
+                glue = glue_keys(rec)
+                v = [entry, rec, shape_of(rec, self.tokens, glued=not glue), glue, None, token_keys(rec)]
             self._put(key, v)
-        return v[1], v[2]
+        if v[3] and (other is None or may_glue(v[3], other)):
+            if v[4] is None:
+                v[4] = shape_of(v[1], self.tokens)
+            return v[1], v[4], v[5]
+        return v[1], v[2], v[5]
 
-    def traveller(self, t: Traveller) -> tuple[Record, Shape]:
+    def traveller(self, t: Traveller) -> TravellerShapes:
+        """The traveller's record and shapes (see `TravellerShapes`)."""
         rec = record_of(t)
-        return rec, shape_of(rec, self.tokens)
+        glue = glue_keys(rec)
+        base = shape_of(rec, self.tokens, glued=False)
+        return TravellerShapes(rec, base, shape_of(rec, self.tokens) if glue else base, glue, token_keys(rec))
 
     def _put(self, key, value) -> None:
         if len(self.young) >= self.size // 2:
@@ -119,23 +160,26 @@ def screen_against(
     if len(travellers) != len(candidates_per_traveller):
         raise ValueError(f"{len(travellers)} travellers but {len(candidates_per_traveller)} candidate lists")
     # (entry, version, record, shape, always score) per candidate, per traveller
-    per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool]]] = []
-    t_info: list[tuple[Record, Shape] | None] = []
+    # (entry, version, record, shape, always score, traveller's shape) per candidate, per traveller
+    per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool, Shape]]] = []
+    t_info: list[TravellerShapes | None] = []
     for traveller, cands in zip(travellers, candidates_per_traveller, strict=True):
         rows = []
+        info = cache.traveller(traveller) if cands else None
         for c in cands:
+            assert info is not None
             if isinstance(c, Candidate):
                 entry, version, hit, forms = c.entry, c.version, c.document_hit, c.forms
             else:
                 entry, version, hit, forms = c, None, False, None
-            rec, shape = cache.entry(entry, forms)
-            rows.append((entry, version, rec, shape, hit or not prefilter))
+            rec, shape, tokens = cache.entry(entry, forms, info.tokens)
+            rows.append((entry, version, rec, shape, hit or not prefilter, info.shape_against(tokens)))
         per.append(rows)
-        t_info.append(cache.traveller(traveller) if rows else None)
+        t_info.append(info)
     flat = [(i, j) for i, rows in enumerate(per) for j, r in enumerate(rows) if not r[4]]
     ok = reachable(
         cache.tokens,
-        [(t_info[i][0], t_info[i][1], per[i][j][2], per[i][j][3]) for i, j in flat],  # type: ignore[index]
+        [(t_info[i].rec, per[i][j][5], per[i][j][2], per[i][j][3]) for i, j in flat],  # type: ignore[union-attr]
         thresholds_of(settings),
     )
     keep = {ij for ij, good in zip(flat, ok, strict=True) if good}
@@ -144,11 +188,11 @@ def screen_against(
         pairs = [r for j, r in enumerate(rows) if r[4] or (i, j) in keep]
         if not pairs:
             continue
-        t_rec = t_info[i][0]  # type: ignore[index]
+        t_rec = t_info[i].rec  # type: ignore[union-attr]
         best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
-        right = {tok for _, _, rec, _, _ in pairs for tok in rec.tokens}
+        right = {tok for _, _, rec, _, _, _ in pairs for tok in rec.tokens}
         sims = TokenSims(t_rec.tokens, right)
-        for entry, version, rec, _, _ in pairs:
+        for entry, version, rec, _, _, _ in pairs:
             result = evaluate(t_rec, rec, settings, sims, prune=True)
             if result is None or not result.matched:
                 continue

@@ -20,9 +20,12 @@ from matchers.prefilter import (
     _doc_bounds,
     _name_bounds,
     dob_bounds,
+    glue_keys,
     keyless_possible,
+    may_glue,
     shape_of,
     thresholds_of,
+    token_keys,
 )
 from matchers.records import record_of
 from matchers.screening import ScreenCache, screen_against
@@ -161,3 +164,35 @@ def test_keyless_candidates_born_years_apart_cannot_alert() -> None:
     assert ok == [True, True, False, True, False, True, True]
     # the same pairs can alert through a document key: the store never asks then
     assert keyless_possible({**thresholds, "name": 0.5}, dob_bounds(t, e)).all()
+
+
+def test_glued_variants_are_bounded_only_where_align_may_glue() -> None:
+    entry = record_of(person("Abdul Rahman Khan"))
+    glue = glue_keys(entry)
+    assert ("A", 11) in glue  # ABDUL + RAHMAN
+    assert may_glue(glue, token_keys(record_of(pax("KHAN", "ABDULRAHMAN"))))
+    assert may_glue(glue, token_keys(record_of(pax("KHAN", "ABDULRAHMANE"))))  # one letter more
+    assert not may_glue(glue, token_keys(record_of(pax("KHAN", "ABDUL"))))
+    # the screener's shapes, chosen per pair, still bound every name similarity
+    cache = ScreenCache()
+    pairs = _pairs(60)
+    for t, e in pairs:
+        shapes = cache.traveller(t)
+        e_rec, e_shape, e_keys = cache.entry(e, None, shapes.tokens)
+        (ub,) = _name_bounds(cache.tokens, [shapes.shape_against(e_keys)], [e_shape])
+        assert name_similarity(shapes.rec, e_rec).score <= ub + MARGIN / 2, (t, e)
+
+
+@pytest.mark.parametrize(
+    ("surname", "given", "listed"),
+    [
+        ("SSCHROEDER", "GEORGIOS GEORGIOS", "Γεώργιος Γεώργιος Schröder"),  # a long token weighs at most 8
+        ("MAKAROV", "SERGEI", "Sergei Mikhailovich Makarov"),  # an unpaired patronymic weighs a quarter
+        ("IVANOVA", "OLGA", "Olga Petrovna Ivanova"),
+    ],
+)
+def test_name_bound_holds_where_align_clamps_or_discounts_weights(surname, given, listed) -> None:
+    a, b = record_of(pax(surname, given)), record_of(person(listed))
+    table = TokenTable()
+    (ub,) = _name_bounds(table, [shape_of(a, table, glued=False)], [shape_of(b, table, glued=False)])
+    assert name_similarity(a, b).score <= ub + MARGIN / 2
