@@ -78,6 +78,7 @@ __all__ = [
     "reachable",
     "shape_of",
     "token_keys",
+    "widen",
 ]
 
 MARGIN = 1e-3
@@ -213,11 +214,17 @@ def token_keys(rec: Record) -> frozenset[tuple[str, int]]:
     return frozenset((t[:1], len(t)) for n in rec.names for v in n.variants for t in v)
 
 
-def may_glue(glue: frozenset[tuple[str, int]], other: frozenset[tuple[str, int]]) -> bool:
-    """Whether `align` could glue tokens of one record (its `glue_keys`) against another (its
-    `token_keys`): it tries a glued word only when a token of the other name starts with the
-    same letter and is at most two letters longer or shorter (`similarity.align`)."""
-    return any((c, n + d) in other for c, n in glue for d in (-2, -1, 0, 1, 2))
+def widen(keys: frozenset[tuple[str, int]]) -> frozenset[tuple[str, int]]:
+    """The keys with every length up to two letters more or less (what `may_glue` takes)."""
+    return frozenset((c, n + d) for c, n in keys for d in (-2, -1, 0, 1, 2))
+
+
+def may_glue(glue: frozenset[tuple[str, int]], other_wide: frozenset[tuple[str, int]]) -> bool:
+    """Whether `align` could glue tokens of one record (its `glue_keys`) against another
+    (``widen(token_keys(other))``, or the glue keys widened and the other's token keys): it
+    tries a glued word only when a token of the other name starts with the same letter and
+    is at most two letters longer or shorter (`similarity.align`)."""
+    return not glue.isdisjoint(other_wide)
 
 
 def _eff(s: np.ndarray) -> np.ndarray:
@@ -478,16 +485,13 @@ def dob_bounds(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     dates with the same day and month); else what `features._years_apart` gives, 0."""
     t, e = t.astype(np.int32, copy=False), e.astype(np.int32, copy=False)
     ty, ey = t // 10000, e // 10000
-    out = np.ones(len(t))
-    far = np.flatnonzero((np.abs(ty - ey) > 3) & (t > 0) & (e > 0))
-    if len(far):  # only these can score below 1 (most pairs of a batch: look at them alone)
-        tyf, eyf = ty[far], ey[far]
-        tmd, emd = t[far] % 10000, e[far] % 10000
-        a, b = tyf % 100, eyf % 100
-        swap = (a // 10 == b % 10) & (a % 10 == b // 10)
-        slip = (tmd % 100 > 0) & (tmd == emd) & (tyf // 100 == eyf // 100) & ((tyf // 10 == eyf // 10) | swap)
-        far = far[~slip]
-        out[far] = _APART[np.minimum(np.abs(ty[far] - ey[far]), len(_APART) - 1)]
+    diff = np.abs(ty - ey)
+    far = (diff > 3) & (t > 0) & (e > 0)  # only these can score below 1
+    tmd, emd = t - ty * 10000, e - ey * 10000
+    a, b = ty % 100, ey % 100
+    swap = (a // 10 == b % 10) & (a % 10 == b // 10)
+    slip = (tmd % 100 > 0) & (tmd == emd) & (ty // 100 == ey // 100) & ((ty // 10 == ey // 10) | swap)
+    out = np.where(far & ~slip, _APART[np.minimum(diff, len(_APART) - 1)], 1.0)
     out[(t == 0) | (e == 0)] = NEUTRAL
     return out
 

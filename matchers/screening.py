@@ -28,6 +28,7 @@ from matchers.prefilter import (
     shape_of,
     thresholds_of,
     token_keys,
+    widen,
 )
 from matchers.records import Record, record_of
 from matchers.scoring import MatchResult, evaluate
@@ -71,18 +72,19 @@ def make_alert(
 
 @dataclass(frozen=True, slots=True)
 class TravellerShapes:
-    """A traveller's record, its shape without and with glued variants, its
-    `prefilter.glue_keys` and `prefilter.token_keys`."""
+    """A traveller's record, its shape without and with glued variants, and its
+    `prefilter.glue_keys` and `prefilter.token_keys`, both widened (`prefilter.widen`)."""
 
     rec: Record
     base: Shape
     full: Shape
-    glue: frozenset
-    tokens: frozenset
+    glue_wide: frozenset
+    tokens_wide: frozenset
 
     def shape_against(self, other_tokens: frozenset) -> Shape:
-        """The shape to bound a pair with: glued variants only where `align` may glue."""
-        return self.full if self.glue and may_glue(self.glue, other_tokens) else self.base
+        """The shape to bound a pair with (``other_tokens``: the entry's `token_keys`): glued
+        variants only where `align` may glue."""
+        return self.full if self.glue_wide and may_glue(self.glue_wide, other_tokens) else self.base
 
 
 class ScreenCache:
@@ -99,8 +101,8 @@ class ScreenCache:
         self, entry: WatchEntry, forms: tuple | None = None, other: frozenset | None = None
     ) -> tuple[Record, Shape, frozenset]:
         """The entry's record, shape and `prefilter.token_keys`. ``forms``: its parsed names,
-        when the store kept them (no parsing then). ``other``: the `prefilter.token_keys` of
-        the traveller it is to be bounded against; when `align` cannot glue the entry's tokens
+        when the store kept them (no parsing then). ``other``: the widened `prefilter.token_keys`
+        of the traveller it is to be bounded against; when `align` cannot glue the entry's tokens
         against those, the shape leaves out the glued variants (the tokens they make are most
         of a cold worker's new tokens, and a third of the bound's work), else (and when None)
         it has them."""
@@ -124,7 +126,8 @@ class ScreenCache:
         rec = record_of(t)
         glue = glue_keys(rec)
         base = shape_of(rec, self.tokens, glued=False)
-        return TravellerShapes(rec, base, shape_of(rec, self.tokens) if glue else base, glue, token_keys(rec))
+        full = shape_of(rec, self.tokens) if glue else base
+        return TravellerShapes(rec, base, full, widen(glue), widen(token_keys(rec)))
 
     def _put(self, key, value) -> None:
         if len(self.young) >= self.size // 2:
@@ -172,7 +175,7 @@ def screen_against(
                 entry, version, hit, forms = c.entry, c.version, c.document_hit, c.forms
             else:
                 entry, version, hit, forms = c, None, False, None
-            rec, shape, tokens = cache.entry(entry, forms, info.tokens)
+            rec, shape, tokens = cache.entry(entry, forms, info.tokens_wide)
             rows.append((entry, version, rec, shape, hit or not prefilter, info.shape_against(tokens)))
         per.append(rows)
         t_info.append(info)

@@ -568,10 +568,13 @@ def _possible(indexes: list[PostingIndex], t_dobs: np.ndarray, thresholds: dict[
     """The ranking's filter of keyless candidates: birth dates from the index, no entry read."""
 
     def possible(trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
-        e_dobs = np.zeros(len(ords), np.int32)
-        for li, index in enumerate(indexes):
-            at = np.flatnonzero(lst == li)
-            e_dobs[at] = index.dobs[ords[at].astype(np.int64)]
+        if len(indexes) == 1:
+            e_dobs = indexes[0].dobs[ords.astype(np.int64)]
+        else:
+            e_dobs = np.zeros(len(ords), np.int32)
+            for li, index in enumerate(indexes):
+                at = np.flatnonzero(lst == li)
+                e_dobs[at] = index.dobs[ords[at].astype(np.int64)]
         return keyless_possible(thresholds, dob_bounds(t_dobs[trav], e_dobs))
 
     return possible
