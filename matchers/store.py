@@ -6,7 +6,8 @@ Layout (``P`` = prefix, ``L`` = list name, ``T`` = a load's token)::
     P:wl:lists                 hash   list name -> JSON of its active version (the pointer)
     {P:wl:L:T}:meta            hash   the version's counts; exists iff the version is complete
     {P:wl:L:T}:loading         string while a load writes (expires; lets `cleanup` skip it)
-    {P:wl:L:T}:e:<bucket>      hash   8-byte entry digest -> the entry (orjson array)
+    {P:wl:L:T}:e:<bucket>      hash   8-byte entry digest -> the entry (orjson array), with its
+                                      names as parsed at load (`records.entry_forms`)
     {P:wl:L:T}:ix:<array>:<i>  string chunk i of one array of the posting index (`matchers.index`)
 
 Entries are spread over a fixed number of bucket hashes (default 2^19) under 8-byte blake2b
@@ -18,9 +19,13 @@ index as a few large strings (keys, offsets, postings, entry digests). A posting
 and the birth-year keys (``y:``) stay selective.
 
 Readers (`lookup`) hold each active version's index in memory (read once per version: about
-300 MB for 1M persons and 10M documents) and rank a whole batch's candidates with numpy
-(`matchers.index.rank`); only the chosen entries are read from Redis, and decoded entries are
-kept in a two-generation cache, so a popular namesake is read and decoded once.
+350 MB for 1M persons and 10M documents) and rank a whole batch's candidates with numpy
+(`matchers.index.rank`). The index keeps each entry's birth date, so namesakes born decades
+apart are dropped there, before anything is read (`prefilter.keyless_possible`), and take no
+place among the ``limit``. Only the chosen entries are read from Redis, and decoded entries
+are kept in a two-generation cache, so a popular namesake is read and decoded once. The parsed
+names stored with each entry spare a reader the parsing, unless its parser reads names
+otherwise than the loader's did (`records.parser_fingerprint`, kept in the version's meta).
 
 Versions: a load streams entries into a fresh namespace, hashing their content as it goes
 (order-insensitive), then writes the index and ``meta`` and switches the list with one ``HSET``

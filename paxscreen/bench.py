@@ -260,9 +260,13 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
     cpu0 = workers.cpu_seconds()
     say(f"fixed load: {o.rate:,.0f} travellers/s for {o.duration:.0f} s")
     t0 = time.time()
-    sent_s = pacer.publish(batch, o.rate)
-    kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - screened0 >= n,
-                    max(60.0, 3 * o.duration), "the fixed load to be screened", workers, fatal=False)
+    rss_during = _RssSampler(workers, max(1.0, o.duration / 10))
+    try:
+        sent_s = pacer.publish(batch, o.rate)
+        kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - screened0 >= n,
+                        max(60.0, 3 * o.duration), "the fixed load to be screened", workers, fatal=False)
+    finally:
+        rss_during.stop()
     done = time.time() - t0
     screened = workers.total("paxscreen_travellers_screened_total") - screened0
     time.sleep(1.0)
@@ -281,7 +285,34 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
         "p99_ms_at_2000": p["p99_ms"] if o.rate == 2000 else None,
         "fixed_worker_cpu_seconds": cpu,
         "worker_rss_mb_start": rss0,
+        "worker_rss_mb_during_fixed": rss_during.samples,
     }
+
+
+class _RssSampler:
+    """The workers' RSS every ``every`` seconds, in a thread: ``samples`` is a list of
+    ``[seconds since start, [MB per worker]]`` (memory growth over a long fixed-load run)."""
+
+    def __init__(self, workers, every: float) -> None:
+        import threading
+
+        self.samples: list = []
+        self._stop = threading.Event()
+        self._t0 = time.monotonic()
+        self._workers = workers
+        self._thread = threading.Thread(target=self._run, args=(every,), name="rss-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        while True:
+            self.samples.append([round(time.monotonic() - self._t0, 1), self._workers.rss_mb()])
+            if self._stop.wait(every):
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.samples.append([round(time.monotonic() - self._t0, 1), self._workers.rss_mb()])
 
 
 def _saturation(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:

@@ -276,3 +276,16 @@ def test_entries_keep_their_parsed_names_and_readers_trust_only_the_same_parser(
     reader = WatchlistStore(redis_client, store.prefix, buckets=BUCKETS)
     (found,) = reader.lookup([pax("DIALLO", "MOHAMED")], limit=5)
     assert found[0].entry == e and found[0].forms is None
+
+
+def test_an_index_written_before_birth_dates_were_kept_reads_as_dateless() -> None:
+    import numpy as np
+
+    from matchers.index import PostingIndex
+
+    index = PostingIndex.build(np.array([5, 5, 9], np.uint64), np.array([1, 2, 2], np.uint64), 10,
+                               (np.array([2], np.uint64), np.array([19750402], np.int32)))
+    assert index.dobs.tolist() == [0, 19750402]
+    chunks = {k: v for k, v in index.to_chunks().items() if k != "dobs"}
+    old = PostingIndex.from_chunks(chunks)
+    assert old.dobs.tolist() == [0, 0] and old.eids.tolist() == index.eids.tolist()

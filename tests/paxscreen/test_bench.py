@@ -70,3 +70,20 @@ def test_quick_bench_prints_its_figures(tmp_path) -> None:
     assert result["fixed_alerts"] > 0 and result["alert_duplicates"] == 0
     assert result["travellers_per_worker"] == [QUICK["saturation"]]
     assert result["redis_bytes_per_person"] > 0 and result["load_entities_per_s"] > 0
+    samples = result["worker_rss_mb_during_fixed"]
+    assert len(samples) >= 2 and all(len(mb) == 1 and mb[0] > 0 for _, mb in samples)
+
+
+@pytest.mark.e2e
+def test_phase_breakdown_prints_its_figures() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "paxscreen.bench_phases", "--persons", "3000", "--documents", "5000",
+         "--travellers", "400", "--batch", "200"],
+        check=False, capture_output=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    result = orjson.loads(proc.stdout.decode().strip().splitlines()[-1])
+    assert result["travellers"] == 400 and result["pax_per_s"] > 0
+    phases = result["ms_per_traveller"]
+    assert {"lookup", "lookup: ranking", "prefilter bounds", "total"} <= set(phases)
+    assert 0 < phases["lookup"] < phases["total"] and result["pairs_bounded_per_traveller"] > 0
