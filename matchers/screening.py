@@ -162,7 +162,6 @@ def screen_against(
     cache.trim()
     if len(travellers) != len(candidates_per_traveller):
         raise ValueError(f"{len(travellers)} travellers but {len(candidates_per_traveller)} candidate lists")
-    # (entry, version, record, shape, always score) per candidate, per traveller
     # (entry, version, record, shape, always score, traveller's shape) per candidate, per traveller
     per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool, Shape]]] = []
     t_info: list[TravellerShapes | None] = []
@@ -208,7 +207,12 @@ def screen_against(
 
 
 class Screener:
-    """Screens batches of travellers against the active watchlists in Redis."""
+    """Screens batches of travellers against the active watchlists in Redis.
+
+    ``prefilter=False`` scores every candidate pair in full and also turns off the ranking's
+    birth-date filter (`WatchlistStore.lookup` with ``thresholds``): where a traveller has more
+    candidates than ``max_candidates``, its candidate list then differs (namesakes born decades
+    apart take places), so compare the two on lists where the limit does not bind."""
 
     def __init__(self, store: WatchlistStore, settings: Settings, *, warm: bool = True, prefilter: bool = True) -> None:
         self.store = store
@@ -217,6 +221,11 @@ class Screener:
         self.cache = ScreenCache()
         if warm:
             warm_up()  # rigour's name tagger takes seconds to build: not on the first batch
+
+    def cache_sizes(self) -> dict[str, int]:
+        """How full the caches are: ``tokens`` (the token table, which starts over past
+        `MAX_TOKENS`) and ``entries`` (entries held parsed, at most `MAX_RECORDS`)."""
+        return {"tokens": len(self.cache.tokens), "entries": len(self.cache.young) + len(self.cache.old)}
 
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]:
         """Alerts for a batch: one pipelined candidate lookup, then `screen_against`."""

@@ -71,7 +71,9 @@ __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = "paxscreen.watchlist-index/4"  # bump when keys.py changes what keys mean
+# Bump when keys.py changes what keys mean or the index or entry encoding changes (4: birth
+# dates in the index, parsed names with the entries). Versions of an older format stay readable.
+INDEX_FORMAT = "paxscreen.watchlist-index/4"
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600

@@ -291,7 +291,8 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
 
 class _RssSampler:
     """The workers' RSS every ``every`` seconds, in a thread: ``samples`` is a list of
-    ``[seconds since start, [MB per worker]]`` (memory growth over a long fixed-load run)."""
+    ``[seconds since start, [MB per worker], [token table size per worker]]`` (memory growth
+    over a long fixed-load run, and how full the screener's bounded token table is)."""
 
     def __init__(self, workers, every: float) -> None:
         import threading
@@ -305,14 +306,19 @@ class _RssSampler:
 
     def _run(self, every: float) -> None:
         while True:
-            self.samples.append([round(time.monotonic() - self._t0, 1), self._workers.rss_mb()])
+            self._sample()
             if self._stop.wait(every):
                 return
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(5)
-        self.samples.append([round(time.monotonic() - self._t0, 1), self._workers.rss_mb()])
+        self._sample()
+
+    def _sample(self) -> None:
+        w = self._workers
+        self.samples.append([round(time.monotonic() - self._t0, 1), w.rss_mb(),
+                             [int(v) for v in w.each("paxscreen_screen_cache_tokens")]])
 
 
 def _saturation(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:

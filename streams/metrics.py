@@ -74,6 +74,16 @@ class Metrics:
             "Records the broker did not acknowledge in time and that were sent again",
             registry=r,
         )
+        self.cache_tokens = Gauge(
+            "paxscreen_screen_cache_tokens",
+            "Name tokens the screener's token table holds (it starts over past its bound)",
+            registry=r,
+        )
+        self.cache_entries = Gauge(
+            "paxscreen_screen_cache_entries",
+            "Watchlist entries the screener holds parsed (two bounded generations)",
+            registry=r,
+        )
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r
         )

@@ -289,3 +289,15 @@ def test_an_index_written_before_birth_dates_were_kept_reads_as_dateless() -> No
     chunks = {k: v for k, v in index.to_chunks().items() if k != "dobs"}
     old = PostingIndex.from_chunks(chunks)
     assert old.dobs.tolist() == [0, 0] and old.eids.tolist() == index.eids.tolist()
+
+
+def test_the_screener_reports_how_full_its_caches_are(store) -> None:
+    from matchers.screening import Screener
+    from paxscreen.settings import Settings
+
+    store.load(listing())
+    screener = Screener(store, Settings(), warm=False)
+    assert screener.cache_sizes() == {"tokens": 0, "entries": 0}
+    screener.screen([pax("DIALLO", "MOHAMED", dob="1975-04-02")])
+    sizes = screener.cache_sizes()
+    assert sizes["tokens"] > 0 and sizes["entries"] > 0

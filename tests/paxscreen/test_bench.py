@@ -71,7 +71,8 @@ def test_quick_bench_prints_its_figures(tmp_path) -> None:
     assert result["travellers_per_worker"] == [QUICK["saturation"]]
     assert result["redis_bytes_per_person"] > 0 and result["load_entities_per_s"] > 0
     samples = result["worker_rss_mb_during_fixed"]
-    assert len(samples) >= 2 and all(len(mb) == 1 and mb[0] > 0 for _, mb in samples)
+    assert len(samples) >= 2 and all(len(mb) == 1 and mb[0] > 0 and len(tokens) == 1 for _, mb, tokens in samples)
+    assert samples[-1][2][0] > 0  # the worker reports its token table
 
 
 @pytest.mark.e2e
