@@ -88,3 +88,31 @@ def test_phase_breakdown_prints_its_figures() -> None:
     phases = result["ms_per_traveller"]
     assert {"lookup", "lookup: ranking", "prefilter bounds", "total"} <= set(phases)
     assert 0 < phases["lookup"] < phases["total"] and result["pairs_bounded_per_traveller"] > 0
+
+
+@pytest.mark.e2e
+def test_a_terminated_bench_stops_its_stack_and_workers(tmp_path) -> None:
+    import signal
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-m", "paxscreen.bench", "--quick", "--workdir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        children: list[psutil.Process] = []
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            children = psutil.Process(proc.pid).children(recursive=True)
+            if any("worker" in " ".join(c.cmdline()) for c in children if c.is_running()):
+                break
+            time.sleep(0.5)
+        assert proc.poll() is None, "the bench ended before its workers started"
+        assert len(children) >= 3  # redis-server, the broker, a worker
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 143
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert [c for c in alive if c.status() != psutil.STATUS_ZOMBIE] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
