@@ -150,9 +150,10 @@ def _years(dates: Iterable[str | None]) -> list[int]:
     return [p[0] for p in map(parse_date, dates) if p]
 
 
-def entry_keys(entry: WatchEntry) -> tuple[set[str], set[str]]:
-    """(name keys, document keys) an entry is indexed under."""
-    names = [f for f in map(parse_name, entry.names) if f]
+def entry_keys(entry: WatchEntry, forms: Sequence[NameForm] | None = None) -> tuple[set[str], set[str]]:
+    """(name keys, document keys) an entry is indexed under. ``forms``: its names, already
+    parsed (`records.entry_forms`), when the caller has them."""
+    names = list(forms) if forms is not None else [f for f in map(parse_name, entry.names) if f]
     doc_keys: set[str] = set()
     for d in entry.documents:
         doc_keys |= document_keys(d.number)

@@ -292,7 +292,8 @@ class WatchlistStore:
         eids: list[bytes] = []
         blake = hashlib.blake2b
         for entry in chunk:
-            blob = encode_entry(entry, entry_forms(entry) if entry.names else None)
+            forms = entry_forms(entry) if entry.names else None
+            blob = encode_entry(entry, forms)
             content += int.from_bytes(blake(blob, digest_size=16).digest(), "big")
             eid = digest("e:" + entry.id)
             bucket = int.from_bytes(eid[:4], "big") % buckets
@@ -303,7 +304,7 @@ class WatchlistStore:
                 documents += 1
             else:
                 persons += 1
-            names, docs = entry_keys(entry)
+            names, docs = entry_keys(entry, forms)
             doc_numbers += len(docs)
             name_count += len(names)
             both = names | docs
@@ -575,13 +576,10 @@ def _possible(indexes: list[PostingIndex], t_dobs: np.ndarray, thresholds: dict[
     """The ranking's filter of keyless candidates: birth dates from the index, no entry read."""
 
     def possible(trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
-        if len(indexes) == 1:
-            e_dobs = indexes[0].dobs[ords.astype(np.int64)]
-        else:
-            e_dobs = np.zeros(len(ords), np.int32)
-            for li, index in enumerate(indexes):
-                at = np.flatnonzero(lst == li)
-                e_dobs[at] = index.dobs[ords[at].astype(np.int64)]
+        e_dobs = np.zeros(len(ords), np.int32)
+        for li, index in enumerate(indexes):
+            mine = lst == li
+            e_dobs[mine] = index.dobs[ords[mine].astype(np.int64)]
         return keyless_possible(thresholds, dob_bounds(t_dobs[trav], e_dobs))
 
     return possible

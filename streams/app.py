@@ -55,6 +55,7 @@ Decoder = Callable[..., Decoded]
 
 class Screener(Protocol):
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]: ...
+    def cache_sizes(self) -> dict[str, int]: ...
 
 
 @dataclass
@@ -198,11 +199,9 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 "screen", pipeline.screener.screen, travellers, observe=m.screen_batch_seconds.observe
             )
             m.screened.inc(len(travellers))
-            sizes = getattr(pipeline.screener, "cache_sizes", None)
-            if sizes is not None:
-                held = sizes()
-                m.cache_tokens.set(held["tokens"])
-                m.cache_entries.set(held["entries"])
+            held = pipeline.screener.cache_sizes()
+            m.cache_tokens.set(held["tokens"])
+            m.cache_entries.set(held["entries"])
             if not frozen:
                 # The first batch read the watchlist indexes and warmed the caches: millions of
                 # long-lived objects the cyclic collector need not scan again and again.
