@@ -158,7 +158,7 @@ def _load(s: Settings, client, o: Options) -> dict:
     store = WatchlistStore(client, prefix=s.topic_prefix)
     out = {}
     total_t = 0.0
-    for what, n, gen in (("persons", o.persons, bd.persons), ("documents", o.documents, bd.documents)):
+    for what, n, gen in (("persons", o.persons, bd.person_makers), ("documents", o.documents, bd.document_makers)):
         _purge(client)
         before = client.info("memory")["used_memory"]
         t0 = time.perf_counter()
@@ -170,8 +170,8 @@ def _load(s: Settings, client, o: Options) -> dict:
                 say(f"  {what}: {done:,}/{n:,} ({done / (last[0] - t0):,.0f}/s)")
 
         say(f"generating and loading {n:,} {what}")
-        report = store.load((e for chunk in gen(o.seed, n) for e in chunk), list_name=f"bench-{what}",
-                            progress=progress, batch=20_000)
+        # generated, parsed and keyed in the load's pool, chunk by chunk (`load_chunks`)
+        report = store.load_chunks(gen(o.seed, n), list_name=f"bench-{what}", progress=progress)
         dt = time.perf_counter() - t0
         total_t += dt
         _purge(client)

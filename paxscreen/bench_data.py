@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -23,7 +24,10 @@ from paxscreen.codec import traveller_event_id
 from paxscreen.models import Document, Flight, Leg, Traveller, WatchDocument, WatchEntry
 from paxscreen.synth_names import CONCENTRATION, COUNTRIES, EUROPEAN_CONCENTRATION
 
-__all__ = ["CHUNK", "Hit", "Listed", "documents", "listed_chunk", "manifests", "person_chunk", "persons"]
+__all__ = [
+    "CHUNK", "Hit", "Listed", "document_makers", "documents", "listed_chunk", "manifests", "person_chunk",
+    "person_makers", "persons",
+]
 
 CHUNK = 50_000
 DATASET = "paxscreen-bench"
@@ -194,6 +198,11 @@ def persons(seed: int, n: int) -> Iterator[list[WatchEntry]]:
         yield person_chunk(seed, k, min(CHUNK, n - k * CHUNK))
 
 
+def person_makers(seed: int, n: int) -> list[partial]:
+    """`persons` as chunk makers for `WatchlistStore.load_chunks` (generated in its pool)."""
+    return [partial(person_chunk, seed, k, min(CHUNK, n - k * CHUNK)) for k in range((n + CHUNK - 1) // CHUNK)]
+
+
 def document_chunk(seed: int, k: int, n: int = CHUNK) -> list[WatchEntry]:
     """Stolen/lost blank documents (no holder): a number, an issuing country, a type."""
     rng = _rng(seed, 2, k)
@@ -218,6 +227,11 @@ def documents(seed: int, n: int) -> Iterator[list[WatchEntry]]:
     """``n`` stolen/lost documents in chunks."""
     for k in range((n + CHUNK - 1) // CHUNK):
         yield document_chunk(seed, k, min(CHUNK, n - k * CHUNK))
+
+
+def document_makers(seed: int, n: int) -> list[partial]:
+    """`documents` as chunk makers for `WatchlistStore.load_chunks`."""
+    return [partial(document_chunk, seed, k, min(CHUNK, n - k * CHUNK)) for k in range((n + CHUNK - 1) // CHUNK)]
 
 
 # --- travellers ------------------------------------------------------------------------------

@@ -96,7 +96,8 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
     from paxscreen.jobs import load_watchlist
 
     outcome = load_watchlist(
-        _settings(args, need_redis=True), args.file, list_name=args.list, strict=args.strict, show_progress=not args.quiet
+        _settings(args, need_redis=True), args.file, list_name=args.list, strict=args.strict,
+        show_progress=not args.quiet, workers=args.workers,
     )
     for e in outcome.errors:
         print(f"error: {e}", file=sys.stderr)
@@ -216,6 +217,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- parser -----------------------------------------------------------------------------------
 
 
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} is not at least 1")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="paxscreen",
@@ -301,6 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--list", default="default", help="list name (each list is versioned separately)")
     sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.add_argument(
+        "--workers", type=_positive_int, default=None, metavar="N",
+        help="processes that parse and key the entries while one writes to Redis (default: one per CPU, at most 4)",
+    )
     sp.add_argument(
         "--no-retro", dest="retro", action="store_false",
         help="do not re-screen recent travellers against the added entries",

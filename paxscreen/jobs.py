@@ -74,10 +74,16 @@ def _valid_entries(path: str, errors: list[InvalidRecord], progress) -> Iterator
 
 
 def load_watchlist(
-    settings: Settings, path: str, *, list_name: str = "default", strict: bool = False, show_progress: bool = True
+    settings: Settings,
+    path: str,
+    *,
+    list_name: str = "default",
+    strict: bool = False,
+    show_progress: bool = True,
+    workers: int | None = None,
 ) -> LoadOutcome:
     """Read a FollowTheMoney JSONL or CSV watchlist into a new Redis version and switch to it.
-    With ``strict``, any bad line aborts before the switch."""
+    With ``strict``, any bad line aborts before the switch. ``workers``: see `WatchlistStore.load`."""
     from matchers.store import WatchlistStore
     from matchers.watchlist import read_watchlist
 
@@ -92,7 +98,7 @@ def load_watchlist(
     store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
     progress = _progress_bar(show_progress, "entities")
     try:
-        report = store.load(_valid_entries(path, errors, progress), list_name=list_name)
+        report = store.load(_valid_entries(path, errors, progress), list_name=list_name, workers=workers)
     finally:
         if progress is not None:
             progress.close()

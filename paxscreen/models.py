@@ -152,6 +152,9 @@ class WatchDocument:
     country: str | None = None
     type: str | None = None  # passport | id
 
+    def __reduce__(self):  # pickled as a plain tuple: the watchlist load ships entries to its pool
+        return (WatchDocument, (self.number, self.country, self.type))
+
 
 @dataclass(frozen=True, slots=True)
 class WatchEntry:
@@ -172,6 +175,10 @@ class WatchEntry:
     dataset: str | None = None
     topics: tuple[str, ...] = ()
     reason: str | None = None  # why listed (free text for the analyst)
+
+    def __reduce__(self):  # pickled as a plain tuple (dataclass pickling reads `fields()` per object)
+        return (WatchEntry, (self.id, self.schema, self.names, self.birth_dates, self.nationalities, self.genders,
+                             self.documents, self.dataset, self.topics, self.reason))
 
     @property
     def caption(self) -> str:

@@ -182,6 +182,40 @@ def test_a_failed_load_leaves_the_active_version_and_no_debris(store, redis_clie
     assert redis_client.dbsize() == keys_before
 
 
+def test_a_load_in_processes_writes_what_one_process_writes(store) -> None:
+    entries = listing() + [person(f"Awa Diop {i}", dob=f"19{60 + i}", id=f"d{i}") for i in range(30)]
+    one = store.load(entries, list_name="one", batch=8, workers=1)
+    pool = store.load(entries, list_name="pool", batch=8, workers=2)
+    assert pool.version == one.version  # the same content hash: every entry written once
+    assert (pool.persons, pool.documents, pool.document_numbers, pool.name_keys) == (
+        one.persons, one.documents, one.document_numbers, one.name_keys)
+    active = store._read_active()
+    a, b = (store._indexes[active[n].tag] for n in ("one", "pool"))
+    for name in ("keys", "starts", "posts", "eids", "dobs"):
+        assert (getattr(a, name) == getattr(b, name)).all(), name
+    found = store.lookup([pax("Diallo", "Mohamed", dob="1970-01-01")], 50)[0]
+    assert {c.list_name for c in found} == {"one", "pool"}
+    by_list = {n: sorted(c.entry.id for c in found if c.list_name == n) for n in ("one", "pool")}
+    assert by_list["one"] == by_list["pool"] and by_list["one"]
+
+
+def test_a_load_in_processes_that_fails_leaves_the_active_version_and_no_debris(store, redis_client) -> None:
+    store.load(listing())
+    before = store.status()[0]["version"]
+    keys_before = redis_client.dbsize()
+
+    def broken():
+        yield from listing("B")[:40]
+        raise ValueError("bad line 41")
+
+    with pytest.raises(ValueError, match="bad line 41"):
+        store.load(broken(), batch=8, workers=2)
+    assert store.status()[0]["version"] == before
+    assert redis_client.dbsize() == keys_before
+    with pytest.raises(ValueError, match="workers"):
+        store.load(listing(), workers=0)
+
+
 def test_cleanup_removes_orphaned_namespaces(store, redis_client) -> None:
     store.load(listing())
     orphan = store._tag("default", "crashed")

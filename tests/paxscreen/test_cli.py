@@ -67,6 +67,14 @@ def test_commands_needing_a_stack_explain_how_to_get_one(tmp_path, monkeypatch, 
     assert "paxscreen dev" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["0", "two"])
+def test_a_bad_number_of_load_workers_is_a_clear_error(capsys, value: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["watchlist", "load", "list.jsonl", "--workers", value])
+    assert exc.value.code == 2
+    assert "--workers" in capsys.readouterr().err
+
+
 def test_screen_finds_the_answer_key(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.delenv("PAXSCREEN_REDIS_URL", raising=False)
     key = json.loads((SAMPLES / "demo_answer_key.json").read_text())
