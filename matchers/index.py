@@ -14,6 +14,11 @@ documents about 300 MB):
   when not given), 0 when it has none, -1 when it has several (`pack_dates`). Ranking uses it
   to drop namesakes born years apart before they are read at all (`matchers.prefilter`).
 
+and, for the entries with names, their names' layout (`NameTable`: each entry's distinct name
+tokens, glued forms included, as ids into the version's vocabulary, and its variants as
+positions into those; `prefilter.name_layout`), so a reader can bound a candidate's name
+similarity before reading it.
+
 Keys whose posting list would pass the cap are left out (overflowed: they say too little to be
 worth reading; the birth-year keys stay selective).
 
@@ -30,10 +35,124 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ARRAYS", "PostingIndex", "Ranked", "pack_dates", "rank"]
+__all__ = ["ARRAYS", "NAME_ARRAYS", "NameTable", "PostingIndex", "Ranked", "pack_dates", "rank", "ragged_take"]
 
 _CHUNK_BYTES = 32 << 20  # a Redis string holds at most this much of one array
 ARRAYS = ("keys", "starts", "posts", "eids", "dobs")
+# the name table's arrays (`NameTable`), stored beside them; "vocab" is its tokens, joined by "\n"
+NAME_ARRAYS = {"named": np.uint32, "tok_start": np.uint32, "toks": np.uint32, "var_start": np.uint32,
+               "var_len": np.uint8, "pos_start": np.uint32, "pos": np.uint8, "glue_start": np.uint32, "glue": np.uint32}
+
+
+def ragged_take(lengths: np.ndarray, flat: np.ndarray, rows: np.ndarray, starts: np.ndarray | None = None):
+    """Rows ``rows`` of a ragged array (row ``i`` is ``flat[starts[i]:starts[i] + lengths[i]]``,
+    rows back to back when ``starts`` is None): (their lengths, their elements, flat)."""
+    lengths = np.asarray(lengths, np.int64)
+    if starts is None:
+        starts = np.cumsum(lengths) - lengths
+    n = lengths[rows]
+    total = int(n.sum())
+    first = np.cumsum(n) - n
+    idx = np.repeat(np.asarray(starts, np.int64)[rows] - first, n) + np.arange(total, dtype=np.int64)
+    return n, flat[idx]
+
+
+class NameTable:
+    """The names of a version's entries, for bounding name similarity before an entry is read.
+
+    ``named``: the ordinals of entries with names (ascending); for row ``r`` (that entry):
+    ``toks[tok_start[r]:tok_start[r + 1]]`` its distinct tokens (ids into ``vocab``),
+    ``var_len[var_start[r]:var_start[r + 1]]`` its variants' lengths,
+    ``pos[pos_start[r]:pos_start[r + 1]]`` their tokens as positions into its tokens, and
+    ``glue[glue_start[r]:glue_start[r + 1]]`` the words `align` may glue of them, as
+    (first letter, length) codes (`prefilter.glue_codes`). Glued variants are not laid out.
+    A reader keeps here the map from vocabulary ids to its own token table's (`token_ids`)."""
+
+    __slots__ = (*NAME_ARRAYS, "vocab", "_map", "_owner", "_codes")
+
+    def __init__(self, vocab: list[str], **arrays: np.ndarray) -> None:
+        for name in NAME_ARRAYS:
+            setattr(self, name, arrays[name])
+        self.vocab = vocab
+        self._map: np.ndarray | None = None
+        self._owner: tuple[int, int] | None = None
+        self._codes: np.ndarray | None = None
+
+    @classmethod
+    def build(cls, eids: np.ndarray, vocab: list[str], named_eids: np.ndarray, n_tok: np.ndarray,
+              tok_ids: np.ndarray, n_var: np.ndarray, var_len: np.ndarray, pos: np.ndarray,
+              n_glue: np.ndarray, glue: np.ndarray) -> NameTable:
+        """From per-entry layouts in any order (entry digests ``named_eids``, each with at least
+        one variant; ragged, entry after entry: ``tok_ids`` (into ``vocab``) by ``n_tok``,
+        ``var_len`` by ``n_var``, ``pos`` by each entry's sum of variant lengths, ``glue`` by
+        ``n_glue``); ``eids`` is the index's sorted entry digests (ordinal order). Entries not
+        in it are left out."""
+        ords = np.searchsorted(eids, named_eids)
+        found = (ords < len(eids)) & (eids[np.minimum(ords, len(eids) - 1)] == named_eids) if len(eids) else ords < 0
+        order = np.flatnonzero(found)[np.argsort(ords[found], kind="stable")]
+        n_pos = np.add.reduceat(var_len.astype(np.int64), np.cumsum(n_var) - n_var) if len(n_var) else n_var
+        ntk, toks = ragged_take(n_tok, tok_ids, order)
+        nvr, vlen = ragged_take(n_var, var_len, order)
+        npos, ps = ragged_take(n_pos, pos, order)
+        ngl, gl = ragged_take(n_glue, glue, order)
+
+        def starts(n: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(n) + 1, np.uint32)
+            np.cumsum(n, out=out[1:])
+            return out
+
+        return cls(vocab, named=ords[order].astype(np.uint32), tok_start=starts(ntk), toks=toks,
+                   var_start=starts(nvr), var_len=vlen.astype(np.uint8), pos_start=starts(npos), pos=ps.astype(np.uint8),
+                   glue_start=starts(ngl), glue=gl.astype(np.uint32))
+
+    def rows(self, ords: np.ndarray) -> np.ndarray:
+        """The row of each ordinal, -1 for entries without names."""
+        if not len(self.named):
+            return np.full(len(ords), -1, np.int64)
+        at = np.minimum(np.searchsorted(self.named, ords), len(self.named) - 1)
+        return np.where(self.named[at] == ords, at, -1)
+
+    def token_ids(self, vocab_ids: np.ndarray, table) -> np.ndarray:
+        """Vocabulary ids as ids of ``table`` (a `prefilter.TokenTable`), adding the tokens it
+        lacks; the map is kept until the table starts over."""
+        owner = (id(table), table.generation)
+        if self._map is None or self._owner != owner:
+            self._map = np.full(len(self.vocab), -1, np.int64)
+            self._owner = owner
+        got = self._map[vocab_ids]
+        missing = np.unique(vocab_ids[got < 0])
+        if len(missing):
+            vocab = self.vocab
+            self._map[missing] = [table.id(vocab[v]) for v in missing.tolist()]
+            got = self._map[vocab_ids]
+        return got
+
+    def token_codes(self) -> np.ndarray:
+        """Per vocabulary id, the token's (first letter, length) code (`prefilter.key_code`)."""
+        if self._codes is None:
+            self._codes = np.fromiter(((ord(t[0]) << 8 | min(len(t), 255)) if t else 0 for t in self.vocab),
+                                      np.int64, len(self.vocab))
+        return self._codes
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, n).nbytes for n in NAME_ARRAYS) + sum(len(t) + 50 for t in self.vocab)
+
+    def to_chunks(self) -> dict[str, list[bytes]]:
+        out = {n: _split(getattr(self, n).tobytes()) for n in NAME_ARRAYS}
+        out["vocab"] = _split("\n".join(self.vocab).encode())
+        return out
+
+    @classmethod
+    def from_chunks(cls, chunks: dict[str, list[bytes]]) -> NameTable | None:
+        if not all(n in chunks for n in (*NAME_ARRAYS, "vocab")):
+            return None  # a version written before names were laid out in the index
+        raw = b"".join(chunks["vocab"]).decode()
+        vocab = raw.split("\n") if raw else []
+        return cls(vocab, **{n: np.frombuffer(b"".join(chunks[n]), dtype=t) for n, t in NAME_ARRAYS.items()})
+
+
+def _split(raw: bytes) -> list[bytes]:
+    return [raw[i : i + _CHUNK_BYTES] for i in range(0, len(raw), _CHUNK_BYTES)] or [b""]
 
 
 def digests_to_u64(blob: bytes) -> np.ndarray:
@@ -52,6 +171,7 @@ class PostingIndex:
     posts: np.ndarray
     eids: np.ndarray
     dobs: np.ndarray  # int32 per ordinal, see the module docstring
+    names: NameTable | None = None  # None: a version written before names were laid out
 
     @classmethod
     def empty(cls) -> PostingIndex:
@@ -92,24 +212,24 @@ class PostingIndex:
         return cls(keys, starts, posts, eids, dobs)
 
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.keys, self.starts, self.posts, self.eids, self.dobs))
+        own = sum(a.nbytes for a in (self.keys, self.starts, self.posts, self.eids, self.dobs))
+        return own + (self.names.nbytes() if self.names is not None else 0)
 
     # --- Redis blobs ------------------------------------------------------------------------
 
     def to_chunks(self) -> dict[str, list[bytes]]:
-        out = {}
-        for name in ARRAYS:
-            raw = getattr(self, name).tobytes()
-            out[name] = [raw[i : i + _CHUNK_BYTES] for i in range(0, len(raw), _CHUNK_BYTES)] or [b""]
+        out = {name: _split(getattr(self, name).tobytes()) for name in ARRAYS}
+        if self.names is not None:
+            out.update(self.names.to_chunks())
         return out
 
     @classmethod
     def from_chunks(cls, chunks: dict[str, list[bytes]]) -> PostingIndex:
         dt = {"keys": np.uint64, "starts": np.uint32, "posts": np.uint32, "eids": np.uint64, "dobs": np.int32}
-        arrays = {n: np.frombuffer(b"".join(parts), dtype=dt[n]) for n, parts in chunks.items()}
+        arrays = {n: np.frombuffer(b"".join(parts), dtype=dt[n]) for n, parts in chunks.items() if n in dt}
         if "dobs" not in arrays:  # a version written before birth dates were indexed: none known
             arrays["dobs"] = np.zeros(len(arrays["eids"]), np.int32)
-        return cls(**arrays)
+        return cls(**arrays, names=NameTable.from_chunks(chunks))
 
 
 def pack_dates(dates) -> int:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -51,6 +52,7 @@ from matchers.features import (
     nationality_agreement,
     sex_agreement,
 )
+from matchers.index import ragged_take
 from matchers.names import canonical, name_symbols, skeleton
 from matchers.records import Record
 from matchers.scoring import KINDS, THRESHOLDS, kinds_for
@@ -69,12 +71,19 @@ from matchers.similarity import (
 
 __all__ = [
     "MARGIN",
+    "NAME_LAYOUT",
+    "IndexNameBound",
+    "Names",
     "Shape",
     "TokenTable",
     "dob_bounds",
     "glue_keys",
     "keyless_possible",
     "may_glue",
+    "glue_codes",
+    "key_code",
+    "name_bounds_flat",
+    "name_layout",
     "reachable",
     "shape_of",
     "token_keys",
@@ -92,9 +101,12 @@ class TokenTable:
     skeleton, rigour symbols), kept across batches. `reset` when it grows too large."""
 
     def __init__(self) -> None:
+        self.generation = 0
         self.reset()
 
     def reset(self) -> None:
+        """Forget every token; ids given before mean nothing now (``generation`` says so)."""
+        self.generation += 1
         self.ids: dict[str, int] = {}
         self.text: list[str] = []
         self._len: list[int] = []
@@ -169,11 +181,18 @@ class Shape:
     too_long: bool
 
 
-def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
-    """The record's shape; ``glued=False`` leaves out the variants `align` makes by gluing two
-    adjacent tokens (bound a pair with it only when `may_glue` says no gluing can happen)."""
+# Bump when `name_layout` changes what it lays out: readers use a version's stored layouts
+# (`matchers.index.NameTable`) only when written by the same layout.
+NAME_LAYOUT = "1"
+
+
+def name_layout(names, *, glued: bool = True) -> tuple[list[str], list[int], list[int]]:
+    """The name part of a shape, as text: the distinct tokens of every variant of ``names``
+    (`NameForm`s; with the variants `align` may make by gluing two adjacent tokens, unless
+    ``glued`` is False), each variant's tokens as positions into those, and each variant's
+    length. The store keeps this for every entry at load (`matchers.index`)."""
     variants: list[tuple[str, ...]] = []
-    for name in rec.names:
+    for name in names:
         for v in name.variants:
             if v and v not in variants:
                 variants.append(v)
@@ -181,12 +200,18 @@ def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
                 g = v[:i] + (v[i] + v[i + 1],) + v[i + 2 :]
                 if g not in variants:
                     variants.append(g)
-    pos: dict[int, int] = {}
+    pos: dict[str, int] = {}
     var_pos: list[int] = []
     for v in variants:
         for t in v:
-            tid = table.id(t)
-            var_pos.append(pos.setdefault(tid, len(pos)))
+            var_pos.append(pos.setdefault(t, len(pos)))
+    return list(pos), var_pos, [len(v) for v in variants]
+
+
+def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
+    """The record's shape; ``glued=False`` leaves out the variants `align` makes by gluing two
+    adjacent tokens (bound a pair with it only when `may_glue` says no gluing can happen)."""
+    tokens, var_pos, var_len = name_layout(rec.names, glued=glued)
     docs = np.zeros((len(rec.documents), 36), np.int16)
     for i, d in enumerate(rec.documents):
         for ch in ocr_canonical(d.number):
@@ -194,13 +219,24 @@ def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
             if j is not None:
                 docs[i, j] += 1
     return Shape(
-        tokens=np.fromiter(pos, np.int64, len(pos)),
+        tokens=np.fromiter(map(table.id, tokens), np.int64, len(tokens)),
         var_pos=np.array(var_pos, np.int64),
-        var_len=np.array([len(v) for v in variants], np.int64),
+        var_len=np.array(var_len, np.int64),
         docs=docs,
-        has_names=bool(variants),
-        too_long=any(len(v) > MAX_TOKENS for v in variants),
+        has_names=bool(var_len),
+        too_long=any(n > MAX_TOKENS for n in var_len),
     )
+
+
+def key_code(first: str, length: int) -> int:
+    """A (first letter, length) key (`glue_keys`, `token_keys`) as one int."""
+    return (ord(first) << 8 | min(length, 255)) if first else 0
+
+
+def glue_codes(names) -> list[int]:
+    """`glue_keys` of ``names`` (`NameForm`s) as `key_code`s (what the index keeps)."""
+    return sorted({key_code(v[i][:1], len(v[i]) + len(v[i + 1])) for n in names for v in n.variants
+                   for i in range(len(v) - 1)})
 
 
 def glue_keys(rec: Record) -> frozenset[tuple[str, int]]:
@@ -274,12 +310,40 @@ def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape
     idx = np.flatnonzero(live)
     if not len(idx):
         return out
-    L = [left[i] for i in idx.tolist()]
-    R = [right[i] for i in idx.tolist()]
-    na = np.array([len(s.tokens) for s in L], np.int64)
-    nb = np.array([len(s.tokens) for s in R], np.int64)
-    ta, tb = np.concatenate([s.tokens for s in L]), np.concatenate([s.tokens for s in R])
+    out[idx] = name_bounds_flat(table, Names.of([left[i] for i in idx.tolist()]), Names.of([right[i] for i in idx.tolist()]))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The name parts of many shapes, flat (shape after shape): per shape its number of
+    tokens and of variants; flat, the token ids, each variant's length and its tokens'
+    positions into its shape's tokens."""
+
+    n_tok: np.ndarray
+    tokens: np.ndarray
+    n_var: np.ndarray
+    var_len: np.ndarray
+    var_pos: np.ndarray
+
+    @classmethod
+    def of(cls, shapes: Sequence[Shape]) -> Names:
+        return cls(
+            np.array([len(s.tokens) for s in shapes], np.int64),
+            np.concatenate([s.tokens for s in shapes]),
+            np.array([len(s.var_len) for s in shapes], np.int64),
+            np.concatenate([s.var_len for s in shapes]),
+            np.concatenate([s.var_pos for s in shapes]),
+        )
+
+
+def name_bounds_flat(table: TokenTable, left: Names, right: Names) -> np.ndarray:
+    """Upper bound of `name_similarity` for each pair (left shape i, right shape i); every
+    shape has names and no variant longer than `MAX_TOKENS`."""
+    na, nb = left.n_tok, right.n_tok
+    ta, tb = left.tokens, right.tokens
     sa, sb = np.cumsum(na) - na, np.cumsum(nb) - nb
+    p = len(na)
     # every (left token, right token) cell of every pair
     cells = na * nb
     pair, k = _segments(cells)
@@ -293,23 +357,21 @@ def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape
     la, lb = ln[ta].astype(np.float64), ln[tb].astype(np.float64)
     seg_a, _ = _segments(na)
     seg_b, _ = _segments(nb)
-    amin, amax = np.full(len(idx), np.inf), np.zeros(len(idx))
+    amin, amax = np.full(p, np.inf), np.zeros(p)
     np.minimum.at(amin, seg_a, la)
     np.maximum.at(amax, seg_a, la)
-    bmin, bmax = np.full(len(idx), np.inf), np.zeros(len(idx))
+    bmin, bmax = np.full(p, np.inf), np.zeros(p)
     np.minimum.at(bmin, seg_b, lb)
     np.maximum.at(bmax, seg_b, lb)
 
-    def variant_bounds(shapes, starts, best, lens, omin, omax):
+    def variant_bounds(names: Names, starts, best, lens, omin, omax):
         """Per variant: the most its weighted mean of best similarities can be, weights free in
         their ranges (the optimum gives the upper weight to the values above it, the lower to
         the others: try every split of the values sorted high to low), without and with one
         unpaired token of the other name (`UNMATCHED` of at least `MIN_WEIGHT`, a patronymic's
         `PATRONYMIC_FACTOR` of that)."""
-        vl = np.concatenate([s.var_len for s in shapes])
-        vpos = np.concatenate([s.var_pos for s in shapes])
-        nv = np.array([len(s.var_len) for s in shapes], np.int64)
-        vpair = np.repeat(np.arange(len(shapes)), nv)
+        vl, vpos, nv = names.var_len, names.var_pos, names.n_var
+        vpair = np.repeat(np.arange(len(nv)), nv)
         var_of_tok = np.repeat(np.arange(len(vl)), vl)
         tok_pair = vpair[var_of_tok]
         flat = starts[tok_pair] + vpos
@@ -337,16 +399,16 @@ def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape
         del var_sorted
         return vpair, vl, np.minimum(1.0, alone), np.minimum(1.0, with_gap)
 
-    va_pair, va_len, bva, bva_gap = variant_bounds(L, sa, rowmax, la, bmin, bmax)
-    vb_pair, vb_len, bvb, bvb_gap = variant_bounds(R, sb, colmax, lb, amin, amax)
+    va_pair, va_len, bva, bva_gap = variant_bounds(left, sa, rowmax, la, bmin, bmax)
+    vb_pair, vb_len, bvb, bvb_gap = variant_bounds(right, sb, colmax, lb, amin, amax)
     m = MAX_TOKENS + 1
-    grid_a = np.full((len(idx), m), -1.0)
+    grid_a = np.full((p, m), -1.0)
     np.maximum.at(grid_a, (va_pair, va_len), bva)
-    grid_b = np.full((len(idx), m), -1.0)
+    grid_b = np.full((p, m), -1.0)
     np.maximum.at(grid_b, (vb_pair, vb_len), bvb)
-    gap_a = np.full((len(idx), m), -1.0)
+    gap_a = np.full((p, m), -1.0)
     np.maximum.at(gap_a, (va_pair, va_len), bva_gap)
-    gap_b = np.full((len(idx), m), -1.0)
+    gap_b = np.full((p, m), -1.0)
     np.maximum.at(gap_b, (vb_pair, vb_len), bvb_gap)
     factor = np.ones(m)
     factor[1] = SINGLE_TOKEN_FACTOR
@@ -358,8 +420,90 @@ def _name_bounds(table: TokenTable, left: Sequence[Shape], right: Sequence[Shape
     t1 = np.where(has_a & (lens[None, :] < max_len_b[:, None]), gap_a * factor, -1.0).max(axis=1)
     t2 = np.where(has_b & (lens[None, :] < max_len_a[:, None]), gap_b * factor, -1.0).max(axis=1)
     t3 = np.where(has_a & has_b, np.minimum(grid_a, grid_b), -1.0).max(axis=1)
-    out[idx] = np.maximum(0.0, np.maximum(np.maximum(t1, t2), t3))
-    return out
+    return np.maximum(0.0, np.maximum(np.maximum(t1, t2), t3))
+
+
+class IndexNameBound:
+    """Name bounds of a batch's candidates from the versions' stored name layouts
+    (`matchers.index.NameTable`), before any entry is read: the store's ``names`` (see
+    `WatchlistStore.lookup`).
+
+    For a pair where `align` could glue tokens on neither side (`may_glue`, both ways), the
+    bound is the one `reachable` computes after reading the entry (same layouts, no glued
+    variants); where it could, it says 1.0 and the entry is read and bounded as before. 1.0
+    also for a traveller or an entry without names or with a variant over `MAX_TOKENS`."""
+
+    def __init__(self, table: TokenTable, travellers: Sequence) -> None:
+        """``travellers``: each traveller's `screening.TravellerShapes` (in ``table``)."""
+        self.table = table
+        base = [t.base for t in travellers]
+        self.usable = np.array([s.has_names and not s.too_long for s in base], bool)
+        kept = [s if ok else _NO_NAMES for s, ok in zip(base, self.usable.tolist(), strict=True)]
+        self.names = Names.of(kept) if kept else None
+        self.n_pos = np.array([int(s.var_len.sum()) for s in kept], np.int64)
+        self.tokens_wide = _pair_codes([t.tokens_wide for t in travellers])
+        self.glue_wide = _pair_codes([t.glue_wide for t in travellers])
+
+    def __call__(self, tables, trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
+        out = np.ones(len(trav))
+        for li, nt in enumerate(tables):
+            if nt is None or self.names is None:
+                continue
+            sel = np.flatnonzero(lst == li)
+            rows = nt.rows(ords[sel].astype(np.int64)) if len(sel) else sel
+            ok = (rows >= 0) & self.usable[trav[sel]]
+            sel, rows = sel[ok], rows[ok]
+            if not len(sel):
+                continue
+            who = trav[sel]
+            n_var, var_len = _rows(nt.var_start, nt.var_len, rows)
+            n_tok, toks = _rows(nt.tok_start, nt.toks, rows)
+            n_glue, glue = _rows(nt.glue_start, nt.glue, rows)
+            toks = toks.astype(np.int64)
+            fine = np.maximum.reduceat(var_len, np.cumsum(n_var) - n_var) <= MAX_TOKENS
+            # the entry's glued words against the traveller's tokens, and the other way round
+            fine &= ~_any_in(np.repeat(who, n_glue), glue, self.tokens_wide, len(sel), n_glue)
+            fine &= ~_any_in(np.repeat(who, n_tok), nt.token_codes()[toks], self.glue_wide, len(sel), n_tok)
+            if not fine.any():
+                continue
+            sel, rows, who = sel[fine], rows[fine], who[fine]
+            n_tok, toks = _rows(nt.tok_start, nt.toks, rows)
+            n_var, var_len = _rows(nt.var_start, nt.var_len, rows)
+            _, pos = _rows(nt.pos_start, nt.pos, rows)
+            right = Names(n_tok, nt.token_ids(toks.astype(np.int64), self.table), n_var, var_len.astype(np.int64),
+                          pos.astype(np.int64))
+            t = self.names
+            tn_tok, t_toks = ragged_take(t.n_tok, t.tokens, who)
+            tn_var, t_vlen = ragged_take(t.n_var, t.var_len, who)
+            _, t_pos = ragged_take(self.n_pos, t.var_pos, who)
+            out[sel] = name_bounds_flat(self.table, Names(tn_tok, t_toks, tn_var, t_vlen, t_pos), right)
+        return out
+
+
+def _pair_codes(keys_per_traveller: Sequence[frozenset]) -> np.ndarray:
+    """Sorted (traveller << 32 | `key_code`) of each traveller's (first letter, length) keys."""
+    out = [(i << 32) | key_code(c, n) for i, keys in enumerate(keys_per_traveller) for c, n in keys if n >= 0]
+    return np.unique(np.array(out, np.int64))
+
+
+def _any_in(who: np.ndarray, codes: np.ndarray, table: np.ndarray, n: int, lengths: np.ndarray) -> np.ndarray:
+    """Per pair (``lengths`` codes each, back to back, of traveller ``who``): is any of its
+    codes among that traveller's in ``table`` (`_pair_codes`)?"""
+    if not len(codes) or not len(table):
+        return np.zeros(n, bool)
+    hit = np.isin((who.astype(np.int64) << 32) | codes.astype(np.int64), table, assume_unique=False)
+    return np.bincount(np.repeat(np.arange(n), lengths), weights=hit, minlength=n) > 0
+
+
+def _rows(starts: np.ndarray, flat: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of a ragged array stored as (``starts``, one more than rows; ``flat``)."""
+    lo = starts[rows].astype(np.int64)
+    n = starts[rows + 1].astype(np.int64) - lo
+    return n, flat[np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()), dtype=np.int64)]
+
+
+_NO_NAMES = Shape(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 36), np.int16),
+                  False, False)
 
 
 def _doc_bounds(left: Sequence[Shape], right: Sequence[Shape]) -> np.ndarray:
@@ -496,28 +640,42 @@ def dob_bounds(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     return out
 
 
-def keyless_possible(thresholds: dict[str, float], dob_bound: np.ndarray) -> np.ndarray:
+def keyless_possible(
+    thresholds: dict[str, float], dob_bound: np.ndarray, name_bound: np.ndarray | None = None
+) -> np.ndarray:
     """Which candidates found through name keys only (no document key in common) could reach
-    a threshold, given an upper bound of their birth-date score (`dob_bounds`): every other
-    feature is taken to agree in full, the document number at most `KEYLESS_DOCUMENT`. The
-    store asks this before reading any entry: namesakes born decades apart are dropped here.
-
-    A kind's ceiling rises with the birth-date score, so the answer is one cut: the least of
-    the scores `dob_bounds` gives that reaches a threshold."""
-    values = np.unique(np.r_[_APART, NEUTRAL, 1.0])
-    ok = np.zeros(len(values), bool)
+    a threshold, given an upper bound of their birth-date score (`dob_bounds`) and, when
+    known, of their name similarity (``name_bound``, from the index's `NameTable`; else taken
+    as 1.0): every other feature is taken to agree in full, the document number at most
+    `KEYLESS_DOCUMENT`. The store asks this before reading any entry: namesakes born decades
+    apart, and strangers sharing a surname, are dropped here."""
+    dob_bound = np.asarray(dob_bound, np.float64)
+    if name_bound is None:  # a kind's ceiling rises with the birth-date score: one cut
+        return dob_bound >= _dob_cut(tuple(sorted(thresholds.items()))) - 1e-12
+    name = np.asarray(name_bound, np.float64)
+    ok = np.zeros(len(dob_bound), bool)
     for kind in ("name", "document"):
-        total = np.zeros(len(values))
+        total = np.zeros(len(dob_bound))
         for rule in KINDS[kind]:
             if rule.feature is dob_agreement:
-                total += _contrib(rule, values)
+                total += _contrib(rule, dob_bound)
+            elif rule.feature is name_similarity:
+                total += _contrib(rule, name)
             elif rule.base:
                 total += KEYLESS_DOCUMENT if rule.feature is document_number_similarity else 1.0
             else:
                 total += rule.weight_for
         ok |= total >= thresholds[kind] - MARGIN
-    cut = values[ok].min() if ok.any() else np.inf
-    return dob_bound >= cut - 1e-12
+    return ok
+
+
+@lru_cache(maxsize=32)
+def _dob_cut(thresholds: tuple[tuple[str, float], ...]) -> float:
+    """The least birth-date score (of those `dob_bounds` gives) at which a keyless candidate
+    with its name taken to agree in full could reach a threshold."""
+    values = np.unique(np.r_[_APART, NEUTRAL, 1.0])
+    ok = keyless_possible(dict(thresholds), values, np.ones(len(values)))
+    return float(values[ok].min()) if ok.any() else np.inf
 
 
 def thresholds_of(settings) -> dict[str, float]:

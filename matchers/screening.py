@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from matchers.names import warm_up
 from matchers.prefilter import (
+    IndexNameBound,
     Shape,
     TokenTable,
     glue_keys,
@@ -163,25 +164,30 @@ def screen_against(
     now: str | None = None,
     cache: ScreenCache | None = None,
     prefilter: bool = True,
+    traveller_shapes: Sequence[TravellerShapes] | None = None,
 ) -> list[Alert]:
     """Score each traveller against its candidates (entries or `Candidate`s); no I/O.
 
     Returns the alerts of pairs at or above their kind's threshold, in traveller order, best
     first within a traveller. ``prefilter=False`` scores every pair in full (same alerts,
-    slower: the tests compare both).
+    slower: the tests compare both). ``traveller_shapes``: the travellers' `ScreenCache.traveller`,
+    when the caller made them already (in ``cache``'s token table, which is then not trimmed).
     """
     settings = settings or Settings()
     screened_at = now or utc_now()
     cache = cache or ScreenCache()
-    cache.trim()
+    if traveller_shapes is None:
+        cache.trim()
     if len(travellers) != len(candidates_per_traveller):
         raise ValueError(f"{len(travellers)} travellers but {len(candidates_per_traveller)} candidate lists")
+    if traveller_shapes is not None and len(traveller_shapes) != len(travellers):
+        raise ValueError(f"{len(travellers)} travellers but {len(traveller_shapes)} traveller shapes")
     # (entry, version, record, shape, always score, traveller's shape) per candidate, per traveller
     per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool, Shape]]] = []
     t_info: list[TravellerShapes | None] = []
-    for traveller, cands in zip(travellers, candidates_per_traveller, strict=True):
+    for i, (traveller, cands) in enumerate(zip(travellers, candidates_per_traveller, strict=True)):
         rows = []
-        info = cache.traveller(traveller) if cands else None
+        info = (cache.traveller(traveller) if traveller_shapes is None else traveller_shapes[i]) if cands else None
         for c in cands:
             assert info is not None
             if isinstance(c, Candidate):
@@ -245,7 +251,13 @@ class Screener:
         """Alerts for a batch: one pipelined candidate lookup, then `screen_against`."""
         if not travellers:
             return []
+        if not self.prefilter:
+            candidates = self.store.lookup(travellers, self.settings.max_candidates)
+            return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, prefilter=False)
+        self.cache.trim()  # not later: the travellers' shapes and the index's bound share the token table
+        shapes = [self.cache.traveller(t) for t in travellers]
         candidates = self.store.lookup(
-            travellers, self.settings.max_candidates, thresholds=thresholds_of(self.settings) if self.prefilter else None
+            travellers, self.settings.max_candidates, thresholds=thresholds_of(self.settings),
+            names=IndexNameBound(self.cache.tokens, shapes),
         )
-        return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, prefilter=self.prefilter)
+        return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, traveller_shapes=shapes)

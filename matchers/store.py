@@ -45,6 +45,7 @@ the switch is still a single command.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import itertools
@@ -68,9 +69,9 @@ import orjson
 import redis
 
 from matchers.features import parse_date
-from matchers.index import ARRAYS, PostingIndex, pack_dates, rank
+from matchers.index import ARRAYS, NAME_ARRAYS, NameTable, PostingIndex, Ranked, pack_dates, rank
 from matchers.keys import digest, entry_keys, traveller_keys
-from matchers.prefilter import dob_bounds, keyless_possible
+from matchers.prefilter import NAME_LAYOUT, dob_bounds, glue_codes, keyless_possible, name_layout
 from matchers.records import entry_forms, parser_fingerprint
 from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
 from paxscreen.errors import Unavailable
@@ -81,8 +82,9 @@ __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_
 log = logging.getLogger(__name__)
 
 # Bump when keys.py changes what keys mean or the index or entry encoding changes (4: birth
-# dates in the index, parsed names with the entries). Versions of an older format stay readable.
-INDEX_FORMAT = "paxscreen.watchlist-index/4"
+# dates in the index, parsed names with the entries; 5: the entries' name layouts in the index).
+# Versions of an older format stay readable.
+INDEX_FORMAT = "paxscreen.watchlist-index/5"
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600
@@ -134,6 +136,16 @@ class _Prepared:
     key_digests: bytes  # every (name or document) key of every entry, 8 bytes each
     per_entry: list[int]  # how many of those keys each entry has
     dated: list[tuple[bytes, int]]  # (entry digest, packed birth dates) of dated entries
+    # names laid out for the index (`prefilter.name_layout`), of the entries with names:
+    named: bytes  # their 8-byte digests
+    vocab: list[str]  # the chunk's distinct tokens
+    n_tok: list[int]  # per named entry, its distinct tokens
+    toks: list[int]  # flat: those tokens, as positions into `vocab`
+    n_var: list[int]  # per named entry, its variants
+    var_len: list[int]  # flat: each variant's length
+    pos: list[int]  # flat: each variant's tokens, as positions into its entry's tokens
+    n_glue: list[int]  # per named entry, the words `align` may glue of its tokens
+    glue: list[int]  # flat: those, as (first letter, length) codes (`prefilter.glue_codes`)
     content: int  # sum of the entries' content hashes (order-insensitive)
     persons: int
     documents: int
@@ -150,6 +162,15 @@ def _prepare(chunk: list[WatchEntry], buckets: int) -> _Prepared:
     key_digests: list[bytes] = []
     per_entry: list[int] = []
     dated: list[tuple[bytes, int]] = []
+    named: list[bytes] = []
+    vocab: dict[str, int] = {}
+    n_tok: list[int] = []
+    toks: list[int] = []
+    n_var: list[int] = []
+    var_len: list[int] = []
+    pos: list[int] = []
+    n_glue: list[int] = []
+    glue: list[int] = []
     blake = hashlib.blake2b
     for entry in chunk:
         forms = entry_forms(entry) if entry.names else None
@@ -173,7 +194,20 @@ def _prepare(chunk: list[WatchEntry], buckets: int) -> _Prepared:
             packed = pack_dates(p for p in map(parse_date, entry.birth_dates) if p)
             if packed:
                 dated.append((eid, packed))
+        if forms:
+            tokens, var_pos, lengths = name_layout(forms, glued=False)
+            if lengths:
+                named.append(eid)
+                n_tok.append(len(tokens))
+                toks += (vocab.setdefault(t, len(vocab)) for t in tokens)
+                n_var.append(len(lengths))
+                var_len += lengths
+                pos += var_pos
+                codes = glue_codes(forms)
+                n_glue.append(len(codes))
+                glue += codes
     return _Prepared(bucket_of, b"".join(eids), blobs, b"".join(key_digests), per_entry, dated,
+                     b"".join(named), list(vocab), n_tok, toks, n_var, var_len, pos, n_glue, glue,
                      content, persons, documents, doc_numbers, name_count)
 
 
@@ -227,6 +261,34 @@ def _prepared_chunks(makers: Iterable[Callable[[], Sequence[WatchEntry]]], bucke
         finally:
             for f in pending:
                 f.cancel()
+
+
+class _NameParts:
+    """The load's collection of its entries' name layouts (`_Prepared`), one vocabulary for
+    the version, built into the index's `NameTable` once the entries' ordinals are known."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, chunk: _Prepared) -> None:
+        vocab = self.vocab
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in chunk.vocab), np.uint32, len(chunk.vocab))
+        self.parts.append((
+            np.frombuffer(chunk.named, dtype=">u8").astype(np.uint64),
+            np.array(chunk.n_tok, np.int64),
+            ids[np.array(chunk.toks, np.int64)],
+            np.array(chunk.n_var, np.int64),
+            np.array(chunk.var_len, np.uint8),
+            np.array(chunk.pos, np.uint8),
+            np.array(chunk.n_glue, np.int64),
+            np.array(chunk.glue, np.uint32),
+        ))
+
+    def build(self, eids: np.ndarray) -> NameTable:
+        types = (np.uint64, np.int64, np.uint32, np.int64, np.uint8, np.uint8, np.int64, np.uint32)
+        cols = list(zip(*self.parts, strict=True)) if self.parts else [[np.zeros(0, t)] for t in types]
+        return NameTable.build(eids, list(self.vocab), *(np.concatenate(c) for c in cols))
 
 
 class _EntryCache:
@@ -336,6 +398,7 @@ class WatchlistStore:
         key_parts: list[np.ndarray] = []
         entry_parts: list[np.ndarray] = []
         dated: list[tuple[bytes, int]] = []  # (entry digest, packed birth dates) of dated entries
+        names = _NameParts()
         try:
             self.redis.set(f"{tag}:loading", b"1", ex=LOADING_TTL)
             done = 0
@@ -343,6 +406,7 @@ class WatchlistStore:
             with closing(prepared):  # closed at once on an error, so the pool stops
                 for chunk in prepared:
                     self._write_chunk(tag, chunk, touched, key_parts, entry_parts, dated)
+                    names.add(chunk)
                     content = (content + chunk.content) % (1 << 128)
                     persons += chunk.persons
                     documents += chunk.documents
@@ -362,6 +426,8 @@ class WatchlistStore:
                 ),
             )
             del key_parts, entry_parts, dated
+            index = dataclasses.replace(index, names=names.build(index.eids))
+            del names
             chunks = self._write_index(tag, index)
         except redis.RedisError as exc:
             self._drop_quietly(tag)
@@ -392,6 +458,7 @@ class WatchlistStore:
             "name_keys": name_keys,
             "index": chunks,
             "parser": parser_fingerprint(),  # entries carry their names parsed by this parser
+            "names_layout": NAME_LAYOUT,  # and the index their layout (`prefilter.name_layout`)
             "index_keys": len(index.keys),
             "index_postings": len(index.posts),
             "keys": len(touched) - touched.count(0) + sum(chunks.values()) + 1,
@@ -456,6 +523,8 @@ class WatchlistStore:
         if not chunks:
             return None
         arrays = [name for name in ARRAYS if name in chunks]  # "dobs" since index format 4
+        if self._names_usable(act):
+            arrays += [name for name in (*NAME_ARRAYS, "vocab") if name in chunks]
         pipe = self.redis.pipeline(transaction=False)
         for name in arrays:
             for i in range(int(chunks[name])):
@@ -471,6 +540,12 @@ class WatchlistStore:
             out[name] = res[pos : pos + n]
             pos += n
         return PostingIndex.from_chunks(out)
+
+    @staticmethod
+    def _names_usable(act: _Active) -> bool:
+        """Whether this reader may bound names with the version's stored layouts: laid out by
+        the same `prefilter.name_layout` from names parsed by the same parser."""
+        return act.meta.get("names_layout") == NAME_LAYOUT and act.meta.get("parser") == parser_fingerprint()
 
     # --- versions ---------------------------------------------------------------------------
 
@@ -592,6 +667,7 @@ class WatchlistStore:
         attempts: int = 5,
         *,
         thresholds: dict[str, float] | None = None,
+        names: NameBound | None = None,
     ) -> list[list[Candidate]]:
         """Candidates for a batch of travellers across every active list: one round trip to
         check the active versions, the ranking in memory, one round trip for the entries not
@@ -601,7 +677,10 @@ class WatchlistStore:
         ``limit`` are kept, plus every entry found through a document key (never dropped).
         With ``thresholds`` (kind -> threshold), entries found through name keys only whose
         birth date rules out every kind (`prefilter.keyless_possible`) are dropped first,
-        unread, and take no place among the ``limit``.
+        unread, and take no place among the ``limit``. With ``names`` too (a bound of name
+        similarity from the versions' `NameTable`s, which the screener computes with its token
+        table), the chosen ones that still cannot reach a threshold are dropped, unread: the
+        same ones the screener's own prefilter would drop after reading them, or fewer.
         """
         if not travellers:
             return []
@@ -628,6 +707,8 @@ class WatchlistStore:
             if thresholds is not None:
                 possible = _possible(indexes, t_dobs, thresholds)
             ranked = rank(indexes, queries, limit, possible)
+            if thresholds is not None and names is not None:
+                ranked = _bound_names(ranked, lists, indexes, t_dobs, thresholds, names, self._names_usable)
             entries = self._fetch(lists, ranked)
             if entries is None:
                 self._active = None
@@ -691,17 +772,45 @@ class WatchlistStore:
         return out
 
 
+def _entry_dobs(indexes: list[PostingIndex], lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
+    """The packed birth dates (`pack_dates`) of candidates, from their lists' indexes."""
+    out = np.zeros(len(ords), np.int32)
+    for li, index in enumerate(indexes):
+        mine = lst == li
+        out[mine] = index.dobs[ords[mine].astype(np.int64)]
+    return out
+
+
 def _possible(indexes: list[PostingIndex], t_dobs: np.ndarray, thresholds: dict[str, float]):
     """The ranking's filter of keyless candidates: birth dates from the index, no entry read."""
 
     def possible(trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
-        e_dobs = np.zeros(len(ords), np.int32)
-        for li, index in enumerate(indexes):
-            mine = lst == li
-            e_dobs[mine] = index.dobs[ords[mine].astype(np.int64)]
-        return keyless_possible(thresholds, dob_bounds(t_dobs[trav], e_dobs))
+        return keyless_possible(thresholds, dob_bounds(t_dobs[trav], _entry_dobs(indexes, lst, ords)))
 
     return possible
+
+
+NameBound = Callable[[list["NameTable | None"], np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+"""(name table of each list or None, then per candidate: traveller, list, ordinal) -> an upper
+bound of each candidate's name similarity (1.0 where it cannot say)."""
+
+
+def _bound_names(ranked: Ranked, lists: list[_Active], indexes: list[PostingIndex], t_dobs: np.ndarray,
+                 thresholds: dict[str, float], names: NameBound, usable: Callable[[_Active], bool]) -> Ranked:
+    """The ranked candidates without those found through name keys only that cannot reach a
+    threshold with their name bound (`keyless_possible`)."""
+    keyless = np.flatnonzero(~ranked.hit)
+    if not len(keyless):
+        return ranked
+    tables = [ix.names if usable(act) else None for act, ix in zip(lists, indexes, strict=True)]
+    if all(t is None for t in tables):
+        return ranked
+    trav, lst, ords = ranked.trav[keyless], ranked.lst[keyless], ranked.ords[keyless]
+    dob = dob_bounds(t_dobs[trav], _entry_dobs(indexes, lst, ords))
+    ok = keyless_possible(thresholds, dob, names(tables, trav, lst, ords))
+    keep = ranked.hit.copy()
+    keep[keyless[ok]] = True
+    return Ranked(ranked.trav[keep], ranked.lst[keep], ranked.ords[keep], ranked.shared[keep], ranked.hit[keep])
 
 
 def query_digests(t: Traveller) -> tuple[np.ndarray, np.ndarray]:

@@ -14,8 +14,10 @@ import numpy as np
 
 from matchers.features import dob_agreement, document_number_similarity, name_similarity, parse_date
 from matchers.index import pack_dates
+from matchers.keys import digest
 from matchers.prefilter import (
     MARGIN,
+    IndexNameBound,
     TokenTable,
     _doc_bounds,
     _name_bounds,
@@ -29,7 +31,8 @@ from matchers.prefilter import (
     widen,
 )
 from matchers.records import record_of
-from matchers.screening import ScreenCache, screen_against
+from matchers.screening import ScreenCache, Screener, screen_against
+from matchers.store import WatchlistStore
 from paxscreen import bench_data as bd
 from paxscreen.settings import Settings
 
@@ -198,3 +201,55 @@ def test_name_bound_holds_where_align_clamps_or_discounts_weights(surname, given
     table = TokenTable()
     (ub,) = _name_bounds(table, [shape_of(a, table, glued=False)], [shape_of(b, table, glued=False)])
     assert name_similarity(a, b).score <= ub + MARGIN / 2
+
+
+# --- names from the index, before any entry is read ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loaded(redis_server, pairs):
+    """The entries of `pairs` loaded as one list (a real redis-server), and its reader."""
+    import redis
+
+    client = redis.Redis(port=redis_server.port, db=2)
+    client.flushdb()
+    store = WatchlistStore(client, "idx", buckets=256)
+    store.load(list({e.id: e for _, e in pairs}.values()), list_name="x")
+    yield store
+    client.flushdb()
+
+
+def test_the_index_name_bound_is_the_prefilters_and_never_below_the_score(loaded, pairs) -> None:
+    store = loaded
+    act = store._read_active()["x"]
+    index = store._indexes[act.tag]
+    assert index.names is not None and store._names_usable(act)
+    cache = ScreenCache()
+    travellers = list({t.event_id: t for t, _ in pairs}.values())
+    where = {t.event_id: i for i, t in enumerate(travellers)}
+    shapes = [cache.traveller(t) for t in travellers]
+    trav = np.array([where[t.event_id] for t, _ in pairs], np.int64)
+    ords = np.searchsorted(index.eids, np.array([int.from_bytes(digest("e:" + e.id), "big") for _, e in pairs], np.uint64))
+    got = IndexNameBound(cache.tokens, shapes)([index.names], trav, np.zeros(len(pairs), np.int64), ords)
+    said = 0
+    for (t, e), ti, ub_index in zip(pairs, trav.tolist(), got.tolist(), strict=True):
+        s = shapes[ti]
+        e_rec, e_shape, e_keys = cache.entry(e, None, s.tokens_wide)
+        assert name_similarity(s.rec, e_rec).score <= ub_index + MARGIN / 2, (t, e)
+        (ub,) = _name_bounds(cache.tokens, [s.shape_against(e_keys)], [e_shape])
+        glue = may_glue(glue_keys(e_rec), s.tokens_wide) or may_glue(s.glue_wide, token_keys(e_rec))
+        if not glue and s.rec.names:
+            assert ub_index == pytest.approx(ub, abs=1e-9), (t, e)  # the bound reachable computes
+            said += 1
+        else:
+            assert ub_index == 1.0
+    assert said > 0.6 * len(pairs)  # most pairs are bounded before reading
+
+
+def test_screening_through_redis_with_and_without_the_index_bounds_gives_the_same_alerts(loaded, pairs) -> None:
+    travellers = list({t.event_id: t for t, _ in pairs}.values())
+    s = Settings(max_candidates=100_000)  # no limit binds: both see every candidate
+    fast = Screener(loaded, s, warm=False).screen(travellers, now=NOW)
+    full = Screener(loaded, s, warm=False, prefilter=False).screen(travellers, now=NOW)
+    assert len(full) > 50
+    assert [(a.alert_id, a.score, a.kind) for a in fast] == [(a.alert_id, a.score, a.kind) for a in full]

@@ -9,6 +9,7 @@ import pytest
 import redis
 from matcher_factories import VARIATIONS, listed_people, pax, person, stolen, vary
 
+from matchers.index import NAME_ARRAYS
 from matchers.keys import digest, name_keys
 from matchers.names import parse_name
 from matchers.store import WatchlistStore, decode_entry, encode_entry
@@ -193,6 +194,10 @@ def test_a_load_in_processes_writes_what_one_process_writes(store) -> None:
     a, b = (store._indexes[active[n].tag] for n in ("one", "pool"))
     for name in ("keys", "starts", "posts", "eids", "dobs"):
         assert (getattr(a, name) == getattr(b, name)).all(), name
+    assert a.names is not None and b.names is not None and a.names.vocab == b.names.vocab
+    for name in NAME_ARRAYS:
+        assert (getattr(a.names, name) == getattr(b.names, name)).all(), name
+    assert len(a.names.named) == one.persons  # every person laid out, no document
     found = store.lookup([pax("Diallo", "Mohamed", dob="1970-01-01")], 50)[0]
     assert {c.list_name for c in found} == {"one", "pool"}
     by_list = {n: sorted(c.entry.id for c in found if c.list_name == n) for n in ("one", "pool")}
@@ -310,6 +315,9 @@ def test_entries_keep_their_parsed_names_and_readers_trust_only_the_same_parser(
     reader = WatchlistStore(redis_client, store.prefix, buckets=BUCKETS)
     (found,) = reader.lookup([pax("DIALLO", "MOHAMED")], limit=5)
     assert found[0].entry == e and found[0].forms is None
+    # nor bounds names with the layouts the loader's parser made: it does not even read them
+    (act,) = reader._read_active().values()
+    assert reader._indexes[act.tag].names is None and store._indexes[act.tag].names is not None
 
 
 def test_an_index_written_before_birth_dates_were_kept_reads_as_dateless() -> None:
