@@ -34,9 +34,10 @@ and adversarial pairs, and the evaluation harness screens with and without the p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -433,25 +434,34 @@ class IndexNameBound:
     variants); where it could, it says 1.0 and the entry is read and bounded as before. 1.0
     also for a traveller or an entry without names or with a variant over `MAX_TOKENS`."""
 
-    def __init__(self, table: TokenTable, travellers: Sequence) -> None:
-        """``travellers``: each traveller's `screening.TravellerShapes` (in ``table``)."""
+    def __init__(self, table: TokenTable, traveller: Callable[[int], Any]) -> None:
+        """``traveller(i)``: the batch's traveller ``i``'s `screening.TravellerShapes` (in
+        ``table``), asked only for travellers with candidates to bound."""
         self.table = table
-        base = [t.base for t in travellers]
-        self.usable = np.array([s.has_names and not s.too_long for s in base], bool)
-        kept = [s if ok else _NO_NAMES for s, ok in zip(base, self.usable.tolist(), strict=True)]
-        self.names = Names.of(kept) if kept else None
-        self.n_pos = np.array([int(s.var_len.sum()) for s in kept], np.int64)
-        self.tokens_wide = _pair_codes([t.tokens_wide for t in travellers])
-        self.glue_wide = _pair_codes([t.glue_wide for t in travellers])
+        self.traveller = traveller
+
+    def _travellers(self, trav: np.ndarray):
+        """The travellers of ``trav``: their names flat, which are usable, each's (first
+        letter, length) codes of its tokens and of its glue keys, and ``trav`` renumbered."""
+        ids, local = np.unique(trav, return_inverse=True)
+        shapes = [self.traveller(i) for i in ids.tolist()]
+        usable = np.array([t.base.has_names and not t.base.too_long for t in shapes], bool)
+        kept = [t.base if ok else _NO_NAMES for t, ok in zip(shapes, usable.tolist(), strict=True)]
+        n_pos = np.array([int(s.var_len.sum()) for s in kept], np.int64)
+        return (Names.of(kept), n_pos, usable, _pair_codes([t.tokens_wide for t in shapes]),
+                _pair_codes([t.glue_wide for t in shapes]), local)
 
     def __call__(self, tables, trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
         out = np.ones(len(trav))
+        if not len(trav) or all(nt is None for nt in tables):
+            return out
+        t, n_pos, usable, tokens_wide, glue_wide, trav = self._travellers(trav)
         for li, nt in enumerate(tables):
-            if nt is None or self.names is None:
+            if nt is None:
                 continue
             sel = np.flatnonzero(lst == li)
             rows = nt.rows(ords[sel].astype(np.int64)) if len(sel) else sel
-            ok = (rows >= 0) & self.usable[trav[sel]]
+            ok = (rows >= 0) & usable[trav[sel]]
             sel, rows = sel[ok], rows[ok]
             if not len(sel):
                 continue
@@ -462,8 +472,8 @@ class IndexNameBound:
             toks = toks.astype(np.int64)
             fine = np.maximum.reduceat(var_len, np.cumsum(n_var) - n_var) <= MAX_TOKENS
             # the entry's glued words against the traveller's tokens, and the other way round
-            fine &= ~_any_in(np.repeat(who, n_glue), glue, self.tokens_wide, len(sel), n_glue)
-            fine &= ~_any_in(np.repeat(who, n_tok), nt.token_codes()[toks], self.glue_wide, len(sel), n_tok)
+            fine &= ~_any_in(np.repeat(who, n_glue), glue, tokens_wide, len(sel), n_glue)
+            fine &= ~_any_in(np.repeat(who, n_tok), nt.token_codes()[toks], glue_wide, len(sel), n_tok)
             if not fine.any():
                 continue
             sel, rows, who = sel[fine], rows[fine], who[fine]
@@ -472,10 +482,9 @@ class IndexNameBound:
             _, pos = _rows(nt.pos_start, nt.pos, rows)
             right = Names(n_tok, nt.token_ids(toks.astype(np.int64), self.table), n_var, var_len.astype(np.int64),
                           pos.astype(np.int64))
-            t = self.names
             tn_tok, t_toks = ragged_take(t.n_tok, t.tokens, who)
             tn_var, t_vlen = ragged_take(t.n_var, t.var_len, who)
-            _, t_pos = ragged_take(self.n_pos, t.var_pos, who)
+            _, t_pos = ragged_take(n_pos, t.var_pos, who)
             out[sel] = name_bounds_flat(self.table, Names(tn_tok, t_toks, tn_var, t_vlen, t_pos), right)
         return out
 

@@ -14,7 +14,7 @@ One alert per (traveller, entry), with the best kind; alert ids are deterministi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -164,14 +164,15 @@ def screen_against(
     now: str | None = None,
     cache: ScreenCache | None = None,
     prefilter: bool = True,
-    traveller_shapes: Sequence[TravellerShapes] | None = None,
+    traveller_shapes: Callable[[int], TravellerShapes] | None = None,
 ) -> list[Alert]:
     """Score each traveller against its candidates (entries or `Candidate`s); no I/O.
 
     Returns the alerts of pairs at or above their kind's threshold, in traveller order, best
     first within a traveller. ``prefilter=False`` scores every pair in full (same alerts,
-    slower: the tests compare both). ``traveller_shapes``: the travellers' `ScreenCache.traveller`,
-    when the caller made them already (in ``cache``'s token table, which is then not trimmed).
+    slower: the tests compare both). ``traveller_shapes(i)``: traveller ``i``'s
+    `ScreenCache.traveller`, where the caller keeps them (in ``cache``'s token table, which is
+    then not trimmed).
     """
     settings = settings or Settings()
     screened_at = now or utc_now()
@@ -180,14 +181,12 @@ def screen_against(
         cache.trim()
     if len(travellers) != len(candidates_per_traveller):
         raise ValueError(f"{len(travellers)} travellers but {len(candidates_per_traveller)} candidate lists")
-    if traveller_shapes is not None and len(traveller_shapes) != len(travellers):
-        raise ValueError(f"{len(travellers)} travellers but {len(traveller_shapes)} traveller shapes")
     # (entry, version, record, shape, always score, traveller's shape) per candidate, per traveller
     per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool, Shape]]] = []
     t_info: list[TravellerShapes | None] = []
     for i, (traveller, cands) in enumerate(zip(travellers, candidates_per_traveller, strict=True)):
         rows = []
-        info = (cache.traveller(traveller) if traveller_shapes is None else traveller_shapes[i]) if cands else None
+        info = (cache.traveller(traveller) if traveller_shapes is None else traveller_shapes(i)) if cands else None
         for c in cands:
             assert info is not None
             if isinstance(c, Candidate):
@@ -255,9 +254,16 @@ class Screener:
             candidates = self.store.lookup(travellers, self.settings.max_candidates)
             return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, prefilter=False)
         self.cache.trim()  # not later: the travellers' shapes and the index's bound share the token table
-        shapes = [self.cache.traveller(t) for t in travellers]
+        shapes: dict[int, TravellerShapes] = {}
+
+        def shape(i: int) -> TravellerShapes:  # made once, for travellers with candidates only
+            s = shapes.get(i)
+            if s is None:
+                s = shapes[i] = self.cache.traveller(travellers[i])
+            return s
+
         candidates = self.store.lookup(
             travellers, self.settings.max_candidates, thresholds=thresholds_of(self.settings),
-            names=IndexNameBound(self.cache.tokens, shapes),
+            names=IndexNameBound(self.cache.tokens, shape),
         )
-        return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, traveller_shapes=shapes)
+        return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, traveller_shapes=shape)

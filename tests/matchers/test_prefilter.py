@@ -230,7 +230,7 @@ def test_the_index_name_bound_is_the_prefilters_and_never_below_the_score(loaded
     shapes = [cache.traveller(t) for t in travellers]
     trav = np.array([where[t.event_id] for t, _ in pairs], np.int64)
     ords = np.searchsorted(index.eids, np.array([int.from_bytes(digest("e:" + e.id), "big") for _, e in pairs], np.uint64))
-    got = IndexNameBound(cache.tokens, shapes)([index.names], trav, np.zeros(len(pairs), np.int64), ords)
+    got = IndexNameBound(cache.tokens, shapes.__getitem__)([index.names], trav, np.zeros(len(pairs), np.int64), ords)
     said = 0
     for (t, e), ti, ub_index in zip(pairs, trav.tolist(), got.tolist(), strict=True):
         s = shapes[ti]
