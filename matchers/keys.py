@@ -42,6 +42,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
+import numpy as np
+
 from matchers.documents import is_placeholder, normalize_number, ocr_canonical, transpositions
 from matchers.features import parse_date
 from matchers.names import NameForm, blocking_form, parse_name, parse_parts, skeleton
@@ -53,6 +55,7 @@ __all__ = [
     "document_keys",
     "entry_keys",
     "name_keys",
+    "query_digests",
     "query_document_keys",
     "traveller_keys",
 ]
@@ -167,3 +170,14 @@ def traveller_keys(t: Traveller) -> tuple[set[str], set[str]]:
     for d in t.documents:
         doc_keys |= query_document_keys(d.number)
     return name_keys([name] if name else [], _years([t.date_of_birth]), query=True), doc_keys
+
+
+def query_digests(t: Traveller) -> tuple[np.ndarray, np.ndarray]:
+    """The digests (uint64, as the posting index holds them) of the name keys and of the
+    document keys a traveller asks for."""
+    names, docs = traveller_keys(t)
+    return _u64(names), _u64(docs)
+
+
+def _u64(keys: set[str]) -> np.ndarray:
+    return np.frombuffer(b"".join(map(digest, keys)), dtype=">u8").astype(np.uint64)

@@ -34,26 +34,22 @@ and adversarial pairs, and the evaluation harness screens with and without the p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cpdist
 
-from matchers.documents import PLACEHOLDER_CAP, RELATION_SCORES, SHORT_CAP, ocr_canonical
+from matchers.documents import RELATION_SCORES, ocr_canonical
 from matchers.features import (
     NEUTRAL,
-    _years_apart,
     dob_agreement,
     document_number_similarity,
     name_similarity,
     nationality_agreement,
     sex_agreement,
 )
-from matchers.index import ragged_take
 from matchers.names import canonical, name_symbols, skeleton
 from matchers.records import Record
 from matchers.scoring import KINDS, THRESHOLDS, kinds_for
@@ -73,13 +69,10 @@ from matchers.similarity import (
 __all__ = [
     "MARGIN",
     "NAME_LAYOUT",
-    "IndexNameBound",
     "Names",
     "Shape",
     "TokenTable",
-    "dob_bounds",
     "glue_keys",
-    "keyless_possible",
     "may_glue",
     "glue_codes",
     "key_code",
@@ -424,97 +417,6 @@ def name_bounds_flat(table: TokenTable, left: Names, right: Names) -> np.ndarray
     return np.maximum(0.0, np.maximum(np.maximum(t1, t2), t3))
 
 
-class IndexNameBound:
-    """Name bounds of a batch's candidates from the versions' stored name layouts
-    (`matchers.index.NameTable`), before any entry is read: the store's ``names`` (see
-    `WatchlistStore.lookup`).
-
-    For a pair where `align` could glue tokens on neither side (`may_glue`, both ways), the
-    bound is the one `reachable` computes after reading the entry (same layouts, no glued
-    variants); where it could, it says 1.0 and the entry is read and bounded as before. 1.0
-    also for a traveller or an entry without names or with a variant over `MAX_TOKENS`."""
-
-    def __init__(self, table: TokenTable, traveller: Callable[[int], Any]) -> None:
-        """``traveller(i)``: the batch's traveller ``i``'s `screening.TravellerShapes` (in
-        ``table``), asked only for travellers with candidates to bound."""
-        self.table = table
-        self.traveller = traveller
-
-    def _travellers(self, trav: np.ndarray):
-        """The travellers of ``trav``: their names flat, which are usable, each's (first
-        letter, length) codes of its tokens and of its glue keys, and ``trav`` renumbered."""
-        ids, local = np.unique(trav, return_inverse=True)
-        shapes = [self.traveller(i) for i in ids.tolist()]
-        usable = np.array([t.base.has_names and not t.base.too_long for t in shapes], bool)
-        kept = [t.base if ok else _NO_NAMES for t, ok in zip(shapes, usable.tolist(), strict=True)]
-        n_pos = np.array([int(s.var_len.sum()) for s in kept], np.int64)
-        return (Names.of(kept), n_pos, usable, _pair_codes([t.tokens_wide for t in shapes]),
-                _pair_codes([t.glue_wide for t in shapes]), local)
-
-    def __call__(self, tables, trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
-        out = np.ones(len(trav))
-        if not len(trav) or all(nt is None for nt in tables):
-            return out
-        t, n_pos, usable, tokens_wide, glue_wide, trav = self._travellers(trav)
-        for li, nt in enumerate(tables):
-            if nt is None:
-                continue
-            sel = np.flatnonzero(lst == li)
-            rows = nt.rows(ords[sel].astype(np.int64)) if len(sel) else sel
-            ok = (rows >= 0) & usable[trav[sel]]
-            sel, rows = sel[ok], rows[ok]
-            if not len(sel):
-                continue
-            who = trav[sel]
-            n_var, var_len = _rows(nt.var_start, nt.var_len, rows)
-            n_tok, toks = _rows(nt.tok_start, nt.toks, rows)
-            n_glue, glue = _rows(nt.glue_start, nt.glue, rows)
-            toks = toks.astype(np.int64)
-            fine = np.maximum.reduceat(var_len, np.cumsum(n_var) - n_var) <= MAX_TOKENS
-            # the entry's glued words against the traveller's tokens, and the other way round
-            fine &= ~_any_in(np.repeat(who, n_glue), glue, tokens_wide, len(sel), n_glue)
-            fine &= ~_any_in(np.repeat(who, n_tok), nt.token_codes()[toks], glue_wide, len(sel), n_tok)
-            if not fine.any():
-                continue
-            sel, rows, who = sel[fine], rows[fine], who[fine]
-            n_tok, toks = _rows(nt.tok_start, nt.toks, rows)
-            n_var, var_len = _rows(nt.var_start, nt.var_len, rows)
-            _, pos = _rows(nt.pos_start, nt.pos, rows)
-            right = Names(n_tok, nt.token_ids(toks.astype(np.int64), self.table), n_var, var_len.astype(np.int64),
-                          pos.astype(np.int64))
-            tn_tok, t_toks = ragged_take(t.n_tok, t.tokens, who)
-            tn_var, t_vlen = ragged_take(t.n_var, t.var_len, who)
-            _, t_pos = ragged_take(n_pos, t.var_pos, who)
-            out[sel] = name_bounds_flat(self.table, Names(tn_tok, t_toks, tn_var, t_vlen, t_pos), right)
-        return out
-
-
-def _pair_codes(keys_per_traveller: Sequence[frozenset]) -> np.ndarray:
-    """Sorted (traveller << 32 | `key_code`) of each traveller's (first letter, length) keys."""
-    out = [(i << 32) | key_code(c, n) for i, keys in enumerate(keys_per_traveller) for c, n in keys if n >= 0]
-    return np.unique(np.array(out, np.int64))
-
-
-def _any_in(who: np.ndarray, codes: np.ndarray, table: np.ndarray, n: int, lengths: np.ndarray) -> np.ndarray:
-    """Per pair (``lengths`` codes each, back to back, of traveller ``who``): is any of its
-    codes among that traveller's in ``table`` (`_pair_codes`)?"""
-    if not len(codes) or not len(table):
-        return np.zeros(n, bool)
-    hit = np.isin((who.astype(np.int64) << 32) | codes.astype(np.int64), table, assume_unique=False)
-    return np.bincount(np.repeat(np.arange(n), lengths), weights=hit, minlength=n) > 0
-
-
-def _rows(starts: np.ndarray, flat: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of a ragged array stored as (``starts``, one more than rows; ``flat``)."""
-    lo = starts[rows].astype(np.int64)
-    n = starts[rows + 1].astype(np.int64) - lo
-    return n, flat[np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()), dtype=np.int64)]
-
-
-_NO_NAMES = Shape(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 36), np.int16),
-                  False, False)
-
-
 def _doc_bounds(left: Sequence[Shape], right: Sequence[Shape]) -> np.ndarray:
     """Upper bound of `document_number_similarity` for each pair (left[i], right[i])."""
     p = len(left)
@@ -616,75 +518,6 @@ def reachable(
                 break
         out.append(ok)
     return out
-
-
-# --- before the entries are read: birth dates from the index -----------------------------------
-
-# `_years_apart` for 4..200 years (beyond 3 years apart, nothing but the years can explain it)
-_APART = np.array([_years_apart(max(4, d))[0] for d in range(201)])
-# The most a document number sharing no document key with the traveller's can score: every
-# closer relation (exact, OCR-confused, transposed) shares a key (`matchers.keys`), except
-# numbers too short or too plain to be keyed, whose score is capped.
-KEYLESS_DOCUMENT = max(RELATION_SCORES["one_edit"], SHORT_CAP, PLACEHOLDER_CAP)
-
-
-def dob_bounds(t: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """Upper bound of `dob_agreement` for pairs of birth dates packed as the index packs them
-    (`matchers.index.pack_dates`: ``yyyymmdd``, 0 none, -1 several).
-
-    Neutral when either side has none; the full 1.0 when the years are at most 3 apart (days,
-    slips and swaps decide there), when either side has several dates, or when a slip of the
-    year's last digit or a swap of its two last digits could explain the difference (full
-    dates with the same day and month); else what `features._years_apart` gives, 0."""
-    t, e = t.astype(np.int32, copy=False), e.astype(np.int32, copy=False)
-    ty, ey = t // 10000, e // 10000
-    diff = np.abs(ty - ey)
-    far = (diff > 3) & (t > 0) & (e > 0)  # only these can score below 1
-    tmd, emd = t - ty * 10000, e - ey * 10000
-    a, b = ty % 100, ey % 100
-    swap = (a // 10 == b % 10) & (a % 10 == b // 10)
-    slip = (tmd % 100 > 0) & (tmd == emd) & (ty // 100 == ey // 100) & ((ty // 10 == ey // 10) | swap)
-    out = np.where(far & ~slip, _APART[np.minimum(diff, len(_APART) - 1)], 1.0)
-    out[(t == 0) | (e == 0)] = NEUTRAL
-    return out
-
-
-def keyless_possible(
-    thresholds: dict[str, float], dob_bound: np.ndarray, name_bound: np.ndarray | None = None
-) -> np.ndarray:
-    """Which candidates found through name keys only (no document key in common) could reach
-    a threshold, given an upper bound of their birth-date score (`dob_bounds`) and, when
-    known, of their name similarity (``name_bound``, from the index's `NameTable`; else taken
-    as 1.0): every other feature is taken to agree in full, the document number at most
-    `KEYLESS_DOCUMENT`. The store asks this before reading any entry: namesakes born decades
-    apart, and strangers sharing a surname, are dropped here."""
-    dob_bound = np.asarray(dob_bound, np.float64)
-    if name_bound is None:  # a kind's ceiling rises with the birth-date score: one cut
-        return dob_bound >= _dob_cut(tuple(sorted(thresholds.items()))) - 1e-12
-    name = np.asarray(name_bound, np.float64)
-    ok = np.zeros(len(dob_bound), bool)
-    for kind in ("name", "document"):
-        total = np.zeros(len(dob_bound))
-        for rule in KINDS[kind]:
-            if rule.feature is dob_agreement:
-                total += _contrib(rule, dob_bound)
-            elif rule.feature is name_similarity:
-                total += _contrib(rule, name)
-            elif rule.base:
-                total += KEYLESS_DOCUMENT if rule.feature is document_number_similarity else 1.0
-            else:
-                total += rule.weight_for
-        ok |= total >= thresholds[kind] - MARGIN
-    return ok
-
-
-@lru_cache(maxsize=32)
-def _dob_cut(thresholds: tuple[tuple[str, float], ...]) -> float:
-    """The least birth-date score (of those `dob_bounds` gives) at which a keyless candidate
-    with its name taken to agree in full could reach a threshold."""
-    values = np.unique(np.r_[_APART, NEUTRAL, 1.0])
-    ok = keyless_possible(dict(thresholds), values, np.ones(len(values)))
-    return float(values[ok].min()) if ok.any() else np.inf
 
 
 def thresholds_of(settings) -> dict[str, float]:

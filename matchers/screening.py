@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 
 from matchers.names import warm_up
 from matchers.prefilter import (
-    IndexNameBound,
     Shape,
     TokenTable,
     glue_keys,
@@ -35,6 +34,7 @@ from matchers.records import Record, record_of
 from matchers.scoring import MatchResult, evaluate
 from matchers.similarity import TokenSims
 from matchers.store import Candidate, WatchlistStore
+from matchers.unread import IndexNameBound
 from paxscreen.codec import alert_id, flight_dict, passenger_dict
 from paxscreen.models import Alert, Traveller, WatchEntry
 from paxscreen.settings import Settings

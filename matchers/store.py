@@ -21,11 +21,19 @@ and the birth-year keys (``y:``) stay selective.
 Readers (`lookup`) hold each active version's index in memory (read once per version: about
 350 MB for 1M persons and 10M documents) and rank a whole batch's candidates with numpy
 (`matchers.index.rank`). The index keeps each entry's birth date, so namesakes born decades
-apart are dropped there, before anything is read (`prefilter.keyless_possible`), and take no
-place among the ``limit``. Only the chosen entries are read from Redis, and decoded entries
+apart are dropped there, before anything is read (`unread.keyless_possible`), and take no
+place among the ``limit``. It also keeps each entry's name layout (`matchers.index.NameTable`):
+of the chosen entries found through name keys only, those whose name bound
+(`unread.IndexNameBound`, the screener's own bound where `align` cannot glue) rules out
+every kind are dropped too, unread. Only the rest are read from Redis, and decoded entries
 are kept in a two-generation cache, so a popular namesake is read and decoded once. The parsed
-names stored with each entry spare a reader the parsing, unless its parser reads names
-otherwise than the loader's did (`records.parser_fingerprint`, kept in the version's meta).
+names stored with each entry spare a reader the parsing, and its layouts are used, unless its
+parser reads names otherwise than the loader's did (`records.parser_fingerprint`, kept in the
+version's meta with `prefilter.NAME_LAYOUT`).
+
+A load parses, encodes and keys the entries in a pool of processes (`load`'s ``workers``;
+`load_chunks` takes picklable chunk makers, so an input that can be cut needs no entry to
+cross between processes) while this process writes them to Redis.
 
 Versions: a load streams entries into a fresh namespace, hashing their content as it goes
 (order-insensitive), then writes the index and ``meta`` and switches the list with one ``HSET``
@@ -46,22 +54,16 @@ the switch is still a single command.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
-import itertools
 import logging
-import multiprocessing
 import os
 import re
-import threading
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, datetime
 
 import numpy as np
@@ -69,11 +71,13 @@ import orjson
 import redis
 
 from matchers.features import parse_date
-from matchers.index import ARRAYS, NAME_ARRAYS, NameTable, PostingIndex, Ranked, pack_dates, rank
-from matchers.keys import digest, entry_keys, traveller_keys
-from matchers.prefilter import NAME_LAYOUT, dob_bounds, glue_codes, keyless_possible, name_layout
-from matchers.records import entry_forms, parser_fingerprint
+from matchers.index import ARRAYS, NAME_ARRAYS, PostingIndex, pack_dates, rank
+from matchers.keys import digest, query_digests
+from matchers.prefilter import NAME_LAYOUT
+from matchers.records import parser_fingerprint
 from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
+from matchers.store_load import NameParts, Prepared, chunks, given, prepared_chunks
+from matchers.unread import NameBound, bound_names, dob_filter
 from paxscreen.errors import Unavailable
 from paxscreen.models import Traveller, WatchEntry
 
@@ -112,183 +116,6 @@ class _Active:
     def parse(cls, name: str, raw: bytes) -> _Active:
         m = orjson.loads(raw)
         return cls(name, m["version"], m["tag"], int(m["buckets"]), m)
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """One chunk of entries made ready for Redis (`_prepare`): what the loader's processes
-    send back to the one that writes."""
-
-    buckets: list[int]  # per entry, its bucket hash
-    eids: bytes  # per entry, its 8-byte digest, concatenated
-    blobs: list[bytes]  # per entry, its encoding
-    key_digests: bytes  # every (name or document) key of every entry, 8 bytes each
-    per_entry: list[int]  # how many of those keys each entry has
-    dated: list[tuple[bytes, int]]  # (entry digest, packed birth dates) of dated entries
-    # names laid out for the index (`prefilter.name_layout`), of the entries with names:
-    named: bytes  # their 8-byte digests
-    vocab: list[str]  # the chunk's distinct tokens
-    n_tok: list[int]  # per named entry, its distinct tokens
-    toks: list[int]  # flat: those tokens, as positions into `vocab`
-    n_var: list[int]  # per named entry, its variants
-    var_len: list[int]  # flat: each variant's length
-    pos: list[int]  # flat: each variant's tokens, as positions into its entry's tokens
-    n_glue: list[int]  # per named entry, the words `align` may glue of its tokens
-    glue: list[int]  # flat: those, as (first letter, length) codes (`prefilter.glue_codes`)
-    content: int  # sum of the entries' content hashes (order-insensitive)
-    persons: int
-    documents: int
-    doc_numbers: int
-    name_keys: int
-
-
-def _prepare(chunk: list[WatchEntry], buckets: int) -> _Prepared:
-    """Parse, encode and key a chunk of entries: pure CPU, no Redis (runs in the load's pool)."""
-    content = persons = documents = doc_numbers = name_count = 0
-    bucket_of: list[int] = []
-    eids: list[bytes] = []
-    blobs: list[bytes] = []
-    key_digests: list[bytes] = []
-    per_entry: list[int] = []
-    dated: list[tuple[bytes, int]] = []
-    named: list[bytes] = []
-    vocab: dict[str, int] = {}
-    n_tok: list[int] = []
-    toks: list[int] = []
-    n_var: list[int] = []
-    var_len: list[int] = []
-    pos: list[int] = []
-    n_glue: list[int] = []
-    glue: list[int] = []
-    blake = hashlib.blake2b
-    for entry in chunk:
-        forms = entry_forms(entry) if entry.names else None
-        blob = encode_entry(entry, forms)
-        content += int.from_bytes(blake(blob, digest_size=16).digest(), "big")
-        eid = digest("e:" + entry.id)
-        bucket_of.append(int.from_bytes(eid[:4], "big") % buckets)
-        eids.append(eid)
-        blobs.append(blob)
-        if entry.schema == "Document":
-            documents += 1
-        else:
-            persons += 1
-        names, docs = entry_keys(entry, forms)
-        doc_numbers += len(docs)
-        name_count += len(names)
-        both = names | docs
-        key_digests += map(digest, both)
-        per_entry.append(len(both))
-        if entry.birth_dates:
-            packed = pack_dates(p for p in map(parse_date, entry.birth_dates) if p)
-            if packed:
-                dated.append((eid, packed))
-        if forms:
-            tokens, var_pos, lengths = name_layout(forms, glued=False)
-            if lengths:
-                named.append(eid)
-                n_tok.append(len(tokens))
-                toks += (vocab.setdefault(t, len(vocab)) for t in tokens)
-                n_var.append(len(lengths))
-                var_len += lengths
-                pos += var_pos
-                codes = glue_codes(forms)
-                n_glue.append(len(codes))
-                glue += codes
-    return _Prepared(bucket_of, b"".join(eids), blobs, b"".join(key_digests), per_entry, dated,
-                     b"".join(named), list(vocab), n_tok, toks, n_var, var_len, pos, n_glue, glue,
-                     content, persons, documents, doc_numbers, name_count)
-
-
-def _pool_init() -> None:
-    """A load process: what it inherited is frozen out of the collector's way, and collections
-    are rarer (its caches of parsed names hold millions of objects; at the default thresholds
-    the collector took a fifth of a load's time)."""
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """``fork`` (workers start at once, with what this process has imported) when this process
-    runs no other thread; else ``spawn``, which is safe with threads."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def _given(chunk: list[WatchEntry]) -> list[WatchEntry]:
-    return chunk
-
-
-def _make_and_prepare(maker: Callable[[], Sequence[WatchEntry]], buckets: int) -> _Prepared:
-    return _prepare(maker(), buckets)
-
-
-def _prepared_chunks(makers: Iterable[Callable[[], Sequence[WatchEntry]]], buckets: int, workers: int) -> Iterator[_Prepared]:
-    """`_prepare` over the chunks the ``makers`` make, in order. With ``workers`` > 1 and more
-    than one chunk, a pool of that many processes makes and prepares them, at most two each
-    in flight (bounded memory), while this process writes to Redis."""
-    makers = iter(makers)
-    first = next(makers, None)
-    if first is None:
-        return
-    second = next(makers, None) if workers > 1 else None
-    if second is None:  # one process asked for, or one chunk: not worth starting processes
-        yield _make_and_prepare(first, buckets)
-        for maker in makers:
-            yield _make_and_prepare(maker, buckets)
-        return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_pool_init) as pool:
-        pending: deque = deque()
-        try:
-            for maker in itertools.chain((first, second), makers):
-                pending.append(pool.submit(_make_and_prepare, maker, buckets))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for f in pending:
-                f.cancel()
-
-
-class _NameParts:
-    """The load's collection of its entries' name layouts (`_Prepared`), one vocabulary for
-    the version, built into the index's `NameTable` once the entries' ordinals are known."""
-
-    def __init__(self) -> None:
-        self.vocab: dict[str, int] = {}
-        self.parts: list[tuple[np.ndarray, ...]] = []
-
-    def add(self, chunk: _Prepared) -> None:
-        vocab = self.vocab
-        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in chunk.vocab), np.uint32, len(chunk.vocab))
-        self.parts.append((
-            np.frombuffer(chunk.named, dtype=">u8").astype(np.uint64),
-            np.array(chunk.n_tok, np.int64),
-            ids[np.array(chunk.toks, np.int64)],
-            np.array(chunk.n_var, np.int64),
-            np.array(chunk.var_len, np.uint8),
-            np.array(chunk.pos, np.uint8),
-            np.array(chunk.n_glue, np.int64),
-            np.array(chunk.glue, np.uint32),
-        ))
-
-    def build(self, eids: np.ndarray) -> NameTable:
-        types = (np.uint64, np.int64, np.uint32, np.int64, np.uint8, np.uint8, np.int64, np.uint32)
-        cols = list(zip(*self.parts, strict=True)) if self.parts else [[np.zeros(0, t)] for t in types]
-        return NameTable.build(eids, list(self.vocab), *(np.concatenate(c) for c in cols))
 
 
 class _EntryCache:
@@ -370,7 +197,7 @@ class WatchlistStore:
         ``workers``: processes that parse, encode and key the entries (chunks of ``batch``)
         while this one reads ``entries`` and writes to Redis; None: one per CPU (at most 4), 1:
         all in this process. Lists of one chunk are always prepared here."""
-        return self.load_chunks((partial(_given, c) for c in _chunks(entries, max(1, batch))),
+        return self.load_chunks((partial(given, c) for c in chunks(entries, max(1, batch))),
                                 list_name=list_name, progress=progress, workers=workers)
 
     def load_chunks(
@@ -398,11 +225,11 @@ class WatchlistStore:
         key_parts: list[np.ndarray] = []
         entry_parts: list[np.ndarray] = []
         dated: list[tuple[bytes, int]] = []  # (entry digest, packed birth dates) of dated entries
-        names = _NameParts()
+        names = NameParts()
         try:
             self.redis.set(f"{tag}:loading", b"1", ex=LOADING_TTL)
             done = 0
-            prepared = _prepared_chunks(makers, buckets, self._load_workers(workers))
+            prepared = prepared_chunks(makers, buckets, self._load_workers(workers))
             with closing(prepared):  # closed at once on an error, so the pool stops
                 for chunk in prepared:
                     self._write_chunk(tag, chunk, touched, key_parts, entry_parts, dated)
@@ -488,7 +315,7 @@ class WatchlistStore:
     def _write_chunk(
         self,
         tag: str,
-        chunk: _Prepared,
+        chunk: Prepared,
         touched: bytearray,
         key_parts: list[np.ndarray],
         entry_parts: list[np.ndarray],
@@ -676,7 +503,7 @@ class WatchlistStore:
         Per traveller, entries are ranked by how many keys they share with it and at most
         ``limit`` are kept, plus every entry found through a document key (never dropped).
         With ``thresholds`` (kind -> threshold), entries found through name keys only whose
-        birth date rules out every kind (`prefilter.keyless_possible`) are dropped first,
+        birth date rules out every kind (`unread.keyless_possible`) are dropped first,
         unread, and take no place among the ``limit``. With ``names`` too (a bound of name
         similarity from the versions' `NameTable`s, which the screener computes with its token
         table), the chosen ones that still cannot reach a threshold are dropped, unread: the
@@ -705,10 +532,11 @@ class WatchlistStore:
                 continue
             indexes = [self._indexes[a.tag] for a in lists]
             if thresholds is not None:
-                possible = _possible(indexes, t_dobs, thresholds)
+                possible = dob_filter(indexes, t_dobs, thresholds)
             ranked = rank(indexes, queries, limit, possible)
             if thresholds is not None and names is not None:
-                ranked = _bound_names(ranked, lists, indexes, t_dobs, thresholds, names, self._names_usable)
+                tables = [ix.names if self._names_usable(a) else None for a, ix in zip(lists, indexes, strict=True)]
+                ranked = bound_names(ranked, tables, indexes, t_dobs, thresholds, names)
             entries = self._fetch(lists, ranked)
             if entries is None:
                 self._active = None
@@ -770,54 +598,3 @@ class WatchlistStore:
             for i in missing[key]:
                 out[i] = e
         return out
-
-
-def _entry_dobs(indexes: list[PostingIndex], lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
-    """The packed birth dates (`pack_dates`) of candidates, from their lists' indexes."""
-    out = np.zeros(len(ords), np.int32)
-    for li, index in enumerate(indexes):
-        mine = lst == li
-        out[mine] = index.dobs[ords[mine].astype(np.int64)]
-    return out
-
-
-def _possible(indexes: list[PostingIndex], t_dobs: np.ndarray, thresholds: dict[str, float]):
-    """The ranking's filter of keyless candidates: birth dates from the index, no entry read."""
-
-    def possible(trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
-        return keyless_possible(thresholds, dob_bounds(t_dobs[trav], _entry_dobs(indexes, lst, ords)))
-
-    return possible
-
-
-NameBound = Callable[[list["NameTable | None"], np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-"""(name table of each list or None, then per candidate: traveller, list, ordinal) -> an upper
-bound of each candidate's name similarity (1.0 where it cannot say)."""
-
-
-def _bound_names(ranked: Ranked, lists: list[_Active], indexes: list[PostingIndex], t_dobs: np.ndarray,
-                 thresholds: dict[str, float], names: NameBound, usable: Callable[[_Active], bool]) -> Ranked:
-    """The ranked candidates without those found through name keys only that cannot reach a
-    threshold with their name bound (`keyless_possible`)."""
-    keyless = np.flatnonzero(~ranked.hit)
-    if not len(keyless):
-        return ranked
-    tables = [ix.names if usable(act) else None for act, ix in zip(lists, indexes, strict=True)]
-    if all(t is None for t in tables):
-        return ranked
-    trav, lst, ords = ranked.trav[keyless], ranked.lst[keyless], ranked.ords[keyless]
-    dob = dob_bounds(t_dobs[trav], _entry_dobs(indexes, lst, ords))
-    ok = keyless_possible(thresholds, dob, names(tables, trav, lst, ords))
-    keep = ranked.hit.copy()
-    keep[keyless[ok]] = True
-    return Ranked(ranked.trav[keep], ranked.lst[keep], ranked.ords[keep], ranked.shared[keep], ranked.hit[keep])
-
-
-def query_digests(t: Traveller) -> tuple[np.ndarray, np.ndarray]:
-    """The digests (uint64) of the name keys and of the document keys a traveller asks for."""
-    names, docs = traveller_keys(t)
-    return _u64(names), _u64(docs)
-
-
-def _u64(keys: set[str]) -> np.ndarray:
-    return np.frombuffer(b"".join(map(digest, keys)), dtype=">u8").astype(np.uint64)

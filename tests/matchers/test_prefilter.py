@@ -17,13 +17,10 @@ from matchers.index import pack_dates
 from matchers.keys import digest
 from matchers.prefilter import (
     MARGIN,
-    IndexNameBound,
     TokenTable,
     _doc_bounds,
     _name_bounds,
-    dob_bounds,
     glue_keys,
-    keyless_possible,
     may_glue,
     shape_of,
     thresholds_of,
@@ -33,6 +30,7 @@ from matchers.prefilter import (
 from matchers.records import record_of
 from matchers.screening import ScreenCache, Screener, screen_against
 from matchers.store import WatchlistStore
+from matchers.unread import IndexNameBound, dob_bounds, keyless_possible
 from paxscreen import bench_data as bd
 from paxscreen.settings import Settings
 
