@@ -103,16 +103,11 @@ class TokenTable:
         self.generation += 1
         self.ids: dict[str, int] = {}
         self.text: list[str] = []
-        self._len: list[int] = []
-        self._first: list[int] = []
-        self._canon: list[int] = []
-        self._skel: list[int] = []
-        self._skel_ok: list[bool] = []
         self.symbols: list[frozenset[str]] = []
         self._strings: dict[str, int] = {}
-        self._arrays: tuple[np.ndarray, ...] | None = None
-        self._text: np.ndarray | None = None
-        self._has_sym: np.ndarray | None = None
+        # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
+        self._cols = {name: np.zeros(0, t) for name, t in _COLUMNS}
+        self._text = np.zeros(0, object)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -123,42 +118,51 @@ class TokenTable:
             v = self._strings[s] = len(self._strings)
         return v
 
+    def _grow(self) -> None:
+        cap = max(1024, 2 * len(self._text))
+        for name, old in self._cols.items():
+            new = np.zeros(cap, old.dtype)
+            new[: len(old)] = old
+            self._cols[name] = new
+        text = np.empty(cap, object)
+        text[: len(self._text)] = self._text
+        self._text = text
+
     def id(self, tok: str) -> int:
         v = self.ids.get(tok)
         if v is not None:
             return v
         v = self.ids[tok] = len(self.text)
+        if v >= len(self._text):
+            self._grow()
         sk = skeleton(tok)
+        symbols = name_symbols(tok) if len(tok) >= 3 else frozenset()
         self.text.append(tok)
-        self._len.append(len(tok))
-        self._first.append(ord(tok[0]) if tok else 0)
-        self._canon.append(self._sid("c:" + canonical(tok)))
-        self._skel.append(self._sid("s:" + sk))
-        self._skel_ok.append(len(tok) >= 3 and len(sk) >= 2)
-        self.symbols.append(name_symbols(tok) if len(tok) >= 3 else frozenset())
-        self._arrays = None
+        self.symbols.append(symbols)
+        self._text[v] = tok
+        c = self._cols
+        c["len"][v] = len(tok)
+        c["first"][v] = ord(tok[0]) if tok else 0
+        c["canon"][v] = self._sid("c:" + canonical(tok))
+        c["skel"][v] = self._sid("s:" + sk)
+        c["skel_ok"][v] = len(tok) >= 3 and len(sk) >= 2
+        c["has_sym"][v] = bool(symbols)
         return v
 
     def has_symbols(self) -> np.ndarray:
-        if self._has_sym is None or len(self._has_sym) != len(self.symbols):
-            self._has_sym = np.fromiter((bool(x) for x in self.symbols), bool, len(self.symbols))
-        return self._has_sym
+        return self._cols["has_sym"][: len(self.text)]
 
     def text_array(self) -> np.ndarray:
-        if self._text is None or len(self._text) != len(self.text):
-            self._text = np.array(self.text, dtype=object)
-        return self._text
+        return self._text[: len(self.text)]
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        if self._arrays is None:
-            self._arrays = (
-                np.array(self._len, np.int32),
-                np.array(self._first, np.int32),
-                np.array(self._canon, np.int64),
-                np.array(self._skel, np.int64),
-                np.array(self._skel_ok, bool),
-            )
-        return self._arrays
+        """(length, first letter, canonical spelling id, skeleton id, skeleton usable) per token."""
+        n, c = len(self.text), self._cols
+        return c["len"][:n], c["first"][:n], c["canon"][:n], c["skel"][:n], c["skel_ok"][:n]
+
+
+_COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
+            ("has_sym", bool))
 
 
 @dataclass(frozen=True, slots=True)
