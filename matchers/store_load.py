@@ -20,7 +20,7 @@ import numpy as np
 from matchers.features import parse_date
 from matchers.index import NameTable, pack_dates
 from matchers.keys import digest, entry_keys
-from matchers.prefilter import glue_codes, name_layout
+from matchers.prefilter import MAX_TOKENS, glue_codes, name_layout
 from matchers.records import entry_forms
 from matchers.store_codec import encode_entry
 from paxscreen.models import WatchEntry
@@ -110,7 +110,7 @@ def prepare(chunk: list[WatchEntry], buckets: int) -> Prepared:
                 dated.append((eid, packed))
         if forms:
             tokens, var_pos, lengths = name_layout(forms, glued=False)
-            if lengths:
+            if lengths and max(lengths) <= MAX_TOKENS:  # longer names are never bounded: not laid out
                 named.append(eid)
                 n_tok.append(len(tokens))
                 toks += (vocab.setdefault(t, len(vocab)) for t in tokens)

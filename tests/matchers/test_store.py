@@ -343,3 +343,17 @@ def test_the_screener_reports_how_full_its_caches_are(store) -> None:
     screener.screen([pax("DIALLO", "MOHAMED", dob="1975-04-02")])
     sizes = screener.cache_sizes()
     assert sizes["tokens"] > 0 and sizes["entries"] > 0
+
+
+def test_names_too_long_to_bound_are_not_laid_out_and_still_screened(store) -> None:
+    from matchers.screening import Screener
+    from paxscreen.settings import Settings
+
+    long_name = " ".join(["Maria"] * 3 + ["Jose", "Antonio", "Luis", "Carlos", "Pedro", "Juan", "Pablo", "Diego", "Garcia"])
+    store.load([person(long_name, dob="1970-01-01", id="long"), person("Ana Garcia", dob="1970-01-01", id="ana")])
+    (act,) = store._read_active().values()
+    table = store._indexes[act.tag].names
+    assert len(table.named) == 1  # only Ana's layout: the long one could not be bounded anyway
+    t = pax("GARCIA", "MARIA MARIA MARIA JOSE ANTONIO LUIS CARLOS PEDRO JUAN PABLO DIEGO", dob="1970-01-01")
+    alerts = Screener(store, Settings(), warm=False).screen([t])
+    assert "long" in {a.entry_id for a in alerts}
