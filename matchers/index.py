@@ -115,7 +115,7 @@ class NameTable:
     def token_ids(self, vocab_ids: np.ndarray, table) -> np.ndarray:
         """Vocabulary ids as ids of ``table`` (a `prefilter.TokenTable`), adding the tokens it
         lacks; the map is kept until the table starts over."""
-        owner = (id(table), table.generation)
+        owner = (table.serial, table.generation)
         if self._map is None or self._owner != owner:
             self._map = np.full(len(self.vocab), -1, np.int64)
             self._owner = owner

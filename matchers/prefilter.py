@@ -34,6 +34,7 @@ and adversarial pairs, and the evaluation harness screens with and without the p
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -95,6 +96,7 @@ class TokenTable:
     skeleton, rigour symbols), kept across batches. `reset` when it grows too large."""
 
     def __init__(self) -> None:
+        self.serial = next(_SERIALS)  # which table (unlike id(), never reused by another one)
         self.generation = 0
         self.reset()
 
@@ -161,6 +163,7 @@ class TokenTable:
         return c["len"][:n], c["first"][:n], c["canon"][:n], c["skel"][:n], c["skel_ok"][:n]
 
 
+_SERIALS = itertools.count(1)
 _COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
             ("has_sym", bool))
 

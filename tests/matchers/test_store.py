@@ -357,3 +357,21 @@ def test_names_too_long_to_bound_are_not_laid_out_and_still_screened(store) -> N
     t = pax("GARCIA", "MARIA MARIA MARIA JOSE ANTONIO LUIS CARLOS PEDRO JUAN PABLO DIEGO", dob="1970-01-01")
     alerts = Screener(store, Settings(), warm=False).screen([t])
     assert "long" in {a.entry_id for a in alerts}
+
+
+def test_a_name_tables_map_to_token_ids_follows_the_token_table(store) -> None:
+    import numpy as np
+
+    from matchers.prefilter import TokenTable
+
+    store.load(listing())
+    (act,) = store._read_active().values()
+    names = store._indexes[act.tag].names
+    ids = np.arange(len(names.vocab), dtype=np.int64)
+    first = TokenTable()
+    first.id("SOMEONE")  # so that its ids differ from a fresh table's
+    assert names.token_ids(ids, first).tolist() == [first.id(t) for t in names.vocab]
+    for table in (TokenTable(), first):  # another table, then the first one started over
+        table.reset()
+        got = names.token_ids(ids, table).tolist()
+        assert got == [table.id(t) for t in names.vocab] and len(table) == len(names.vocab)
