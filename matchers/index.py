@@ -50,10 +50,12 @@ def ragged_take(lengths: np.ndarray, flat: np.ndarray, rows: np.ndarray, starts:
     lengths = np.asarray(lengths, np.int64)
     if starts is None:
         starts = np.cumsum(lengths) - lengths
-    n = lengths[rows]
-    total = int(n.sum())
-    first = np.cumsum(n) - n
-    idx = np.repeat(np.asarray(starts, np.int64)[rows] - first, n) + np.arange(total, dtype=np.int64)
+    return _take(np.asarray(starts, np.int64)[rows], lengths[rows], flat)
+
+
+def _take(lo: np.ndarray, n: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The runs ``flat[lo[i]:lo[i] + n[i]]``, back to back: (``n``, their elements)."""
+    idx = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()), dtype=np.int64)
     return n, flat[idx]
 
 
@@ -104,6 +106,12 @@ class NameTable:
         return cls(vocab, named=ords[order].astype(np.uint32), tok_start=starts(ntk), toks=toks,
                    var_start=starts(nvr), var_len=vlen.astype(np.uint8), pos_start=starts(npos), pos=ps.astype(np.uint8),
                    glue_start=starts(ngl), glue=gl.astype(np.uint32))
+
+    def take(self, column: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of one stored ragged column ("toks", "var_len", "pos", "glue"): (lengths, elements)."""
+        starts = getattr(self, {"toks": "tok_start", "var_len": "var_start"}.get(column, column + "_start"))
+        lo = starts[rows].astype(np.int64)
+        return _take(lo, starts[rows + 1].astype(np.int64) - lo, getattr(self, column))
 
     def rows(self, ords: np.ndarray) -> np.ndarray:
         """The row of each ordinal, -1 for entries without names."""
@@ -266,15 +274,8 @@ def _gather(index: PostingIndex, q_trav: np.ndarray, q_key: np.ndarray, q_doc: n
     found = index.keys[pos] == q_key
     pos, t, d = pos[found], q_trav[found], q_doc[found]
     lo = index.starts[pos].astype(np.int64)
-    n = index.starts[pos + 1].astype(np.int64) - lo
-    total = int(n.sum())
-    if not total:
-        z = np.zeros(0, np.int64)
-        return z, z.astype(np.uint64), z.astype(bool)
-    # position of every posting: lo of its key plus its rank inside the key
-    run_start = np.cumsum(n) - n
-    idx = np.arange(total, dtype=np.int64) - np.repeat(run_start - lo, n)
-    return np.repeat(t, n), index.posts[idx].astype(np.uint64), np.repeat(d, n)
+    n, posts = _take(lo, index.starts[pos + 1].astype(np.int64) - lo, index.posts)
+    return np.repeat(t, n), posts.astype(np.uint64), np.repeat(d, n)
 
 
 def rank(

@@ -18,7 +18,7 @@ import numpy as np
 from matchers.documents import PLACEHOLDER_CAP, RELATION_SCORES, SHORT_CAP
 from matchers.features import NEUTRAL, _years_apart, dob_agreement, document_number_similarity, name_similarity
 from matchers.index import NameTable, PostingIndex, Ranked, ragged_take
-from matchers.prefilter import MARGIN, MAX_TOKENS, Names, Shape, TokenTable, _contrib, key_code, name_bounds_flat
+from matchers.prefilter import MARGIN, Names, Shape, TokenTable, _contrib, key_code, name_bounds_flat
 from matchers.scoring import KINDS
 
 __all__ = [
@@ -135,22 +135,20 @@ class IndexNameBound:
             if not len(sel):
                 continue
             who = trav[sel]
-            n_var, var_len = _rows(nt.var_start, nt.var_len, rows)
-            n_tok, toks = _rows(nt.tok_start, nt.toks, rows)
-            n_glue, glue = _rows(nt.glue_start, nt.glue, rows)
+            n_tok, toks = nt.take("toks", rows)
+            n_glue, glue = nt.take("glue", rows)
             toks = toks.astype(np.int64)
-            fine = np.maximum.reduceat(var_len, np.cumsum(n_var) - n_var) <= MAX_TOKENS
             # the entry's glued words against the traveller's tokens, and the other way round
-            fine &= ~_any_in(np.repeat(who, n_glue), glue, tokens_wide, len(sel), n_glue)
+            # (names with a variant over MAX_TOKENS are not laid out: `store_load.prepare`)
+            fine = ~_any_in(np.repeat(who, n_glue), glue, tokens_wide, len(sel), n_glue)
             fine &= ~_any_in(np.repeat(who, n_tok), nt.token_codes()[toks], glue_wide, len(sel), n_tok)
             if not fine.any():
                 continue
+            toks, n_tok = toks[np.repeat(fine, n_tok)], n_tok[fine]
             sel, rows, who = sel[fine], rows[fine], who[fine]
-            n_tok, toks = _rows(nt.tok_start, nt.toks, rows)
-            n_var, var_len = _rows(nt.var_start, nt.var_len, rows)
-            _, pos = _rows(nt.pos_start, nt.pos, rows)
-            right = Names(n_tok, nt.token_ids(toks.astype(np.int64), self.table), n_var, var_len.astype(np.int64),
-                          pos.astype(np.int64))
+            n_var, var_len = nt.take("var_len", rows)
+            _, pos = nt.take("pos", rows)
+            right = Names(n_tok, nt.token_ids(toks, self.table), n_var, var_len.astype(np.int64), pos.astype(np.int64))
             tn_tok, t_toks = ragged_take(t.n_tok, t.tokens, who)
             tn_var, t_vlen = ragged_take(t.n_var, t.var_len, who)
             _, t_pos = ragged_take(n_pos, t.var_pos, who)
@@ -171,13 +169,6 @@ def _any_in(who: np.ndarray, codes: np.ndarray, table: np.ndarray, n: int, lengt
         return np.zeros(n, bool)
     hit = np.isin((who.astype(np.int64) << 32) | codes.astype(np.int64), table, assume_unique=False)
     return np.bincount(np.repeat(np.arange(n), lengths), weights=hit, minlength=n) > 0
-
-
-def _rows(starts: np.ndarray, flat: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of a ragged array stored as (``starts``, one more than rows; ``flat``)."""
-    lo = starts[rows].astype(np.int64)
-    n = starts[rows + 1].astype(np.int64) - lo
-    return n, flat[np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()), dtype=np.int64)]
 
 
 _NO_NAMES = Shape(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 36), np.int16),

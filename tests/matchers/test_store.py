@@ -168,17 +168,18 @@ def test_a_reader_never_sees_a_mix_of_versions(redis_client, prefix) -> None:
     assert {d for s in seen for _, d in s} == {"A", "B"}
 
 
-def test_a_failed_load_leaves_the_active_version_and_no_debris(store, redis_client) -> None:
+@pytest.mark.parametrize("workers", [1, 2])  # 2: the error comes while the pool prepares chunks
+def test_a_failed_load_leaves_the_active_version_and_no_debris(store, redis_client, workers: int) -> None:
     store.load(listing())
     before = store.status()[0]["version"]
     keys_before = redis_client.dbsize()
 
     def broken():
-        yield from listing("B")[:20]
-        raise ValueError("bad line 21")
+        yield from listing("B")[:40]
+        raise ValueError("bad line 41")
 
-    with pytest.raises(ValueError):
-        store.load(broken(), batch=8)
+    with pytest.raises(ValueError, match="bad line 41"):
+        store.load(broken(), batch=8, workers=workers)
     assert store.status()[0]["version"] == before
     assert redis_client.dbsize() == keys_before
 
@@ -204,19 +205,7 @@ def test_a_load_in_processes_writes_what_one_process_writes(store) -> None:
     assert by_list["one"] == by_list["pool"] and by_list["one"]
 
 
-def test_a_load_in_processes_that_fails_leaves_the_active_version_and_no_debris(store, redis_client) -> None:
-    store.load(listing())
-    before = store.status()[0]["version"]
-    keys_before = redis_client.dbsize()
-
-    def broken():
-        yield from listing("B")[:40]
-        raise ValueError("bad line 41")
-
-    with pytest.raises(ValueError, match="bad line 41"):
-        store.load(broken(), batch=8, workers=2)
-    assert store.status()[0]["version"] == before
-    assert redis_client.dbsize() == keys_before
+def test_a_load_asks_for_at_least_one_process(store) -> None:
     with pytest.raises(ValueError, match="workers"):
         store.load(listing(), workers=0)
 
