@@ -7,14 +7,18 @@ documents about 300 MB):
 
 * ``keys``    uint64, sorted: the 8-byte digest of every key that has postings;
 * ``starts``  uint32, ``len(keys) + 1``: where each key's postings begin in ``posts``;
-* ``posts``   uint32: entry ordinals, ascending within a key;
+* ``posts``   uint32: entry ordinals; within a key ordered by the entry's birth-year code
+  (`year_codes`: undated entries first), then ascending (`POSTS_ORDER`);
 * ``eids``    uint64, sorted: the 8-byte digest of each entry id, by ordinal (so ordinal order
   is entry-digest order, the tie-break of the ranking);
 * ``dobs``    int32, by ordinal: the entry's birth date packed as ``yyyymmdd`` (month and day 0
   when not given), 0 when it has none, -1 when it has several (`pack_dates`). Ranking uses it
   to drop namesakes born years apart before they are read at all (`matchers.prefilter`).
 
-and, for the entries with names, their names' layout (`NameTable`: each entry's distinct name
+A reader also keeps ``years``, the birth-year code of each posting, so that a traveller's name
+keys are read only in the years its birth date leaves possible (`rank`'s ``windows``).
+
+And, for the entries with names, their names' layout (`NameTable`: each entry's distinct name
 tokens, glued forms included, as ids into the version's vocabulary, and its variants as
 positions into those; `prefilter.name_layout`), so a reader can bound a candidate's name
 similarity before reading it.
@@ -23,7 +27,8 @@ Keys whose posting list would pass the cap are left out (overflowed: they say to
 worth reading; the birth-year keys stay selective).
 
 `rank` answers a whole batch of travellers with numpy: every posting of every key of the batch is
-gathered at once, one stable sort over (traveller, entry) counts the keys each entry shares with
+gathered at once (of a name key, with ``windows``, only the undated entries and those born in
+the traveller's window of years), one stable sort over (traveller, entry) counts the keys each entry shares with
 each traveller, and per traveller every entry found through a document key is kept plus the
 ``limit`` best others (most shared keys first, then list, then entry digest).
 """
@@ -35,13 +40,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ARRAYS", "NAME_ARRAYS", "NameTable", "PostingIndex", "Ranked", "pack_dates", "rank", "ragged_take"]
+__all__ = [
+    "ARRAYS", "NAME_ARRAYS", "POSTS_ORDER", "NameTable", "PostingIndex", "Ranked", "YearWindows", "pack_dates", "rank",
+    "ragged_take", "year_codes",
+]
 
 _CHUNK_BYTES = 32 << 20  # a Redis string holds at most this much of one array
 ARRAYS = ("keys", "starts", "posts", "eids", "dobs")
 # the name table's arrays (`NameTable`), stored beside them; "vocab" is its tokens, joined by "\n"
 NAME_ARRAYS = {"named": np.uint32, "tok_start": np.uint32, "toks": np.uint32, "var_start": np.uint32,
                "var_len": np.uint8, "pos_start": np.uint32, "pos": np.uint8, "glue_start": np.uint32, "glue": np.uint32}
+# How postings are ordered within a key (a version's meta says it): by `year_codes`, then ordinal.
+POSTS_ORDER = "birth-year/1"
+_YEAR_BASE = 1899  # code 1 is 1900 or before, 255 is 2154 or after
+
+
+def year_codes(dobs: np.ndarray) -> np.ndarray:
+    """The birth-year code the index orders a key's postings by, per packed birth date
+    (`pack_dates`): 0 for none or several, else the year as 1 (1900 or before) .. 255."""
+    d = np.asarray(dobs, np.int64)
+    return np.where(d > 0, np.clip(d // 10000 - _YEAR_BASE, 1, 255), 0).astype(np.uint8)
 
 
 def ragged_take(lengths: np.ndarray, flat: np.ndarray, rows: np.ndarray, starts: np.ndarray | None = None):
@@ -180,6 +198,7 @@ class PostingIndex:
     eids: np.ndarray
     dobs: np.ndarray  # int32 per ordinal, see the module docstring
     names: NameTable | None = None  # None: a version written before names were laid out
+    years: np.ndarray | None = None  # uint8 `year_codes` per posting; None: not ordered by them
 
     @classmethod
     def empty(cls) -> PostingIndex:
@@ -200,9 +219,10 @@ class PostingIndex:
             found = eids[at] == dates[0]
             dobs[at[found]] = dates[1][found]
         if not len(key_d):
-            return cls(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32), eids, dobs)
+            return cls(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32), eids, dobs,
+                       years=np.zeros(0, np.uint8))
         ords = np.searchsorted(eids, entry_d).astype(np.uint64)
-        order = np.lexsort((ords, key_d))
+        order = np.lexsort((ords, year_codes(dobs)[ords.astype(np.int64)], key_d))
         k, o = key_d[order], ords[order]
         keep = np.ones(len(k), bool)
         keep[1:] = (k[1:] != k[:-1]) | (o[1:] != o[:-1])  # one posting per (key, entry)
@@ -217,7 +237,7 @@ class PostingIndex:
         posts = o[mask].astype(np.uint32)
         starts = np.zeros(len(keys) + 1, np.uint32)
         np.cumsum(counts[ok], out=starts[1:])
-        return cls(keys, starts, posts, eids, dobs)
+        return cls(keys, starts, posts, eids, dobs, years=year_codes(dobs)[posts.astype(np.int64)])
 
     def nbytes(self) -> int:
         own = sum(a.nbytes for a in (self.keys, self.starts, self.posts, self.eids, self.dobs))
@@ -232,12 +252,14 @@ class PostingIndex:
         return out
 
     @classmethod
-    def from_chunks(cls, chunks: dict[str, list[bytes]]) -> PostingIndex:
+    def from_chunks(cls, chunks: dict[str, list[bytes]], *, by_year: bool = False) -> PostingIndex:
+        """``by_year``: its postings are ordered as `POSTS_ORDER` says (the version's meta)."""
         dt = {"keys": np.uint64, "starts": np.uint32, "posts": np.uint32, "eids": np.uint64, "dobs": np.int32}
         arrays = {n: np.frombuffer(b"".join(parts), dtype=dt[n]) for n, parts in chunks.items() if n in dt}
         if "dobs" not in arrays:  # a version written before birth dates were indexed: none known
             arrays["dobs"] = np.zeros(len(arrays["eids"]), np.int32)
-        return cls(**arrays, names=NameTable.from_chunks(chunks))
+        years = year_codes(arrays["dobs"])[arrays["posts"].astype(np.int64)] if by_year else None
+        return cls(**arrays, names=NameTable.from_chunks(chunks), years=years)
 
 
 def pack_dates(dates) -> int:
@@ -264,8 +286,36 @@ class Ranked:
     hit: np.ndarray
 
 
-def _gather(index: PostingIndex, q_trav: np.ndarray, q_key: np.ndarray, q_doc: np.ndarray):
-    """Every posting of the queried keys: (traveller, ordinal, is document key)."""
+@dataclass(frozen=True, slots=True)
+class YearWindows:
+    """Per traveller, the birth-year codes (`year_codes`) of the entries its name keys are to be
+    read for, besides the undated ones: ``lo``..``hi`` and ``swap`` (0: none); ``lo`` 0 means
+    every entry (no birth date, or no window). Built by `unread.dob_windows`."""
+
+    lo: np.ndarray  # int16 per traveller
+    hi: np.ndarray
+    swap: np.ndarray
+
+
+def _bisect(codes: np.ndarray, lo: np.ndarray, hi: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per run ``codes[lo[i]:hi[i]]`` (ascending), the first position whose code is at least
+    ``target[i]`` (``hi[i]`` if none): a binary search in every run at once."""
+    lo, hi = lo.copy(), hi.copy()
+    live = np.flatnonzero(lo < hi)
+    while len(live):
+        mid = (lo[live] + hi[live]) >> 1
+        below = codes[mid] < target[live]
+        lo[live[below]] = mid[below] + 1
+        hi[live[~below]] = mid[~below]
+        live = live[lo[live] < hi[live]]
+    return lo
+
+
+def _gather(index: PostingIndex, q_trav: np.ndarray, q_key: np.ndarray, q_doc: np.ndarray,
+            windows: YearWindows | None = None):
+    """Every posting of the queried keys: (traveller, ordinal, is document key). With
+    ``windows`` (and postings ordered by year), of a name key only the undated entries and
+    those in the traveller's years."""
     if not len(index.keys) or not len(q_key):
         z = np.zeros(0, np.int64)
         return z, z.astype(np.uint64), z.astype(bool)
@@ -274,7 +324,27 @@ def _gather(index: PostingIndex, q_trav: np.ndarray, q_key: np.ndarray, q_doc: n
     found = index.keys[pos] == q_key
     pos, t, d = pos[found], q_trav[found], q_doc[found]
     lo = index.starts[pos].astype(np.int64)
-    n, posts = _take(lo, index.starts[pos + 1].astype(np.int64) - lo, index.posts)
+    hi = index.starts[pos + 1].astype(np.int64)
+    if windows is not None and index.years is not None:
+        wl, wh, ws = windows.lo[t], windows.hi[t], windows.swap[t]
+        cut = ~d & (wl > 0)  # name keys of travellers with a window
+        if cut.any():
+            years, c = index.years, np.flatnonzero(cut)
+            clo, chi = lo[c], hi[c]
+            dated = _bisect(years, clo, chi, np.ones(len(c), np.int16))  # [clo, dated): undated
+            a = _bisect(years, dated, chi, wl[c])
+            b = _bisect(years, a, chi, wh[c] + 1)
+            alone = (ws[c] > 0) & ((ws[c] < wl[c]) | (ws[c] > wh[c]))  # the swapped year, outside
+            s0 = _bisect(years, dated, chi, np.where(alone, ws[c], 256))
+            s1 = _bisect(years, s0, chi, ws[c] + 1)
+            whole = np.flatnonzero(~cut)
+            lo = np.concatenate([lo[whole], clo, a, s0])
+            n = np.concatenate([hi[whole] - lo[: len(whole)], dated - clo, b - a, np.where(alone, s1 - s0, 0)])
+            t = np.concatenate([t[whole], t[c], t[c], t[c]])
+            d = np.concatenate([d[whole], d[c], d[c], d[c]])
+            n, posts = _take(lo, n, index.posts)
+            return np.repeat(t, n), posts.astype(np.uint64), np.repeat(d, n)
+    n, posts = _take(lo, hi - lo, index.posts)
     return np.repeat(t, n), posts.astype(np.uint64), np.repeat(d, n)
 
 
@@ -283,20 +353,26 @@ def rank(
     queries: list[tuple[np.ndarray, np.ndarray]],
     limit: int,
     possible: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
+    windows: YearWindows | None = None,
 ) -> Ranked:
     """Rank the candidates of a batch (see the module docstring). ``queries[i]`` holds the name
     and document key digests (uint64) of traveller ``i``; ``indexes[li]`` is list ``li``'s index.
 
     ``possible(trav, lst, ords)``: which candidates found through name keys only could still
     match (a bool array); the others are dropped before the ``limit`` is applied, so they take
-    no place from one that could. Document hits are always kept."""
+    no place from one that could. Document hits are always kept.
+
+    ``windows`` (`YearWindows`, given with a ``possible`` that drops at least every entry outside
+    them): name keys are read only for the undated entries and those born in the traveller's
+    window of years. The candidates are the same; only a document hit born outside the window
+    counts fewer shared keys (those of its name are not read)."""
     nt = len(queries)
     q_trav = np.repeat(np.arange(nt, dtype=np.int64), [len(a) + len(b) for a, b in queries])
     q_key = np.concatenate([np.concatenate([a, b]) for a, b in queries]) if nt else np.zeros(0, np.uint64)
     q_doc = np.concatenate([np.r_[np.zeros(len(a), bool), np.ones(len(b), bool)] for a, b in queries]) if nt else np.zeros(0, bool)
     parts = []
     for li, index in enumerate(indexes):
-        t, o, d = _gather(index, q_trav, q_key.astype(np.uint64), q_doc)
+        t, o, d = _gather(index, q_trav, q_key.astype(np.uint64), q_doc, windows)
         if len(t):
             # traveller (20 bits) | list (4) | ordinal (32) | document key (1), one sortable word
             parts.append((t.astype(np.uint64) << np.uint64(37)) | (np.uint64(li) << np.uint64(33))

@@ -21,15 +21,15 @@ and the birth-year keys (``y:``) stay selective.
 Readers (`lookup`) hold each active version's index in memory (read once per version: about
 350 MB for 1M persons and 10M documents) and rank a whole batch's candidates with numpy
 (`matchers.index.rank`). The index keeps each entry's birth date, so namesakes born decades
-apart are dropped there, before anything is read (`unread.keyless_possible`), and take no
-place among the ``limit``. It also keeps each entry's name layout (`matchers.index.NameTable`):
-of the chosen entries found through name keys only, those whose name bound
-(`unread.IndexNameBound`, the screener's own bound where `align` cannot glue) rules out
-every kind are dropped too, unread. Only the rest are read from Redis, and decoded entries
-are kept in a two-generation cache, so a popular namesake is read and decoded once. The parsed
-names stored with each entry spare a reader the parsing, and its layouts are used, unless its
-parser reads names otherwise than the loader's did (`records.parser_fingerprint`, kept in the
-version's meta with `prefilter.NAME_LAYOUT`).
+apart are dropped there, unread (`unread.keyless_possible`; a name key's postings, ordered by
+birth year, are read only in the traveller's years), and take no place among the ``limit``.
+It also keeps each entry's name layout (`matchers.index.NameTable`): of the chosen entries
+found through name keys only, those whose name bound (`unread.IndexNameBound`, the
+screener's own bound where `align` cannot glue) rules out every kind are dropped too, unread.
+Only the rest are read from Redis, and decoded entries are kept in a two-generation cache. The
+parsed names stored with each entry spare a reader the parsing, and its layouts are used,
+unless its parser reads names otherwise than the loader's did (`records.parser_fingerprint`,
+kept in the version's meta with `prefilter.NAME_LAYOUT`).
 
 A load parses, encodes and keys the entries in a pool of processes (`load`'s ``workers``;
 `load_chunks` takes picklable chunk makers, so an input that can be cut needs no entry to
@@ -56,7 +56,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import os
 import re
 import time
 import uuid
@@ -71,13 +70,13 @@ import orjson
 import redis
 
 from matchers.features import parse_date
-from matchers.index import ARRAYS, NAME_ARRAYS, PostingIndex, pack_dates, rank
+from matchers.index import ARRAYS, NAME_ARRAYS, POSTS_ORDER, PostingIndex, pack_dates, rank
 from matchers.keys import digest, query_digests
 from matchers.prefilter import NAME_LAYOUT
 from matchers.records import parser_fingerprint
 from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
-from matchers.store_load import NameParts, Prepared, chunks, given, prepared_chunks
-from matchers.unread import NameBound, bound_names, dob_filter
+from matchers.store_load import NameParts, Prepared, chunks, given, load_workers, prepared_chunks
+from matchers.unread import NameBound, bound_names, dob_filter, dob_windows
 from paxscreen.errors import Unavailable
 from paxscreen.models import Traveller, WatchEntry
 
@@ -86,9 +85,10 @@ __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_
 log = logging.getLogger(__name__)
 
 # Bump when keys.py changes what keys mean or the index or entry encoding changes (4: birth
-# dates in the index, parsed names with the entries; 5: the entries' name layouts in the index).
+# dates in the index, parsed names with the entries; 5: the entries' name layouts in the index;
+# 6: a key's postings ordered by birth year).
 # Versions of an older format stay readable.
-INDEX_FORMAT = "paxscreen.watchlist-index/5"
+INDEX_FORMAT = "paxscreen.watchlist-index/6"
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600
@@ -229,7 +229,7 @@ class WatchlistStore:
         try:
             self.redis.set(f"{tag}:loading", b"1", ex=LOADING_TTL)
             done = 0
-            prepared = prepared_chunks(makers, buckets, self._load_workers(workers))
+            prepared = prepared_chunks(makers, buckets, load_workers(workers))
             with closing(prepared):  # closed at once on an error, so the pool stops
                 for chunk in prepared:
                     self._write_chunk(tag, chunk, touched, key_parts, entry_parts, dated)
@@ -286,6 +286,7 @@ class WatchlistStore:
             "index": chunks,
             "parser": parser_fingerprint(),  # entries carry their names parsed by this parser
             "names_layout": NAME_LAYOUT,  # and the index their layout (`prefilter.name_layout`)
+            "posts_order": POSTS_ORDER,  # a key's postings by birth year (`index.year_codes`)
             "index_keys": len(index.keys),
             "index_postings": len(index.posts),
             "keys": len(touched) - touched.count(0) + sum(chunks.values()) + 1,
@@ -303,14 +304,6 @@ class WatchlistStore:
             list_name, version, persons, documents, time.monotonic() - started,
         )
         return LoadReport(list_name, version, persons, documents, doc_numbers, seconds, name_keys)
-
-    @staticmethod
-    def _load_workers(workers: int | None) -> int:
-        if workers is None:
-            return min(4, os.cpu_count() or 1)
-        if workers < 1:
-            raise ValueError(f"workers must be at least 1, not {workers}")
-        return workers
 
     def _write_chunk(
         self,
@@ -366,7 +359,7 @@ class WatchlistStore:
             n = int(chunks[name])
             out[name] = res[pos : pos + n]
             pos += n
-        return PostingIndex.from_chunks(out)
+        return PostingIndex.from_chunks(out, by_year=act.meta.get("posts_order") == POSTS_ORDER)
 
     @staticmethod
     def _names_usable(act: _Active) -> bool:
@@ -512,10 +505,11 @@ class WatchlistStore:
         if not travellers:
             return []
         queries = [query_digests(t) for t in travellers]
-        possible = None
+        possible = windows = None
         if thresholds is not None:
             t_dobs = np.array([pack_dates([p] if (p := parse_date(t.date_of_birth)) else []) for t in travellers],
                               np.int32)
+            windows = dob_windows(t_dobs, thresholds)
         for _ in range(attempts):
             lists = sorted((self._active or {}).values(), key=lambda a: a.list_name)
             pipe = self.redis.pipeline(transaction=False)
@@ -533,7 +527,7 @@ class WatchlistStore:
             indexes = [self._indexes[a.tag] for a in lists]
             if thresholds is not None:
                 possible = dob_filter(indexes, t_dobs, thresholds)
-            ranked = rank(indexes, queries, limit, possible)
+            ranked = rank(indexes, queries, limit, possible, windows)
             if thresholds is not None and names is not None:
                 tables = [ix.names if self._names_usable(a) else None for a, ix in zip(lists, indexes, strict=True)]
                 ranked = bound_names(ranked, tables, indexes, t_dobs, thresholds, names)

@@ -9,6 +9,7 @@ import gc
 import hashlib
 import itertools
 import multiprocessing
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -147,6 +148,15 @@ def given(chunk: list[WatchEntry]) -> list[WatchEntry]:
 
 def make_and_prepare(maker: Callable[[], Sequence[WatchEntry]], buckets: int) -> Prepared:
     return prepare(maker(), buckets)
+
+
+def load_workers(workers: int | None) -> int:
+    """The processes a load uses: ``workers``, or one per CPU (at most 4) when None."""
+    if workers is None:
+        return min(4, os.cpu_count() or 1)
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    return workers
 
 
 def prepared_chunks(makers: Iterable[Callable[[], Sequence[WatchEntry]]], buckets: int, workers: int) -> Iterator[Prepared]:

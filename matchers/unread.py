@@ -17,13 +17,13 @@ import numpy as np
 
 from matchers.documents import PLACEHOLDER_CAP, RELATION_SCORES, SHORT_CAP
 from matchers.features import NEUTRAL, _years_apart, dob_agreement, document_number_similarity, name_similarity
-from matchers.index import NameTable, PostingIndex, Ranked, ragged_take
+from matchers.index import NameTable, PostingIndex, Ranked, YearWindows, ragged_take, year_codes
 from matchers.prefilter import MARGIN, Names, Shape, TokenTable, _contrib, key_code, name_bounds_flat
 from matchers.scoring import KINDS
 
 __all__ = [
-    "KEYLESS_DOCUMENT", "IndexNameBound", "NameBound", "bound_names", "dob_bounds", "dob_filter", "entry_dobs",
-    "keyless_possible",
+    "KEYLESS_DOCUMENT", "IndexNameBound", "NameBound", "bound_names", "dob_bounds", "dob_filter", "dob_windows",
+    "entry_dobs", "keyless_possible",
 ]
 
 # `_years_apart` for 4..200 years (beyond 3 years apart, nothing but the years can explain it)
@@ -195,6 +195,34 @@ def dob_filter(indexes: list[PostingIndex], t_dobs: np.ndarray, thresholds: dict
         return keyless_possible(thresholds, dob_bounds(t_dobs[trav], entry_dobs(indexes, lst, ords)))
 
     return possible
+
+
+def dob_windows(t_dobs: np.ndarray, thresholds: dict[str, float]) -> YearWindows | None:
+    """The years (`index.year_codes`) in which `dob_filter` can keep a keyless candidate of
+    each traveller (`index.rank`'s ``windows``): those within the farthest years apart whose
+    `dob_bounds` still reach the cut, the traveller's decade and its year with the last two
+    digits swapped (a slip or a swap, where the traveller's day is known). None when years
+    apart never rule a candidate out at these thresholds."""
+    cut = _dob_cut(tuple(sorted(thresholds.items()))) - 1e-12
+    apart = np.flatnonzero(_APART >= cut)
+    if len(apart) and apart.max() == len(_APART) - 1:
+        return None  # even 200 years apart can reach the cut (and beyond, `dob_bounds` says the same)
+    reach = max(3, int(apart.max()) if len(apart) else 3)  # within 3 years, the bound is 1
+    t = np.asarray(t_dobs, np.int64)
+    y = t // 10000
+    day = (t > 0) & (t % 100 > 0)
+    lo = np.where(day, np.minimum(y - reach, y // 10 * 10), y - reach)
+    hi = np.where(day, np.maximum(y + reach, y // 10 * 10 + 9), y + reach)
+    a = y % 100
+    swap = y // 100 * 100 + a % 10 * 10 + a // 10
+    dated = t > 0
+    return YearWindows(np.where(dated, _year_code(lo), 0).astype(np.int16),
+                       np.where(dated, _year_code(hi), 0).astype(np.int16),
+                       np.where(day, _year_code(swap), 0).astype(np.int16))
+
+
+def _year_code(years: np.ndarray) -> np.ndarray:
+    return year_codes(np.maximum(years, 1) * 10000 + 101).astype(np.int16)
 
 
 NameBound = Callable[[list[NameTable | None], np.ndarray, np.ndarray, np.ndarray], np.ndarray]
