@@ -86,9 +86,11 @@ class NameTable:
     ``pos[pos_start[r]:pos_start[r + 1]]`` their tokens as positions into its tokens, and
     ``glue[glue_start[r]:glue_start[r + 1]]`` the words `align` may glue of them, as
     (first letter, length) codes (`prefilter.glue_codes`). Glued variants are not laid out.
-    A reader keeps here the map from vocabulary ids to its own token table's (`token_ids`)."""
+    A reader keeps here the map from vocabulary ids to its own token table's (`token_ids`),
+    and what else it derives from rows with that table (`derived`)."""
 
-    __slots__ = (*NAME_ARRAYS, "vocab", "_map", "_owner", "_codes")
+    __slots__ = (*NAME_ARRAYS, "vocab", "_map", "_owner", "_codes", "_derived")
+    DERIVED_MAX = 200_000  # rows' derived values kept (then they start over)
 
     def __init__(self, vocab: list[str], **arrays: np.ndarray) -> None:
         for name in NAME_ARRAYS:
@@ -97,6 +99,7 @@ class NameTable:
         self._map: np.ndarray | None = None
         self._owner: tuple[int, int] | None = None
         self._codes: np.ndarray | None = None
+        self._derived: dict = {}
 
     @classmethod
     def build(cls, eids: np.ndarray, vocab: list[str], named_eids: np.ndarray, n_tok: np.ndarray,
@@ -141,10 +144,7 @@ class NameTable:
     def token_ids(self, vocab_ids: np.ndarray, table) -> np.ndarray:
         """Vocabulary ids as ids of ``table`` (a `prefilter.TokenTable`), adding the tokens it
         lacks; the map is kept until the table starts over."""
-        owner = (table.serial, table.generation)
-        if self._map is None or self._owner != owner:
-            self._map = np.full(len(self.vocab), -1, np.int64)
-            self._owner = owner
+        self._own(table)
         got = self._map[vocab_ids]
         missing = np.unique(vocab_ids[got < 0])
         if len(missing):
@@ -152,6 +152,21 @@ class NameTable:
             self._map[missing] = [table.id(vocab[v]) for v in missing.tolist()]
             got = self._map[vocab_ids]
         return got
+
+    def _own(self, table) -> None:
+        owner = (table.serial, table.generation)
+        if self._map is None or self._owner != owner:
+            self._map = np.full(len(self.vocab), -1, np.int64)
+            self._derived = {}
+            self._owner = owner
+
+    def derived(self, table) -> dict:
+        """A reader's cache of values derived from rows with ``table`` (a `prefilter.TokenTable`),
+        dropped when the table starts over, or when it holds `DERIVED_MAX` of them."""
+        self._own(table)
+        if len(self._derived) >= self.DERIVED_MAX:
+            self._derived.clear()
+        return self._derived
 
     def token_codes(self) -> np.ndarray:
         """Per vocabulary id, the token's (first letter, length) code (`prefilter.key_code`)."""

@@ -51,7 +51,7 @@ from matchers.features import (
     nationality_agreement,
     sex_agreement,
 )
-from matchers.names import canonical, name_symbols, skeleton
+from matchers.names import canonical, name_symbols_many, skeleton
 from matchers.records import Record
 from matchers.scoring import KINDS, THRESHOLDS, kinds_for
 from matchers.similarity import (
@@ -79,6 +79,7 @@ __all__ = [
     "key_code",
     "name_bounds_flat",
     "name_layout",
+    "glued_layout",
     "reachable",
     "shape_of",
     "token_keys",
@@ -93,7 +94,8 @@ _ALNUM = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}
 
 class TokenTable:
     """Token ids and per-token properties (length, first letter, canonical spelling, phonetic
-    skeleton, rigour symbols), kept across batches. `reset` when it grows too large."""
+    skeleton, rigour symbols), kept across batches. `reset` when it grows too large. Symbols
+    are asked of rigour when first needed, for every token added since, in one call."""
 
     def __init__(self) -> None:
         self.serial = next(_SERIALS)  # which table (unlike id(), never reused by another one)
@@ -105,7 +107,8 @@ class TokenTable:
         self.generation += 1
         self.ids: dict[str, int] = {}
         self.text: list[str] = []
-        self.symbols: list[frozenset[str]] = []
+        self._symbols: list[frozenset[str] | None] = []  # None: not asked yet (in _pending)
+        self._pending: list[int] = []
         self._strings: dict[str, int] = {}
         # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
         self._cols = {name: np.zeros(0, t) for name, t in _COLUMNS}
@@ -138,9 +141,12 @@ class TokenTable:
         if v >= len(self._text):
             self._grow()
         sk = skeleton(tok)
-        symbols = name_symbols(tok) if len(tok) >= 3 else frozenset()
         self.text.append(tok)
-        self.symbols.append(symbols)
+        if len(tok) >= 3:
+            self._symbols.append(None)
+            self._pending.append(v)
+        else:
+            self._symbols.append(_NONE)
         self._text[v] = tok
         c = self._cols
         c["len"][v] = len(tok)
@@ -148,11 +154,25 @@ class TokenTable:
         c["canon"][v] = self._sid("c:" + canonical(tok))
         c["skel"][v] = self._sid("s:" + sk)
         c["skel_ok"][v] = len(tok) >= 3 and len(sk) >= 2
-        c["has_sym"][v] = bool(symbols)
         return v
 
+    def _resolve(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            has = self._cols["has_sym"]
+            for v, found in zip(pending, name_symbols_many([self.text[v] for v in pending]), strict=True):
+                self._symbols[v] = found
+                has[v] = bool(found)
+
     def has_symbols(self) -> np.ndarray:
+        """Per token, whether rigour knows it as (part of) a person name."""
+        self._resolve()
         return self._cols["has_sym"][: len(self.text)]
+
+    def symbols(self) -> list[frozenset[str]]:
+        """Per token, its rigour symbols (`names.name_symbols`)."""
+        self._resolve()
+        return self._symbols  # type: ignore[return-value]
 
     def text_array(self) -> np.ndarray:
         return self._text[: len(self.text)]
@@ -164,6 +184,7 @@ class TokenTable:
 
 
 _SERIALS = itertools.count(1)
+_NONE: frozenset[str] = frozenset()
 _COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
             ("has_sym", bool))
 
@@ -207,6 +228,34 @@ def name_layout(names, *, glued: bool = True) -> tuple[list[str], list[int], lis
         for t in v:
             var_pos.append(pos.setdefault(t, len(pos)))
     return list(pos), var_pos, [len(v) for v in variants]
+
+
+def glued_layout(tokens: list[str], var_pos: list[int], var_len: list[int]) -> tuple[list[str], list[int], list[int]]:
+    """A layout without glued variants (`name_layout` with ``glued=False``, as the index keeps
+    it) with them added: the same variants as `name_layout` of the names, perhaps in another
+    order (bounds do not depend on it)."""
+    tokens = list(tokens)
+    pos = {t: i for i, t in enumerate(tokens)}
+    variants: list[tuple[int, ...]] = []
+    at = 0
+    for n in var_len:
+        variants.append(tuple(var_pos[at : at + n]))
+        at += n
+    seen = set(variants)
+    out_pos, out_len = list(var_pos), list(var_len)
+    for v in variants:
+        for i in range(len(v) - 1):
+            word = tokens[v[i]] + tokens[v[i + 1]]
+            p = pos.get(word)
+            if p is None:
+                p = pos[word] = len(tokens)
+                tokens.append(word)
+            g = v[:i] + (p,) + v[i + 2 :]
+            if g not in seen:
+                seen.add(g)
+                out_pos += g
+                out_len.append(len(g))
+    return tokens, out_pos, out_len
 
 
 def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
@@ -290,7 +339,7 @@ def _token_sims(table: TokenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     has_sym = table.has_symbols()
     cand = np.flatnonzero((sim < SYMBOL) & has_sym[ux] & has_sym[uy])
     if len(cand):
-        syms = table.symbols
+        syms = table.symbols()
         hit = [i for i, a, b in zip(cand.tolist(), ux[cand].tolist(), uy[cand].tolist(), strict=True)
                if not syms[a].isdisjoint(syms[b])]
         if hit:

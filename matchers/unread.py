@@ -18,7 +18,17 @@ import numpy as np
 from matchers.documents import PLACEHOLDER_CAP, RELATION_SCORES, SHORT_CAP
 from matchers.features import NEUTRAL, _years_apart, dob_agreement, document_number_similarity, name_similarity
 from matchers.index import NameTable, PostingIndex, Ranked, YearWindows, ragged_take, year_codes
-from matchers.prefilter import MARGIN, Names, Shape, TokenTable, _contrib, key_code, name_bounds_flat
+from matchers.prefilter import (
+    MARGIN,
+    Names,
+    Shape,
+    TokenTable,
+    _contrib,
+    _name_bounds,
+    glued_layout,
+    key_code,
+    name_bounds_flat,
+)
 from matchers.scoring import KINDS
 
 __all__ = [
@@ -98,10 +108,10 @@ class IndexNameBound:
     (`matchers.index.NameTable`), before any entry is read: the store's ``names`` (see
     `WatchlistStore.lookup`).
 
-    For a pair where `align` could glue tokens on neither side (`may_glue`, both ways), the
-    bound is the one `reachable` computes after reading the entry (same layouts, no glued
-    variants); where it could, it says 1.0 and the entry is read and bounded as before. 1.0
-    also for a traveller or an entry without names or with a variant over `MAX_TOKENS`."""
+    The bound is the one `reachable` computes after reading the entry: from the same layouts,
+    with glued variants on the side where `align` could glue (`may_glue`), which for the entry
+    are made from its stored layout (`prefilter.glued_layout`). 1.0 for a traveller or an
+    entry without names or with a variant over `MAX_TOKENS`."""
 
     def __init__(self, table: TokenTable, traveller: Callable[[int], Any]) -> None:
         """``traveller(i)``: the batch's traveller ``i``'s `screening.TravellerShapes` (in
@@ -118,13 +128,13 @@ class IndexNameBound:
         kept = [t.base if ok else _NO_NAMES for t, ok in zip(shapes, usable.tolist(), strict=True)]
         n_pos = np.array([int(s.var_len.sum()) for s in kept], np.int64)
         return (Names.of(kept), n_pos, usable, _pair_codes([t.tokens_wide for t in shapes]),
-                _pair_codes([t.glue_wide for t in shapes]), local)
+                _pair_codes([t.glue_wide for t in shapes]), local, shapes)
 
     def __call__(self, tables, trav: np.ndarray, lst: np.ndarray, ords: np.ndarray) -> np.ndarray:
         out = np.ones(len(trav))
         if not len(trav) or all(nt is None for nt in tables):
             return out
-        t, n_pos, usable, tokens_wide, glue_wide, trav = self._travellers(trav)
+        t, n_pos, usable, tokens_wide, glue_wide, trav, shapes = self._travellers(trav)
         for li, nt in enumerate(tables):
             if nt is None:
                 continue
@@ -140,8 +150,15 @@ class IndexNameBound:
             toks = toks.astype(np.int64)
             # the entry's glued words against the traveller's tokens, and the other way round
             # (names with a variant over MAX_TOKENS are not laid out: `store_load.prepare`)
-            fine = ~_any_in(np.repeat(who, n_glue), glue, tokens_wide, len(sel), n_glue)
-            fine &= ~_any_in(np.repeat(who, n_tok), nt.token_codes()[toks], glue_wide, len(sel), n_tok)
+            e_glue = _any_in(np.repeat(who, n_glue), glue, tokens_wide, len(sel), n_glue)
+            t_glue = _any_in(np.repeat(who, n_tok), nt.token_codes()[toks], glue_wide, len(sel), n_tok)
+            fine = ~e_glue & ~t_glue
+            glued = np.flatnonzero(~fine)
+            if len(glued):  # with glued variants, shape by shape (as `reachable` bounds them)
+                left = [shapes[i].full if g else shapes[i].base for i, g in
+                        zip(who[glued].tolist(), t_glue[glued].tolist(), strict=True)]
+                right = self._entry_shapes(nt, rows[glued].tolist(), e_glue[glued].tolist())
+                out[sel[glued]] = _name_bounds(self.table, left, right)
             if not fine.any():
                 continue
             toks, n_tok = toks[np.repeat(fine, n_tok)], n_tok[fine]
@@ -154,6 +171,30 @@ class IndexNameBound:
             _, t_pos = ragged_take(n_pos, t.var_pos, who)
             out[sel] = name_bounds_flat(self.table, Names(tn_tok, t_toks, tn_var, t_vlen, t_pos), right)
         return out
+
+
+    def _entry_shapes(self, nt: NameTable, rows: list[int], glued: list[bool]) -> list[Shape]:
+        """The names' shapes of entries from their stored layouts, with glued variants or not."""
+        cache = nt.derived(self.table)
+        out = [cache.get(k) for k in zip(rows, glued, strict=True)]
+        todo = [i for i, s in enumerate(out) if s is None]
+        if todo:
+            at = np.array([rows[i] for i in todo], np.int64)
+            cols = [nt.take(c, at) for c in ("toks", "var_len", "pos")]
+            (n_tok, toks), (n_var, var_len), (_, pos) = [(n.tolist(), v.tolist()) for n, v in cols]
+            a = b = c = 0
+            vocab, tid = nt.vocab, self.table.id
+            for i, nt_, nv in zip(todo, n_tok, n_var, strict=True):
+                lengths = var_len[b : b + nv]
+                npos = sum(lengths)
+                tokens, var_pos = [vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos]
+                a, b, c = a + nt_, b + nv, c + npos
+                if glued[i]:
+                    tokens, var_pos, lengths = glued_layout(tokens, var_pos, lengths)
+                out[i] = cache[(rows[i], glued[i])] = Shape(
+                    np.fromiter(map(tid, tokens), np.int64, len(tokens)), np.array(var_pos, np.int64),
+                    np.array(lengths, np.int64), _NO_DOCS, bool(lengths), False)
+        return out  # type: ignore[return-value]
 
 
 def _pair_codes(keys_per_traveller: Sequence[frozenset]) -> np.ndarray:
@@ -171,6 +212,7 @@ def _any_in(who: np.ndarray, codes: np.ndarray, table: np.ndarray, n: int, lengt
     return np.bincount(np.repeat(np.arange(n), lengths), weights=hit, minlength=n) > 0
 
 
+_NO_DOCS = np.zeros((0, 36), np.int16)
 _NO_NAMES = Shape(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 36), np.int16),
                   False, False)
 

@@ -200,6 +200,42 @@ def test_rigour_name_symbols_join_transliterations() -> None:
     assert name_symbols("XQZW") == frozenset()
 
 
+def _alone(token: str) -> frozenset[str]:
+    """rigour asked about one token, with no cache in between."""
+    return names._alone(token) if len(token) >= 3 else frozenset()
+
+
+def test_symbols_of_many_tokens_at_once_are_each_tokens_own(monkeypatch) -> None:
+    from paxscreen import bench_data as bd
+
+    monkeypatch.setattr(names, "_SYMBOLS", {})
+    bench = sorted({t for e in bd.person_chunk(1, 0, 3000) for n in e.names for t in n.upper().split()})
+    odd = ["MULLER", "MUELLER", "MÜLLER", "O'BRIEN", "OBRIEN", "JOSÉ", "JOSE", "ÖZ", "AL", "", "محمد", "ИВАН", "ABC1"]
+    tokens = bench + odd + bench[:50]  # repeated ones too
+    got = names.name_symbols_many(tokens)
+    assert len(got) == len(tokens)
+    assert [g for g, t in zip(got, tokens, strict=True) if g != _alone(t)] == []
+    assert sum(map(bool, got)) > len(bench) // 10  # rigour knows many of them
+    assert names.name_symbols_many(tokens[:20]) == got[:20]  # now from the cache
+
+
+def test_the_token_table_asks_for_symbols_only_when_needed(monkeypatch) -> None:
+    from matchers.prefilter import TokenTable
+
+    asked: list[list[str]] = []
+    many = names.name_symbols_many
+    monkeypatch.setattr("matchers.prefilter.name_symbols_many", lambda ts: asked.append(list(ts)) or many(ts))
+    table = TokenTable()
+    ids = [table.id(t) for t in ("KHALED", "AL", "KHALID", "KHALED")]
+    assert asked == []
+    assert table.has_symbols().tolist() == [True, False, True]
+    assert asked == [["KHALED", "KHALID"]]
+    syms = table.symbols()
+    assert syms[ids[0]] & syms[ids[2]] and syms[ids[1]] == frozenset()
+    table.id("XQZW")
+    assert table.has_symbols().tolist() == [True, False, True, False] and asked[-1] == ["XQZW"]
+
+
 @settings(deadline=None)  # the first call builds rigour's tables
 @given(st.text(max_size=60))
 def test_parse_never_raises_and_tokens_are_mrz_letters(text: str) -> None:
