@@ -41,8 +41,9 @@ from paxscreen.settings import Settings
 
 __all__ = ["ScreenCache", "Screener", "TravellerShapes", "make_alert", "screen_against", "utc_now"]
 
-MAX_TOKENS = 1_000_000  # token table size at which the caches start over (bounded memory)
-MAX_RECORDS = 400_000  # parsed entries kept (two generations of half that)
+_DEFAULTS = Settings()
+MAX_TOKENS = _DEFAULTS.cache_tokens  # token table size at which the caches start over
+MAX_RECORDS = _DEFAULTS.cache_entries  # parsed entries kept (two generations of half that)
 
 
 def utc_now() -> str:
@@ -106,8 +107,9 @@ class ScreenCache:
     """Parsed records (and their prefilter shapes) of the entries seen, kept across batches in
     two bounded generations, and the token table they refer to."""
 
-    def __init__(self, size: int = MAX_RECORDS) -> None:
+    def __init__(self, size: int = MAX_RECORDS, max_tokens: int = MAX_TOKENS) -> None:
         self.size = size
+        self.max_tokens = max_tokens
         self.tokens = TokenTable()
         self.young: dict = {}
         self.old: dict = {}
@@ -150,8 +152,8 @@ class ScreenCache:
         self.young[key] = value
 
     def trim(self) -> None:
-        """Start over when the token table has grown past `MAX_TOKENS` (shapes refer to it)."""
-        if len(self.tokens) > MAX_TOKENS:
+        """Start over when the token table has grown past ``max_tokens`` (shapes refer to it)."""
+        if len(self.tokens) > self.max_tokens:
             self.tokens.reset()
             self.young, self.old = {}, {}
 
@@ -237,13 +239,14 @@ class Screener:
         self.store = store
         self.settings = settings
         self.prefilter = prefilter
-        self.cache = ScreenCache()
+        self.cache = ScreenCache(settings.cache_entries, settings.cache_tokens)
         if warm:
             warm_up()  # rigour's name tagger takes seconds to build: not on the first batch
 
     def cache_sizes(self) -> dict[str, int]:
         """How full the caches are: ``tokens`` (the token table, which starts over past
-        `MAX_TOKENS`) and ``entries`` (entries held parsed, at most `MAX_RECORDS`)."""
+        ``Settings.cache_tokens``) and ``entries`` (entries held parsed, at most
+        ``Settings.cache_entries``)."""
         return {"tokens": len(self.cache.tokens), "entries": len(self.cache.young) + len(self.cache.old)}
 
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]:

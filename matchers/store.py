@@ -92,7 +92,7 @@ INDEX_FORMAT = "paxscreen.watchlist-index/6"
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600
-ENTRY_CACHE = 400_000  # decoded entries a reader keeps (two generations of half that)
+ENTRY_CACHE = 100_000  # decoded entries a reader keeps, two generations of half (Settings.cache_entries)
 _LIST_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 # Write entries: KEYS[i] bucket hash, ARGV[2i-1], ARGV[2i] field, value (one call per chunk).

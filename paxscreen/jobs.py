@@ -215,7 +215,7 @@ def screen_files(
 def _store(settings: Settings):
     from matchers.store import WatchlistStore
 
-    return WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
+    return WatchlistStore(redis_client(settings), prefix=settings.topic_prefix, entry_cache=settings.cache_entries)
 
 
 # --- worker -----------------------------------------------------------------------------------

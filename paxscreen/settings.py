@@ -53,6 +53,10 @@ class Settings:
     fetch_max_wait_ms: int = 100
     # Seconds a multi-part PAXLST waits for its missing parts before the parts are screened as they are.
     multipart_timeout: float = 900.0
+    # Watchlist entries a worker keeps decoded and parsed (memory: a few KB each; docs/benchmarks.md).
+    cache_entries: int = 100_000
+    # Name tokens a worker keeps with their properties before starting over (about 1 KB each).
+    cache_tokens: int = 300_000
     # Travellers screened per batch by the worker (Faust take()).
     batch_size: int = 500
     # Seconds the worker waits to fill a batch before screening what it has.
@@ -161,4 +165,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         v = getattr(s, name)
         if not 0.0 <= v <= 1.0:
             raise ConfigError(f"{PREFIX}{name.upper()}={v!r} must be within [0, 1]")
+    for name in ("cache_entries", "cache_tokens"):
+        if getattr(s, name) < 1000:
+            raise ConfigError(f"{PREFIX}{name.upper()}={getattr(s, name)!r} must be at least 1000")
     return s

@@ -334,6 +334,25 @@ def test_the_screener_reports_how_full_its_caches_are(store) -> None:
     assert sizes["tokens"] > 0 and sizes["entries"] > 0
 
 
+def test_the_screeners_caches_stay_within_the_settings_bounds(store) -> None:
+    from matchers.screening import Screener
+    from paxscreen import bench_data as bd
+    from paxscreen.settings import Settings
+
+    store.load(bd.person_chunk(2, 0, 3000))
+    travellers = [pax(*e.names[0].split(" ", 1)[::-1], dob=(e.birth_dates or (None,))[0])
+                  for e in bd.person_chunk(2, 0, 3000)[:1200]]
+    for settings, bounded in ((Settings(cache_entries=1000), "entries"), (Settings(cache_tokens=1000), "tokens")):
+        screener = Screener(store, settings, warm=False)
+        most = 0
+        for i in range(0, len(travellers), 100):
+            screener.screen(travellers[i : i + 100])
+            sizes = screener.cache_sizes()
+            most = max(most, sizes[bounded])
+            assert sizes["entries"] <= 1000 or bounded == "tokens"
+        assert most > 500 and screener.cache_sizes()[bounded] < most  # it filled, and started over
+
+
 def test_names_too_long_to_bound_are_not_laid_out_and_still_screened(store) -> None:
     from matchers.screening import Screener
     from paxscreen.settings import Settings

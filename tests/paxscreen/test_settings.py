@@ -20,6 +20,8 @@ def test_defaults() -> None:
         ({"PAXSCREEN_KAFKA_BOOTSTRAP": "k1:9092,k2:9092"}, "kafka_bootstrap", "k1:9092,k2:9092"),
         ({"PAXSCREEN_TOPIC_PREFIX": "cdg"}, "topic_prefix", "cdg"),
         ({"OTHER": "x"}, "partitions", 4),
+        ({"PAXSCREEN_CACHE_ENTRIES": "50000"}, "cache_entries", 50_000),
+        ({"PAXSCREEN_CACHE_TOKENS": "200000"}, "cache_tokens", 200_000),
     ],
 )
 def test_reads_environment(env: dict, field: str, value: object) -> None:
@@ -32,6 +34,7 @@ def test_reads_environment(env: dict, field: str, value: object) -> None:
         ({"PAXSCREEN_PARTITIONS": "four"}, "PAXSCREEN_PARTITIONS='four'"),
         ({"PAXSCREEN_NAME_THRESHOLD": "1.5"}, "PAXSCREEN_NAME_THRESHOLD"),
         ({"PAXSCREEN_NO_SUCH_THING": "1"}, "PAXSCREEN_NO_SUCH_THING"),
+        ({"PAXSCREEN_CACHE_TOKENS": "10"}, "PAXSCREEN_CACHE_TOKENS=10 must be at least 1000"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict, needle: str) -> None:
