@@ -33,7 +33,7 @@ from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
-from streams.outbox import Outbox
+from streams.outbox import DeliveryFailed, Outbox
 from streams.parts import PartStore
 from streams.publish import dead_letter as send_dead_letter
 from streams.publish import publish_alerts, retry_redis
@@ -139,10 +139,14 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             travellers = decoded.travellers
             if decoded.part_groups and pipeline.parts is not None and pipeline.assemble_parts is not None:
                 travellers = await with_sibling_parts(decoded, raw, msg)
-            await outbox.send_all(
-                [(bookings_out, (b.locator or "").encode(), encode_booking(b)) for b in decoded.bookings]
-                + [(travellers_out, t.event_id.encode(), encode_traveller(t)) for t in travellers]
-            )
+            try:
+                await outbox.send_all(
+                    [(bookings_out, (b.locator or "").encode(), encode_booking(b)) for b in decoded.bookings]
+                    + [(travellers_out, t.event_id.encode(), encode_traveller(t)) for t in travellers]
+                )
+            except DeliveryFailed as exc:  # what it made cannot be kept: keep what came in
+                await dead_letter("emit", raw, exc, msg, headers)
+                continue
             m.travellers_emitted.inc(len(travellers))
             m.bookings_emitted.inc(len(decoded.bookings))
 
@@ -207,7 +211,8 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 # long-lived objects the cyclic collector need not scan again and again.
                 gc.freeze()
                 frozen = True
-            await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m)
+            await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m,
+                                 deadletter=deadletter_out)
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:

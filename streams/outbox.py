@@ -11,7 +11,11 @@ after a few manifests). librdkafka keeps metadata per topic it produced to and r
 
 At-least-once: ``send_all`` returns only when the broker acknowledged every record (acks=all,
 idempotent producer); records that failed with a retriable error are sent again, with backoff,
-until they are acknowledged. The caller commits its input only after that.
+until they are acknowledged. The caller commits its input only after that. So are records
+refused for want of authorisation: that is the deployment's to mend (ACLs), and once mended
+the records go through, so the agent waits, logging why. Records the broker refuses for what
+they are (too large, invalid) can never go through: ``send_all`` delivers all the others, then
+raises `DeliveryFailed` naming them, and the agent dead-letters what it can.
 """
 
 from __future__ import annotations
@@ -28,13 +32,11 @@ log = logging.getLogger(__name__)
 
 Record = tuple[str, bytes | None, bytes]  # topic, key, value
 
-# Errors that resending cannot cure: the record or the configuration is wrong.
+# Errors that resending cannot cure: the record itself is wrong.
 _FATAL = frozenset(
     {
         KafkaError.MSG_SIZE_TOO_LARGE,
         KafkaError.INVALID_MSG_SIZE,
-        KafkaError.TOPIC_AUTHORIZATION_FAILED,
-        KafkaError.CLUSTER_AUTHORIZATION_FAILED,
         KafkaError.INVALID_RECORD,
         KafkaError._INVALID_ARG,
     }
@@ -42,7 +44,12 @@ _FATAL = frozenset(
 
 
 class DeliveryFailed(Exception):
-    """A record the broker refused for good (too large, not authorised...)."""
+    """Records the broker refused for good (too large, invalid): ``refused``. Every other
+    record of the same `Outbox.send_all` was delivered."""
+
+    def __init__(self, message: str, refused: Sequence[Record] = ()) -> None:
+        super().__init__(message)
+        self.refused = list(refused)
 
 
 class Outbox:
@@ -104,26 +111,38 @@ class Outbox:
                 raise DeliveryFailed(f"topic {topic!r}: {why}") from exc
 
     async def send_all(self, records: Sequence[Record]) -> None:
-        """Produce every record and return once the broker acknowledged all of them."""
+        """Produce every record and return once the broker acknowledged all of them; or, when
+        it refused some for good, once it acknowledged all the others: `DeliveryFailed`."""
         if not records:
             return
         producer = self._ensure()
         pending = list(records)
+        refused: list[tuple[Record, str]] = []
         delay = 0.2
-        while True:
-            futures = [await self._enqueue(producer, r) for r in pending]
+        while pending:
+            sent, futures = [], []
+            for r in pending:
+                try:
+                    futures.append(await self._enqueue(producer, r))
+                    sent.append(r)
+                except DeliveryFailed as exc:  # refused before sending
+                    refused.append((r, str(exc)))
             results = await asyncio.gather(*futures, return_exceptions=True)
-            failed = [(r, e) for r, e in zip(pending, results, strict=True) if isinstance(e, BaseException)]
-            if not failed:
-                return
+            failed = []
             fatal = False
-            for record, exc in failed:
+            for record, exc in zip(sent, results, strict=True):
+                if not isinstance(exc, BaseException):
+                    continue
                 err = exc.args[0] if isinstance(exc, KafkaException) and exc.args else None
                 if isinstance(err, KafkaError) and err.code() in _FATAL:
-                    raise DeliveryFailed(f"topic {record[0]!r}: {err.str()}") from exc
+                    refused.append((record, f"topic {record[0]!r}: {err.str()}"))
+                    continue
                 if not isinstance(exc, KafkaException):
                     raise exc
+                failed.append((record, exc))
                 fatal = fatal or (isinstance(err, KafkaError) and err.fatal())
+            if not failed:
+                break
             if fatal:  # the idempotent producer cannot go on: start a new one, send again
                 log.error("the producer hit a fatal error (%s); starting a new one", failed[0][1])
                 self.close(timeout=5)
@@ -132,12 +151,15 @@ class Outbox:
             if self._on_resend is not None:
                 self._on_resend(len(failed))
             first = failed[0][1]
-            log.warning(
-                "%d record(s) not acknowledged (%s); sending them again in %.1f s", len(failed), first, delay
+            log.log(
+                logging.ERROR if delay >= self._max_backoff else logging.WARNING,
+                "%d record(s) not acknowledged (%s); sending them again in %.1f s", len(failed), first, delay,
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._max_backoff)
             pending = [r for r, _ in failed]
+        if refused:
+            raise DeliveryFailed("; ".join(dict.fromkeys(why for _, why in refused)), [r for r, _ in refused])
 
     def close(self, timeout: float = 10.0) -> int:
         """Flush what is queued and stop; returns how many records were still undelivered."""

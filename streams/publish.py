@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import redis
@@ -16,7 +17,7 @@ from paxscreen.errors import InvalidMessage, Unavailable
 from paxscreen.models import Alert
 from streams.ledger import AlertLedger
 from streams.metrics import Metrics
-from streams.outbox import Outbox
+from streams.outbox import DeliveryFailed, Outbox
 from streams.records import deadletter_record, parse_iso
 
 log = logging.getLogger(__name__)
@@ -79,11 +80,14 @@ async def dead_letter(
 
 
 async def publish_alerts(
-    alerts: Sequence[Alert], *, outbox: Outbox, topic: str, ledger: AlertLedger, metrics: Metrics
+    alerts: Sequence[Alert], *, outbox: Outbox, topic: str, ledger: AlertLedger, metrics: Metrics,
+    deadletter: str | None = None,
 ) -> list[Alert]:
     """Publish the alerts never published before, wait for the broker's acknowledgement, then
     record them in the ledger. A crash between the two republishes the same alert_id, never a
-    new one. Returns what was published."""
+    new one. An alert the broker refuses for good (`DeliveryFailed`: too large...) goes to the
+    ``deadletter`` topic instead, with the reason (raised again without one), and is recorded
+    too. Returns what was published."""
     unique = list({a.alert_id: a for a in alerts}.values())
     if not unique:
         return []
@@ -94,15 +98,27 @@ async def publish_alerts(
     )
     new = [a for a, is_new in zip(unique, fresh, strict=True) if is_new]
     m.alerts_suppressed.inc(len(unique) - len(new))
-    await outbox.send_all([(topic, a.alert_id.encode(), encode_alert(a)) for a in new])
+    published = new
+    try:
+        await outbox.send_all([(topic, a.alert_id.encode(), encode_alert(a)) for a in new])
+    except DeliveryFailed as exc:
+        if deadletter is None:
+            raise
+        refused = {key for _, key, _ in exc.refused}
+        published = [a for a in new if a.alert_id.encode() not in refused]
+        for a in new:
+            if a.alert_id.encode() in refused:
+                where = SimpleNamespace(topic=topic, partition=None, offset=None, key=a.alert_id.encode())
+                await dead_letter("alert", encode_alert(a), exc, where, {}, outbox=outbox, topic=deadletter,
+                                  metrics=metrics)
     await retry_redis(
         "ledger_record", ledger.record, [a.alert_id for a in new],
         observe=m.redis_seconds.labels("ledger_record").observe,
     )
     now = time.time()
-    for a in new:
+    for a in published:
         m.alerts.labels(a.kind).inc()
         sent = parse_iso(a.event_time)
         if sent is not None:
             m.latency.observe(max(0.0, now - sent))
-    return new
+    return published

@@ -37,6 +37,7 @@ from paxscreen.kafka import TASKFORCE_CONFIG, ensure_named_topics, taskforce_top
 from paxscreen.models import Alert, Traveller
 from paxscreen.settings import Settings
 from streams.publish import dead_letter as send_dead_letter
+from streams.outbox import DeliveryFailed
 from streams.publish import publish_alerts, retry_redis
 from streams.records import headers_dict, utc_now_iso
 
@@ -122,7 +123,8 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
 
     async def publish(alerts: list[Alert]) -> None:
         """Alerts not published before (ledger), awaited, then recorded: as `screen` does."""
-        await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m)
+        await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m,
+                             deadletter=deadletter_out)
 
     def evaluate(fn: Callable[..., list[Alert]], *args: Any) -> list[Alert]:
         """A bug in the core must not stop the agent: count it, log its type (never the data)."""
@@ -194,7 +196,12 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
                 names = list(dict.fromkeys(
                     taskforce_topic(settings, a) for a in airports if isinstance(a, str) and _IATA.match(a.upper())
                 ))
-                await outbox.send_all([(await out_topic(n), msg.key, msg.value) for n in names])
+                try:
+                    await outbox.send_all([(await out_topic(n), msg.key, msg.value) for n in names])
+                except DeliveryFailed as exc:  # a task force's topic refused it: keep it
+                    await send_dead_letter("route", msg.value or b"", exc, msg, headers_dict(msg.headers),
+                                           outbox=outbox, topic=deadletter_out, metrics=m)
+                    continue
                 tm.routed.inc(len(names))
 
     @app.timer(interval=max(0.5, settings.rules_reload_seconds))

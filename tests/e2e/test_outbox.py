@@ -1,10 +1,12 @@
 """The agents' producer (streams/outbox.py) on a real broker: every record acknowledged before
 `send_all` returns, records sent again until a broker that was down comes up, and a record the
-broker refuses for good raised, not retried forever."""
+broker refuses for good named (the others delivered), not retried forever; an alert refused so
+dead-lettered with its reason."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import threading
 
@@ -13,6 +15,7 @@ from e2e.kafkautil import TopicReader
 
 from paxscreen.devstack import free_port, start_broker
 from paxscreen.kafka import ensure_named_topics, producer_config
+from paxscreen.models import Alert, FeatureResult
 from streams.outbox import DeliveryFailed, Outbox
 
 pytestmark = pytest.mark.e2e
@@ -80,10 +83,80 @@ def test_records_are_sent_again_until_the_broker_comes_up(e2e_settings, tmp_path
             broker.stop()
 
 
-def test_a_record_the_broker_refuses_is_raised(e2e_settings) -> None:
+def test_a_record_the_broker_refuses_is_named_and_the_others_delivered(e2e_settings) -> None:
+    topic = e2e_settings.topic("travellers")
+    records = [(topic, b"k1", b"small one"), (topic, b"k2", b"x" * 5000), (topic, b"k3", b"small two")]
     outbox = Outbox({**producer_config(e2e_settings), "message.max.bytes": 1000})
     try:
-        with pytest.raises(DeliveryFailed, match="travellers"):
-            asyncio.run(outbox.send_all([(e2e_settings.topic("travellers"), b"k", b"x" * 5000)]))
+        with pytest.raises(DeliveryFailed, match="travellers") as exc:
+            asyncio.run(outbox.send_all(records))
     finally:
         outbox.close()
+    assert exc.value.refused == [records[1]]
+    reader = TopicReader(e2e_settings, "travellers")
+    try:
+        got = reader.wait_until(lambda rs: len(rs) >= 2, 60, "the two small records")
+    finally:
+        reader.close()
+    assert sorted(r.key() for r in got) == [b"k1", b"k3"]
+
+
+class _Refusing(Outbox):
+    """The real producer, except that records for one topic are refused as librdkafka refuses
+    a record larger than it may send (a broker-side limit of one topic; Tansu has none)."""
+
+    def __init__(self, config, refused_topic: str) -> None:
+        super().__init__(config)
+        self.refused_topic = refused_topic
+
+    async def _enqueue(self, producer, record):
+        if record[0] == self.refused_topic and len(record[2]) > 600:
+            raise DeliveryFailed(f"topic {record[0]!r}: Message size too large")
+        return await super()._enqueue(producer, record)
+
+
+def _alert(i: int, size: int) -> Alert:
+    return Alert(
+        alert_id=f"a-refused-{i}", kind="name", score=0.9, entry_id=f"e{i}", traveller_event_id=f"t-{i}",
+        passenger={"surname": "X" * size}, flight={"number": "XX1"}, airports=("GRU",),
+        explanation=(FeatureResult("name", 0.9, "names agree", 0.6),), event_time=None,
+        screened_at="2026-12-01T00:00:00Z", entry={"caption": "X"}, watchlist_version="v1",
+    )
+
+
+def test_an_alert_the_broker_refuses_is_dead_lettered_and_recorded(e2e_settings) -> None:
+    import orjson
+    import redis
+
+    from paxscreen.codec import encode_alert
+    from streams.ledger import AlertLedger
+    from streams.metrics import Metrics
+    from streams.publish import publish_alerts
+
+    ledger = AlertLedger(redis.Redis.from_url(e2e_settings.redis_url), e2e_settings.topic_prefix)
+    alerts = [_alert(1, 10), _alert(2, 2000), _alert(3, 10)]
+    outbox = _Refusing(producer_config(e2e_settings), e2e_settings.topic("alerts"))
+    metrics = Metrics()
+    kw = dict(outbox=outbox, topic=e2e_settings.topic("alerts"), ledger=ledger, metrics=metrics,
+              deadletter=e2e_settings.topic("deadletter"))
+    try:
+        published = asyncio.run(publish_alerts(alerts, **kw))
+        assert [a.alert_id for a in published] == ["a-refused-1", "a-refused-3"]
+        assert asyncio.run(publish_alerts(alerts, **kw)) == []  # all three recorded: a replay sends none
+        with pytest.raises(DeliveryFailed):  # with nowhere to keep it, the agent is told
+            asyncio.run(publish_alerts([_alert(4, 2000)], **{**kw, "deadletter": None}))
+    finally:
+        outbox.close()
+    dead = TopicReader(e2e_settings, "deadletter")
+    live = TopicReader(e2e_settings, "alerts")
+    try:
+        (record,) = dead.wait_until(lambda rs: len(rs) >= 1, 60, "the refused alert")
+        got = live.wait_until(lambda rs: len(rs) >= 2, 60, "the two others")
+    finally:
+        dead.close()
+        live.close()
+    value = orjson.loads(record.value())
+    assert value["stage"] == "alert" and "too large" in value["reason"]
+    assert base64.b64decode(value["raw_base64"]) == encode_alert(alerts[1])
+    assert sorted(r.key() for r in got) == [b"a-refused-1", b"a-refused-3"]
+    assert metrics.deadletters.labels("alert")._value.get() == 1
