@@ -72,7 +72,7 @@ FIELDS: dict[str, Field] = {
     "booking_country": Field("code", "ISO alpha-3 country of the booking office"),
     "frequent_flyer": Field("bool", "the traveller gave a frequent-flyer account"),
     "nationality": Field("code", "ISO alpha-3 nationality"),
-    "residence_country": Field("code", "ISO alpha-3 country of residence (API)"),
+    "residence_country": Field("code", "ISO alpha-3 country of residence (API; PNR: SSR DOCA R)"),
     "document_country": Field("code", "issuing country of the first travel document"),
     "sex": Field("code", "M, F or U"),
     "age": Field("number", "age in years on the first departure day"),
@@ -251,7 +251,8 @@ def booking_context(booking: Booking, person: BookingTraveller, traveller: Trave
         "booked_at_agency": (office_type == "T" or bool(office.iata_number)) if office else None,
         "booking_country": (office.country or "").upper() or None if office else None,
         "frequent_flyer": bool(person.frequent_flyers),
-        "residence_country": None,
+        "residence_country": next((c.country for c in booking.contacts if c.code == "DOCA R" and c.country
+                                   and c.traveller_reference == person.reference), None),
         **_person_fields(person.date_of_birth, person.sex, person.nationality, doc.issuing_country if doc else None, first_day),
         "route_changes": changes,
         "flights_cancelled": cancelled,

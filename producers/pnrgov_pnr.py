@@ -4,7 +4,7 @@ Inside a PNR, the IATA guide nests::
 
     SRC
       RCI SSR DAT IFT ORG ADD EBD                            locators, dates, booking office
-      TIF FTI IFT REF EBD FAR SSR(DOCS) ADD                 one group per traveller
+      TIF FTI IFT REF EBD FAR SSR(DOCS DOCO DOCA) ADD       one group per traveller
         TKT MON PTK TXD DAT IFT / FOP IFT ADD               tickets and payments
       TVL TRA RPI APD SSR(SEAT) RCI IFT                     one group per itinerary flight
         DAT ORG / TRI TIF SSD TBD                           check-in: seats and bags
@@ -21,6 +21,7 @@ group are read where they make sense, unknown ones are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from paxscreen.booking import (
@@ -103,6 +104,7 @@ class PnrReader:
         self.locators: list[Locator] = []
         self.people: list[_Person] = []
         self.pending_docs: list[tuple[str, rd.Docs]] = []
+        self.pending: list[tuple[str, str, Callable[[_Person], None]]] = []  # other SSRs, by reference
         self.itinerary: list[FlightSegment] = []
         self.non_air: list[NonAirSegment] = []
         self.office: Office | None = None
@@ -233,6 +235,15 @@ class PnrReader:
             self.remember("ssr", text=" ".join(t for t in (ssr.code, ssr.text) if t) or None)
         elif ssr.code == "DOCS" and ssr.text:
             self._docs(seg, ssr)
+        elif ssr.code == "DOCO" and ssr.text:
+            visa = rd.read_doco(ssr.text, seg, self.ctx)
+            if visa is not None:
+                self._for_traveller(seg, ssr, "DOCO", lambda person: self._add_document(person, visa))
+        elif ssr.code == "DOCA" and ssr.text:
+            ref = next((r for _, r in ssr.items if r), None) or self.ref
+            address = rd.read_doca(ssr.text, ref)
+            if address is not None:
+                self.contacts.append(address)
         elif ssr.code == "SEAT":
             leg = self.leg
             origin = ssr.board or (leg.origin if leg else None)
@@ -253,6 +264,22 @@ class PnrReader:
             return
         self._attach(person, docs, seg)
 
+    def _for_traveller(self, seg: Segment, ssr: rd.Ssr, code: str, apply: Callable[[_Person], None]) -> None:
+        """Apply an SSR to the traveller it names (now, or once that traveller's TIF came)."""
+        ref = next((r for _, r in ssr.items if r), None)
+        person = self.find(ref) or self.person
+        if person is not None:
+            apply(person)
+        elif ref is None:
+            self.ctx.warn(seg, f"SSR {code} names no traveller reference and follows no traveller; ignored")
+        else:
+            self.pending.append((ref, code, apply))
+
+    @staticmethod
+    def _add_document(person: _Person, document: Document) -> None:
+        if document not in person.documents:
+            person.documents.append(document)
+
     def _attach(self, person: _Person, docs: rd.Docs, seg: Segment) -> None:
         if docs.infant and person.kind not in ("IN", "INF"):
             infant = _Person(
@@ -263,8 +290,8 @@ class PnrReader:
             return
         if person.docs is None:
             person.docs = docs
-        if docs.document and docs.document not in person.documents:
-            person.documents.append(docs.document)
+        if docs.document:
+            self._add_document(person, docs.document)
 
     def _seat(self, seat: Seat) -> None:
         if seat not in self.seats:
@@ -367,6 +394,12 @@ class PnrReader:
                 self.ctx.warnings.append(f"SSR DOCS for traveller reference {ref[:8]!r}, which no TIF has")
             else:
                 self._attach(person, docs, person.seg)
+        for ref, code, apply in self.pending:
+            person = self.find(ref)
+            if person is None:
+                self.ctx.warnings.append(f"SSR {code} for traveller reference {ref[:8]!r}, which no TIF has")
+            else:
+                apply(person)
         out = []
         for p in self.people:
             d = p.docs
@@ -385,7 +418,7 @@ class PnrReader:
                     date_of_birth=d.date_of_birth if d else None,
                     sex=d.sex if d else None,
                     nationality=d.nationality if d else None,
-                    documents=tuple(p.documents),
+                    documents=tuple(sorted(p.documents, key=lambda d: d.type == "V")),  # visas after
                     frequent_flyers=tuple(p.flyers),
                     infant_of=p.infant_of,
                 )

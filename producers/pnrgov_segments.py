@@ -204,11 +204,7 @@ class Docs:
 def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
     """SSR DOCS free text. Unreadable dates are warnings (the text is typed by agents); the
     warning never quotes the value."""
-    parts = text.strip().split("/")
-    if parts and parts[0] == "":
-        parts = parts[1:]
-    parts = [p.strip() for p in parts] + [""] * 10
-    kind, issuing, doc_number, nationality, birth, sex, expiry, surname, given, middle = parts[:10]
+    kind, issuing, doc_number, nationality, birth, sex, expiry, surname, given, middle = _slashed(text, 10)
 
     def when(value: str, rule: Rule, what: str) -> str | None:
         if not value:
@@ -239,6 +235,40 @@ def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
         surname=surname.upper() or None,
         given_names=" ".join(n.upper() for n in (given, middle) if n) or None,
     )
+
+
+def _slashed(text: str, n: int) -> list[str]:
+    """The ``n`` first fields of an SSR free text ``/a/b/c`` (missing ones empty)."""
+    parts = text.strip().split("/")
+    if parts and parts[0] == "":
+        parts = parts[1:]
+    return ([p.strip() for p in parts] + [""] * n)[:n]
+
+
+def read_doco(text: str, seg: Segment, ctx: Context) -> Document | None:
+    """SSR DOCO free text (``/LONDON GB/V/VS1234567/PARIS/12AUG20/USA``: place of birth, type,
+    number, place of issue, issue date, country it applies to, infant): a visa as a `Document`
+    issued by the country it applies to, screened like any document (stolen blank visas are
+    listed too). Known-traveller and redress numbers (types K, R) are not documents: None."""
+    _, kind, doc_number, _, _, applies_to, _ = _slashed(text, 7)
+    if kind.upper() != "V":
+        return None
+    if not doc_number:
+        ctx.warn(seg, "SSR DOCO visa without a number; left out")
+        return None
+    return Document(number=doc_number.upper(), type="V", issuing_country=country_code(applies_to))
+
+
+def read_doca(text: str, traveller: str | None) -> Contact | None:
+    """SSR DOCA free text (``/R/GBR/1 HIGH ST/LONDON//SW1A1AA``: R residence or D destination,
+    country, street, city, state, postcode, infant) as an address `Contact` (code ``DOCA R`` or
+    ``DOCA D``); None when it says nothing."""
+    kind, country, street, city, state, postcode, _ = _slashed(text, 7)
+    value = ", ".join(p for p in (street, city, state, postcode) if p)
+    if not value and not country:
+        return None
+    code = f"DOCA {kind.upper()}" if kind else "DOCA"
+    return Contact("address", value, code, country_code(country), traveller)
 
 
 def split_title(given: str | None, hint: str | None = None) -> tuple[str | None, str | None]:

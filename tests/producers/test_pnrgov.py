@@ -528,3 +528,45 @@ def test_sample_with_a_segment_dropped_or_doubled(index: int, double: bool) -> N
     segs = SEED.split(b"'")
     segs[index : index + 1] = [segs[index]] * 2 if double else []
     check(b"'".join(segs))
+
+
+DOCO = "SSR+DOCO:HK:1:XY:::::/LONDON GB/V/VS1234567/PARIS/12AUG20/US+::1"
+DOCA = "SSR+DOCA:HK:1:XY:::::/D/BE/12 RUE HAUTE/BRUXELLES//1000+::1"
+
+
+@pytest.mark.parametrize("where", ["after DOCS", "before DOCS", "before the TIF"])
+def test_a_visa_ssr_doco_is_screened_as_a_document_after_the_passport(where: str) -> None:
+    segs = pnr(DOCA)
+    at = {"after DOCS": 4, "before DOCS": 3, "before the TIF": 2}[where]
+    segs.insert(at, DOCO)
+    b = one(message(segs))
+    (t,) = b.travellers
+    assert [(d.type, d.number, d.issuing_country) for d in t.documents] == [
+        ("P", "X1234567", "GBR"), ("V", "VS1234567", "USA")]
+    (pax,) = booking_travellers(b)
+    assert [d.number for d in pax.documents] == ["X1234567", "VS1234567"]
+    (plain,) = booking_travellers(one(message(pnr())))
+    assert pax.event_id == plain.event_id  # the passport still names the traveller, as in PAXLST
+    (address,) = [c for c in b.contacts if c.code == "DOCA D"]
+    assert (address.value, address.country, address.traveller_reference) == ("12 RUE HAUTE, BRUXELLES, 1000", "BEL", "1")
+
+
+def test_doco_other_than_a_visa_and_empty_ones_are_not_documents() -> None:
+    known_traveller = "SSR+DOCO:HK:1:XY:::::/ /K/123456789///US+::1"
+    no_number = "SSR+DOCO:HK:1:XY:::::/LONDON GB/V//PARIS/12AUG20/US+::1"
+    stray = "SSR+DOCO:HK:1:XY:::::/LONDON GB/V/VS999/PARIS/12AUG20/US+::7"  # no traveller 7
+    b = one(message(pnr(known_traveller, no_number, stray)))
+    (t,) = b.travellers
+    assert [d.type for d in t.documents] == ["P"]
+    assert any("DOCO visa without a number" in w for w in b.warnings)
+    assert any("SSR DOCO for traveller reference '7'" in w for w in b.warnings)
+    assert not any("VS999" in w or "LONDON" in w for w in b.warnings)  # no personal data in warnings
+
+
+def test_the_residence_a_doca_declares_is_the_bookings_residence_country() -> None:
+    from matchers.rules_context import booking_context
+
+    b = one(message(pnr("SSR+DOCA:HK:1:XY:::::/R/NG/3 BROAD ST/LAGOS///+::1", DOCA)))
+    (t,) = b.travellers
+    assert booking_context(b, t)["residence_country"] == "NGA"
+    assert booking_context(one(message(pnr())), t)["residence_country"] is None
