@@ -55,8 +55,8 @@ def replay(settings: Settings, letters: list[dict[str, Any]], out: TextIO) -> in
     producer = Producer(producer_config(settings))
     n = 0
     for d in letters:
-        if d.get("stage") != "parse":
-            continue  # screen-stage letters are traveller events, not airline messages
+        if d.get("stage") not in ("parse", "emit"):
+            continue  # other stages hold traveller events or alerts, not airline messages
         src = d.get("source") or {}
         headers = dict(src.get("headers") or {})
         headers[H_RECEIVED_AT] = utc_now()
@@ -75,7 +75,7 @@ def replay(settings: Settings, letters: list[dict[str, Any]], out: TextIO) -> in
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per dead letter (with raw_base64)")
-    p.add_argument("--replay", action="store_true", help="republish the raw bytes of parse failures to the raw topic")
+    p.add_argument("--replay", action="store_true", help="republish the airline messages (parse and emit stages) to the raw topic")
     p.add_argument("--offset", type=int, action="append", help="only the dead letter at this offset (repeatable)")
 
 

@@ -160,3 +160,26 @@ def test_an_alert_the_broker_refuses_is_dead_lettered_and_recorded(e2e_settings)
     assert base64.b64decode(value["raw_base64"]) == encode_alert(alerts[1])
     assert sorted(r.key() for r in got) == [b"a-refused-1", b"a-refused-3"]
     assert metrics.deadletters.labels("alert")._value.get() == 1
+
+
+def test_replay_republishes_airline_messages_not_alerts(e2e_settings) -> None:
+    import io
+
+    from paxscreen.deadletters import replay
+    from streams.records import deadletter_record, decode_deadletter
+
+    def letter(stage: str, raw: bytes) -> dict:
+        return decode_deadletter(deadletter_record(
+            stage=stage, raw=raw, reason="Message size too large", error={"error": "DeliveryFailed"},
+            topic=e2e_settings.topic("raw"), partition=0, offset=7, key=b"k", headers={}))
+
+    letters = [letter("emit", b"UNA:+.? 'UNB+emit'"), letter("alert", b'{"alert_id": "a-1"}'),
+               letter("route", b'{"alert_id": "a-2"}'), letter("parse", b"UNB+parse'")]
+    out = io.StringIO()
+    assert replay(e2e_settings, letters, out) == 0 and "replayed 2 message(s)" in out.getvalue()
+    reader = TopicReader(e2e_settings, "raw")
+    try:
+        got = reader.wait_until(lambda rs: len(rs) >= 2, 60, "the two airline messages")
+    finally:
+        reader.close()
+    assert sorted(r.value() for r in got) == [b"UNA:+.? 'UNB+emit'", b"UNB+parse'"]
