@@ -28,8 +28,8 @@ worth reading; the birth-year keys stay selective).
 
 `rank` answers a whole batch of travellers with numpy: every posting of every key of the batch is
 gathered at once (of a name key, with ``windows``, only the undated entries and those born in
-the traveller's window of years), one stable sort over (traveller, entry) counts the keys each entry shares with
-each traveller, and per traveller every entry found through a document key is kept plus the
+the traveller's window of years), one stable sort over (traveller, entry) counts the keys each
+entry shares with each traveller, and per traveller every entry found through a document key is kept plus the
 ``limit`` best others (most shared keys first, then list, then entry digest).
 """
 
@@ -353,8 +353,8 @@ def _gather(index: PostingIndex, q_trav: np.ndarray, q_key: np.ndarray, q_doc: n
             s0 = _bisect(years, dated, chi, np.where(alone, ws[c], 256))
             s1 = _bisect(years, s0, chi, ws[c] + 1)
             whole = np.flatnonzero(~cut)
+            n = np.concatenate([hi[whole] - lo[whole], dated - clo, b - a, np.where(alone, s1 - s0, 0)])
             lo = np.concatenate([lo[whole], clo, a, s0])
-            n = np.concatenate([hi[whole] - lo[: len(whole)], dated - clo, b - a, np.where(alone, s1 - s0, 0)])
             t = np.concatenate([t[whole], t[c], t[c], t[c]])
             d = np.concatenate([d[whole], d[c], d[c], d[c]])
             n, posts = _take(lo, n, index.posts)

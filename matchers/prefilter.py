@@ -230,7 +230,9 @@ def name_layout(names, *, glued: bool = True) -> tuple[list[str], list[int], lis
     return list(pos), var_pos, [len(v) for v in variants]
 
 
-def glued_layout(tokens: list[str], var_pos: list[int], var_len: list[int]) -> tuple[list[str], list[int], list[int]]:
+def glued_layout(
+    tokens: list[str], var_pos: list[int], var_len: list[int]
+) -> tuple[list[str], list[int], list[int]]:
     """A layout without glued variants (`name_layout` with ``glued=False``, as the index keeps
     it) with them added: the same variants as `name_layout` of the names, perhaps in another
     order (bounds do not depend on it)."""

@@ -172,7 +172,6 @@ class IndexNameBound:
             out[sel] = name_bounds_flat(self.table, Names(tn_tok, t_toks, tn_var, t_vlen, t_pos), right)
         return out
 
-
     def _entry_shapes(self, nt: NameTable, rows: list[int], glued: list[bool]) -> list[Shape]:
         """The names' shapes of entries from their stored layouts, with glued variants or not."""
         cache = nt.derived(self.table)
@@ -213,8 +212,7 @@ def _any_in(who: np.ndarray, codes: np.ndarray, table: np.ndarray, n: int, lengt
 
 
 _NO_DOCS = np.zeros((0, 36), np.int16)
-_NO_NAMES = Shape(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 36), np.int16),
-                  False, False)
+_NO_NAMES = Shape(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), _NO_DOCS, False, False)
 
 
 # --- the store's filters, over a batch's ranked candidates ---------------------------------------

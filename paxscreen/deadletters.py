@@ -75,7 +75,8 @@ def replay(settings: Settings, letters: list[dict[str, Any]], out: TextIO) -> in
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per dead letter (with raw_base64)")
-    p.add_argument("--replay", action="store_true", help="republish the airline messages (parse and emit stages) to the raw topic")
+    p.add_argument("--replay", action="store_true",
+                   help="republish the airline messages (parse and emit stages) to the raw topic")
     p.add_argument("--offset", type=int, action="append", help="only the dead letter at this offset (repeatable)")
 
 
