@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from matchers.documents import PLACEHOLDER_CAP, RELATION_SCORES, SHORT_CAP
-from matchers.features import NEUTRAL, _years_apart, dob_agreement, document_number_similarity, name_similarity
+from matchers.features import (
+    NEUTRAL,
+    _date_pair,
+    _years_apart,
+    dob_agreement,
+    document_number_similarity,
+    name_similarity,
+)
 from matchers.index import NameTable, PostingIndex, Ranked, YearWindows, ragged_take, year_codes
 from matchers.prefilter import (
     MARGIN,
@@ -32,8 +39,8 @@ from matchers.prefilter import (
 from matchers.scoring import KINDS
 
 __all__ = [
-    "KEYLESS_DOCUMENT", "IndexNameBound", "NameBound", "bound_names", "dob_bounds", "dob_filter", "dob_windows",
-    "entry_dobs", "keyless_possible",
+    "KEYLESS_DOCUMENT", "IndexNameBound", "NameBound", "bound_names", "dob_bounds", "dob_filter", "dob_scores",
+    "dob_windows", "entry_dobs", "keyless_possible",
 ]
 
 # `_years_apart` for 4..200 years (beyond 3 years apart, nothing but the years can explain it)
@@ -63,6 +70,27 @@ def dob_bounds(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     out = np.where(far & ~slip, _APART[np.minimum(diff, len(_APART) - 1)], 1.0)
     out[(t == 0) | (e == 0)] = NEUTRAL
     return out
+
+
+def dob_scores(t: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """`dob_bounds`, made exact where each side has one birth date: then it is what
+    `dob_agreement` gives for those two dates (from the packed dates; nothing read)."""
+    out = dob_bounds(t, e)
+    one = np.flatnonzero((np.asarray(t) > 0) & (np.asarray(e) > 0) & (out >= 1.0))
+    if len(one):
+        out[one] = [_packed_pair(a, b) for a, b in zip(np.asarray(t)[one].tolist(), np.asarray(e)[one].tolist(),
+                                                         strict=True)]
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _packed_pair(t: int, e: int) -> float:
+    return _date_pair(_unpack(t), _unpack(e))[0]
+
+
+def _unpack(packed: int) -> tuple[int, int | None, int | None]:
+    """`index.pack_dates` of one date, undone: (year, month or None, day or None)."""
+    return packed // 10000, (packed // 100) % 100 or None, packed % 100 or None
 
 
 def keyless_possible(
@@ -279,7 +307,7 @@ def bound_names(ranked: Ranked, tables: list[NameTable | None], indexes: list[Po
     if not len(keyless) or all(t is None for t in tables):
         return ranked
     trav, lst, ords = ranked.trav[keyless], ranked.lst[keyless], ranked.ords[keyless]
-    dob = dob_bounds(t_dobs[trav], entry_dobs(indexes, lst, ords))
+    dob = dob_scores(t_dobs[trav], entry_dobs(indexes, lst, ords))
     ok = keyless_possible(thresholds, dob, names(tables, trav, lst, ords))
     keep = ranked.hit.copy()
     keep[keyless[ok]] = True

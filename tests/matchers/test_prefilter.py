@@ -30,7 +30,7 @@ from matchers.prefilter import (
 from matchers.records import record_of
 from matchers.screening import ScreenCache, Screener, screen_against
 from matchers.store import WatchlistStore
-from matchers.unread import IndexNameBound, dob_bounds, keyless_possible
+from matchers.unread import IndexNameBound, dob_bounds, dob_scores, keyless_possible
 from paxscreen import bench_data as bd
 from paxscreen.settings import Settings
 
@@ -152,7 +152,12 @@ def test_dob_bound_is_never_below_the_birth_date_feature(t_dates, e_dates) -> No
     t = pack_dates([p for p in map(parse_date, a.birth_dates) if p])
     e = pack_dates([p for p in map(parse_date, b.birth_dates) if p])
     (bound,) = dob_bounds(np.array([t]), np.array([e]))
-    assert dob_agreement(a, b).score <= bound + 1e-9, (t_dates, e_dates)
+    real = dob_agreement(a, b).score
+    assert real <= bound + 1e-9, (t_dates, e_dates)
+    (score,) = dob_scores(np.array([t]), np.array([e]))
+    assert real <= score <= bound + 1e-9, (t_dates, e_dates)
+    if t > 0 and e > 0:  # one date on each side: exact
+        assert score == pytest.approx(real), (t_dates, e_dates)
 
 
 def test_keyless_candidates_born_years_apart_cannot_alert() -> None:
