@@ -101,7 +101,9 @@ def keyless_possible(
     known, of their name similarity (``name_bound``, from the index's `NameTable`; else taken
     as 1.0): every other feature is taken to agree in full, the document number at most
     `KEYLESS_DOCUMENT`. The store asks this before reading any entry: namesakes born decades
-    apart, and strangers sharing a surname, are dropped here."""
+    apart, and strangers sharing a surname, are dropped here. Without ``name_bound`` the
+    birth-date values must be `dob_bounds`' (one cut among those values decides); other
+    scores (`dob_scores`) need an explicit ``name_bound``."""
     dob_bound = np.asarray(dob_bound, np.float64)
     if name_bound is None:  # a kind's ceiling rises with the birth-date score: one cut
         return dob_bound >= _dob_cut(tuple(sorted(thresholds.items()))) - 1e-12
@@ -301,14 +303,18 @@ bound of each candidate's name similarity (1.0 where it cannot say): an `IndexNa
 def bound_names(ranked: Ranked, tables: list[NameTable | None], indexes: list[PostingIndex], t_dobs: np.ndarray,
                 thresholds: dict[str, float], names: NameBound) -> Ranked:
     """The ranked candidates without those found through name keys only that cannot reach a
-    threshold with their name bound (``names``, from ``tables``: each list's, or None where it
-    may not be used) and their birth-date bound (`keyless_possible`)."""
+    threshold with their birth-date score (`dob_scores`) and name bound (``names``, from
+    ``tables``: each list's, or None where it may not be used; `keyless_possible`). The
+    birth dates alone rule out some first: the name bound is computed only for the others."""
     keyless = np.flatnonzero(~ranked.hit)
-    if not len(keyless) or all(t is None for t in tables):
+    if not len(keyless):
         return ranked
     trav, lst, ords = ranked.trav[keyless], ranked.lst[keyless], ranked.ords[keyless]
     dob = dob_scores(t_dobs[trav], entry_dobs(indexes, lst, ords))
-    ok = keyless_possible(thresholds, dob, names(tables, trav, lst, ords))
+    ok = keyless_possible(thresholds, dob, np.ones(len(dob)))  # names agreeing in full: a bound only lowers it
+    live = np.flatnonzero(ok)
+    if len(live) and any(t is not None for t in tables):
+        ok[live] = keyless_possible(thresholds, dob[live], names(tables, trav[live], lst[live], ords[live]))
     keep = ranked.hit.copy()
     keep[keyless[ok]] = True
     return Ranked(ranked.trav[keep], ranked.lst[keep], ranked.ords[keep], ranked.shared[keep], ranked.hit[keep])

@@ -173,6 +173,35 @@ def test_keyless_candidates_born_years_apart_cannot_alert() -> None:
     assert keyless_possible({**thresholds, "name": 0.5}, dob_bounds(t, e)).all()
 
 
+def test_the_exact_birth_date_score_drops_only_what_cannot_alert() -> None:
+    from matchers.index import PostingIndex, Ranked
+    from matchers.unread import bound_names
+
+    thresholds = thresholds_of(Settings())
+    t = pack_dates([parse_date("1975-06-15")])
+    dates = {1: "1976-03-01", 2: "1978-06-01", 3: "1975-06-15", 4: "1976-06-15"}  # a year apart, three, same, slip
+    eids = np.array(sorted(dates), np.uint64)
+    index = PostingIndex.build(np.ones(len(eids), np.uint64), eids, 100,
+                               (eids, np.array([pack_dates([parse_date(dates[int(e)])]) for e in eids], np.int32)))
+    n = len(eids)
+    ranked = Ranked(np.zeros(n, np.int64), np.zeros(n, np.int64), np.arange(n, dtype=np.uint64), np.ones(n, np.int64),
+                    np.zeros(n, bool))
+    scores = dob_scores(np.full(n, t), index.dobs)
+    assert scores.tolist() == pytest.approx([0.25, 0.0, 1.0, 0.7])
+    asked: list[int] = []
+
+    def names(tables, trav, lst, ords):  # names agreeing in full: only the birth dates decide
+        asked.extend(ords.tolist())
+        return np.ones(len(ords))
+
+    for tables in ([None], [object()]):
+        kept = bound_names(ranked, tables, [index], np.array([t], np.int32), thresholds, names)
+        # at the default thresholds a year apart can still alert with names agreeing in full
+        assert keyless_possible(thresholds, [0.25], [1.0]).all() and not keyless_possible(thresholds, [0.0], [1.0]).all()
+        assert sorted(kept.ords.tolist()) == [0, 2, 3]
+    assert sorted(asked) == [0, 2, 3]  # the name bound is not asked for what the dates rule out
+
+
 def test_glued_variants_are_bounded_only_where_align_may_glue() -> None:
     entry = record_of(person("Abdul Rahman Khan"))
     glue = glue_keys(entry)
