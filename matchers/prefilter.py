@@ -80,6 +80,7 @@ __all__ = [
     "name_bounds_flat",
     "name_layout",
     "glued_layout",
+    "layout_shape",
     "reachable",
     "shape_of",
     "token_keys",
@@ -263,13 +264,18 @@ def glued_layout(
 def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
     """The record's shape; ``glued=False`` leaves out the variants `align` makes by gluing two
     adjacent tokens (bound a pair with it only when `may_glue` says no gluing can happen)."""
-    tokens, var_pos, var_len = name_layout(rec.names, glued=glued)
     docs = np.zeros((len(rec.documents), 36), np.int16)
     for i, d in enumerate(rec.documents):
         for ch in ocr_canonical(d.number):
             j = _ALNUM.get(ch)
             if j is not None:
                 docs[i, j] += 1
+    return layout_shape(name_layout(rec.names, glued=glued), table, docs)
+
+
+def layout_shape(layout: tuple[list[str], list[int], list[int]], table: TokenTable, docs: np.ndarray) -> Shape:
+    """The shape of a name layout (`name_layout`, `glued_layout`) and documents' counts."""
+    tokens, var_pos, var_len = layout
     return Shape(
         tokens=np.fromiter(map(table.id, tokens), np.int64, len(tokens)),
         var_pos=np.array(var_pos, np.int64),

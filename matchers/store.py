@@ -24,8 +24,8 @@ Readers (`lookup`) hold each active version's index in memory (read once per ver
 apart are dropped there, unread (`unread.keyless_possible`; a name key's postings, ordered by
 birth year, are read only in the traveller's years), and take no place among the ``limit``.
 It also keeps each entry's name layout (`matchers.index.NameTable`): of the chosen entries
-found through name keys only, those whose name bound (`unread.IndexNameBound`, the
-screener's own bound where `align` cannot glue) rules out every kind are dropped too, unread.
+found through name keys only, those whose birth-date score and name bound
+(`unread.bound_names`: the screener's own bounds) rule out every kind are dropped too, unread.
 Only the rest are read from Redis, and decoded entries are kept in a two-generation cache. The
 parsed names stored with each entry spare a reader the parsing, and its layouts are used,
 unless its parser reads names otherwise than the loader's did (`records.parser_fingerprint`,

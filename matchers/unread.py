@@ -3,8 +3,9 @@ date, its name layout; `matchers.index`), which of a batch's candidates found th
 only could still reach a threshold. The store drops the others unread (`WatchlistStore.lookup`).
 
 Every bound here is at least what `matchers.prefilter.reachable` would find after reading the
-entry (the same bound, for names, where `align` cannot glue), so nothing that could alert is
-dropped. tests/matchers/test_prefilter.py checks both against the real features.
+entry (for names, the same bound; for birth dates, the feature itself where each side has one
+date), so nothing that could alert is dropped. tests/matchers/test_prefilter.py checks both
+against the real features.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from matchers.prefilter import (
     _name_bounds,
     glued_layout,
     key_code,
+    layout_shape,
     name_bounds_flat,
 )
 from matchers.scoring import KINDS
@@ -76,10 +78,9 @@ def dob_scores(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     """`dob_bounds`, made exact where each side has one birth date: then it is what
     `dob_agreement` gives for those two dates (from the packed dates; nothing read)."""
     out = dob_bounds(t, e)
-    one = np.flatnonzero((np.asarray(t) > 0) & (np.asarray(e) > 0) & (out >= 1.0))
+    one = np.flatnonzero((t > 0) & (e > 0) & (out >= 1.0))
     if len(one):
-        out[one] = [_packed_pair(a, b) for a, b in zip(np.asarray(t)[one].tolist(), np.asarray(e)[one].tolist(),
-                                                         strict=True)]
+        out[one] = [_packed_pair(a, b) for a, b in zip(t[one].tolist(), e[one].tolist(), strict=True)]
     return out
 
 
@@ -212,17 +213,13 @@ class IndexNameBound:
             cols = [nt.take(c, at) for c in ("toks", "var_len", "pos")]
             (n_tok, toks), (n_var, var_len), (_, pos) = [(n.tolist(), v.tolist()) for n, v in cols]
             a = b = c = 0
-            vocab, tid = nt.vocab, self.table.id
             for i, nt_, nv in zip(todo, n_tok, n_var, strict=True):
                 lengths = var_len[b : b + nv]
                 npos = sum(lengths)
-                tokens, var_pos = [vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos]
+                layout = ([nt.vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos], lengths)
                 a, b, c = a + nt_, b + nv, c + npos
-                if glued[i]:
-                    tokens, var_pos, lengths = glued_layout(tokens, var_pos, lengths)
-                out[i] = cache[(rows[i], glued[i])] = Shape(
-                    np.fromiter(map(tid, tokens), np.int64, len(tokens)), np.array(var_pos, np.int64),
-                    np.array(lengths, np.int64), _NO_DOCS, bool(lengths), False)
+                out[i] = cache[(rows[i], glued[i])] = layout_shape(
+                    glued_layout(*layout) if glued[i] else layout, self.table, _NO_DOCS)
         return out  # type: ignore[return-value]
 
 

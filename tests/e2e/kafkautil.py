@@ -64,3 +64,12 @@ class TopicReader:
 
     def close(self) -> None:
         self.consumer.close()
+
+
+def read_topic(settings: Settings, name: str, count: int, what: str, timeout: float = 60) -> list:
+    """The records of a topic, read from the beginning until at least ``count`` came."""
+    reader = TopicReader(settings, name)
+    try:
+        return reader.wait_until(lambda rs: len(rs) >= count, timeout, what)
+    finally:
+        reader.close()

@@ -11,7 +11,7 @@ import dataclasses
 import threading
 
 import pytest
-from e2e.kafkautil import TopicReader
+from e2e.kafkautil import read_topic
 
 from paxscreen.devstack import free_port, start_broker
 from paxscreen.kafka import ensure_named_topics, producer_config
@@ -29,11 +29,7 @@ def test_send_all_returns_once_every_record_is_acknowledged(e2e_settings) -> Non
         asyncio.run(outbox.send_all(records))
     finally:
         assert outbox.close() == 0
-    reader = TopicReader(e2e_settings, "travellers")
-    try:
-        got = reader.wait_until(lambda rs: len(rs) >= 500, 60, "the 500 records")
-    finally:
-        reader.close()
+    got = read_topic(e2e_settings, "travellers", 500, "the 500 records")
     assert sorted((r.key(), r.value()) for r in got) == sorted((k, v) for _, k, v in records)
 
 
@@ -68,11 +64,7 @@ def test_records_are_sent_again_until_the_broker_comes_up(e2e_settings, tmp_path
     try:
         asyncio.run(run())
         starter.join(30)
-        reader = TopicReader(settings, "alerts")
-        try:
-            got = reader.wait_until(lambda rs: len(rs) >= 1, 60, "the alert")
-        finally:
-            reader.close()
+        got = read_topic(settings, "alerts", 1, "the alert")
         assert {r.value() for r in got} == {b"alert"}
         assert sum(resends) == outbox.resent > 0
     finally:
@@ -93,11 +85,7 @@ def test_a_record_the_broker_refuses_is_named_and_the_others_delivered(e2e_setti
     finally:
         outbox.close()
     assert exc.value.refused == [records[1]]
-    reader = TopicReader(e2e_settings, "travellers")
-    try:
-        got = reader.wait_until(lambda rs: len(rs) >= 2, 60, "the two small records")
-    finally:
-        reader.close()
+    got = read_topic(e2e_settings, "travellers", 2, "the two small records")
     assert sorted(r.key() for r in got) == [b"k1", b"k3"]
 
 
@@ -147,14 +135,8 @@ def test_an_alert_the_broker_refuses_is_dead_lettered_and_recorded(e2e_settings)
             asyncio.run(publish_alerts([_alert(4, 2000)], **{**kw, "deadletter": None}))
     finally:
         outbox.close()
-    dead = TopicReader(e2e_settings, "deadletter")
-    live = TopicReader(e2e_settings, "alerts")
-    try:
-        (record,) = dead.wait_until(lambda rs: len(rs) >= 1, 60, "the refused alert")
-        got = live.wait_until(lambda rs: len(rs) >= 2, 60, "the two others")
-    finally:
-        dead.close()
-        live.close()
+    (record,) = read_topic(e2e_settings, "deadletter", 1, "the refused alert")
+    got = read_topic(e2e_settings, "alerts", 2, "the two others")
     value = orjson.loads(record.value())
     assert value["stage"] == "alert" and "too large" in value["reason"]
     assert base64.b64decode(value["raw_base64"]) == encode_alert(alerts[1])
@@ -177,9 +159,5 @@ def test_replay_republishes_airline_messages_not_alerts(e2e_settings) -> None:
                letter("route", b'{"alert_id": "a-2"}'), letter("parse", b"UNB+parse'")]
     out = io.StringIO()
     assert replay(e2e_settings, letters, out) == 0 and "replayed 2 message(s)" in out.getvalue()
-    reader = TopicReader(e2e_settings, "raw")
-    try:
-        got = reader.wait_until(lambda rs: len(rs) >= 2, 60, "the two airline messages")
-    finally:
-        reader.close()
+    got = read_topic(e2e_settings, "raw", 2, "the two airline messages")
     assert sorted(r.value() for r in got) == [b"UNA:+.? 'UNB+emit'", b"UNB+parse'"]
