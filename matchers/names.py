@@ -43,13 +43,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from collections.abc import Sequence
 from itertools import product
 from pathlib import Path
 
 from rigour.names import NameTypeTag, analyze_names
 
+from matchers.memo import memo, store
 from matchers.translit import transliterate
 
 __all__ = [
@@ -230,7 +230,7 @@ class NameForm:
         return self.variants[0] if self.variants else ()
 
 
-@lru_cache(maxsize=200_000)
+@memo("name")
 def parse_name(text: str | None) -> NameForm | None:
     """A full name as written on a list ("Dr. Mohamed Ould Diallo"), or None when empty."""
     if not text or not text.strip():
@@ -246,7 +246,7 @@ def parse_name(text: str | None) -> NameForm | None:
     return NameForm(text=text.strip(), variants=tuple(variants[:MAX_VARIANTS]))
 
 
-@lru_cache(maxsize=200_000)
+@memo("name")
 def parse_parts(surname: str | None, given_names: str | None) -> NameForm | None:
     """A surname and given names as airlines send them; tokens are given names first."""
     given_sets = _part_variants(given_names, given=True)
@@ -304,7 +304,7 @@ _ADDED_VOWELS = ("OU", "U", "O")
 _SUFFIXED_FORM = 100
 
 
-@lru_cache(maxsize=500_000)
+@memo("token")
 def _variant(token: str) -> tuple[str, int] | None:
     found = _VARIANTS.get(token)
     if found is None and len(token) > 4 and token[-1] == "H" and token[-2] in _VOWELS:
@@ -361,7 +361,7 @@ _RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
 )
 
 
-@lru_cache(maxsize=500_000)
+@memo("token")
 def skeleton(token: str) -> str:
     """A phonetic key for one MRZ token: consonant skeleton, first letter kept (vowel -> A).
 
@@ -414,7 +414,7 @@ _LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _VOWEL_RUNS = re.compile(r"[AEIOUY]+")
 
 
-@lru_cache(maxsize=500_000)
+@memo("token")
 def loose_skeleton(token: str) -> str:
     """A coarser phonetic key than `skeleton` (scoring only, never blocking), with the
     token's vowels, which must agree: the key merges consonants romanisations trade, not
@@ -427,7 +427,7 @@ def loose_skeleton(token: str) -> str:
     return _consonants(_DOUBLES.sub(r"\1", s), token) + ":" + vowels
 
 
-@lru_cache(maxsize=500_000)
+@memo("token")
 def blocking_form(token: str) -> str:
     """The token form used in blocking keys: the skeleton of the canonical spelling, or the
     canonical spelling itself when the skeleton is a single letter (LI, WEI, SOW, ZOE)."""
@@ -436,8 +436,7 @@ def blocking_form(token: str) -> str:
     return form if len(form) >= 2 or len(token) == 1 else spelled
 
 
-_SYMBOLS: dict[str, frozenset[str]] = {}  # name_symbols' cache (cleared past _SYMBOLS_MAX)
-_SYMBOLS_MAX = 200_000
+_SYMBOLS = store("token")  # name_symbols' memo
 _NO_SYMBOLS: frozenset[str] = frozenset()
 
 
@@ -459,9 +458,7 @@ def name_symbols_many(tokens: Sequence[str]) -> list[frozenset[str]]:
         for t in todo:
             if t not in out:  # short, or merged by rigour with a token of the same normal form
                 out[t] = _NO_SYMBOLS if len(t) < 3 else _alone(t)
-        if len(_SYMBOLS) + len(todo) > _SYMBOLS_MAX:
-            _SYMBOLS.clear()
-        _SYMBOLS.update((t, out[t]) for t in todo)
+        _SYMBOLS.put_many((t, out[t]) for t in todo)
     return [out[t] for t in tokens]
 
 
@@ -480,7 +477,7 @@ def _name_symbols(name) -> frozenset[str]:
 _PATRONYMIC = re.compile(r"(OVICH|EVICH|OVYCH|EVYCH|IOVYCH|IEVYCH|YICH|ILICH|OVNA|EVNA|IVNA|IIVNA|INICHNA|ICHNA|OGLU|OGLY|KYZY|QIZI)$")
 
 
-@lru_cache(maxsize=100_000)
+@memo("token")
 def is_patronymic(token: str) -> bool:
     """Whether a token looks like a patronymic (long enough and with a patronymic ending)."""
     return len(token) >= 7 and _PATRONYMIC.search(token) is not None

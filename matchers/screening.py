@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from matchers import memo
 from matchers.names import warm_up
 from matchers.prefilter import (
     Shape,
@@ -240,6 +241,8 @@ class Screener:
         self.settings = settings
         self.prefilter = prefilter
         self.cache = ScreenCache(settings.cache_entries, settings.cache_tokens)
+        memo.bound("token", settings.cache_tokens)  # this process's memos of tokens and names
+        memo.bound("name", settings.cache_entries)
         if warm:
             warm_up()  # rigour's name tagger takes seconds to build: not on the first batch
 

@@ -24,10 +24,11 @@ Pure functions, cached: the same names recur across millions of records.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 from anyascii import anyascii
 from rigour.text.translit import ascii_text
+
+from matchers.memo import memo
 
 __all__ = ["fold_latin", "transliterate"]
 
@@ -181,7 +182,7 @@ def _fallback(text: str) -> str:
     return out if out.isascii() else anyascii(out)
 
 
-@lru_cache(maxsize=200_000)
+@memo("name")
 def transliterate(text: str) -> tuple[str, ...]:
     """The upper-case ASCII spellings of ``text`` a passport may show, ICAO spelling first.
 
