@@ -18,6 +18,13 @@ import numpy as np
 
 from matchers.documents import PLACEHOLDER_CAP, RELATION_SCORES, SHORT_CAP
 from matchers.features import (
+    DOB_DAY_MONTH_SLIP,
+    DOB_EXACT,
+    DOB_SAME_YEAR,
+    DOB_SWAPPED,
+    DOB_TWO_YEARS,
+    DOB_YEAR_APART,
+    DOB_YEAR_SLIP,
     NEUTRAL,
     _date_pair,
     _years_apart,
@@ -80,8 +87,58 @@ def dob_scores(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     out = dob_bounds(t, e)
     one = np.flatnonzero((t > 0) & (e > 0) & (out >= 1.0))
     if len(one):
-        out[one] = [_packed_pair(a, b) for a, b in zip(t[one].tolist(), e[one].tolist(), strict=True)]
+        score, done = _full_scores(t[one].astype(np.int64), e[one].astype(np.int64))
+        out[one] = score
+        rest = one[~done]
+        out[rest] = [_packed_pair(a, b) for a, b in zip(t[rest].tolist(), e[rest].tolist(), strict=True)]
     return out
+
+
+def _full_scores(t: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`features._date_pair`'s score for pairs of packed dates, vectorised where both are full
+    dates other than 1 January (there `_date_pair` is `_full_pair`, or exact): (scores, which
+    pairs were scored); the others are left to `_packed_pair`."""
+    ty, tm, td = t // 10000, t // 100 % 100, t % 100
+    ey, em, ed = e // 10000, e // 100 % 100, e % 100
+    done = (tm > 0) & (td > 0) & (em > 0) & (ed > 0) & ~((tm == 1) & (td == 1)) & ~((em == 1) & (ed == 1))
+    year = ty == ey
+    days = np.abs(_civil_days(ty, tm, td) - _civil_days(ey, em, ed))
+    valid = _valid(ty, tm, td) & _valid(ey, em, ed)
+    year_slip = ((tm == em) & (td == ed) & (ty // 100 == ey // 100) & _slip2(ty % 100, ey % 100)
+                 & ~((ty // 10 != ey // 10) & (ty % 10 == ey % 10)))  # 1972/1982: a decade, not a slip
+    score = np.select(
+        [t == e, year & (tm == ed) & (td == em),
+         year & (((tm == em) & _slip2(td, ed)) | ((td == ed) & _slip2(tm, em))),
+         year_slip, year, valid & (days <= 400), valid & (days <= 800)],
+        [DOB_EXACT, DOB_SWAPPED, DOB_DAY_MONTH_SLIP, DOB_YEAR_SLIP, DOB_SAME_YEAR, DOB_YEAR_APART, DOB_TWO_YEARS],
+        0.0,  # three years or more apart (`_years_apart`)
+    )
+    return score, done
+
+
+def _slip2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`features._digit_slip` of two-digit numbers: one digit wrong, or the two swapped."""
+    at, au, bt, bu = a // 10, a % 10, b // 10, b % 10
+    return ((at == bt) != (au == bu)) | ((at != bt) & (au != bu) & (at == bu) & (au == bt))
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _valid(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Whether (y, m, d) is a calendar date (parse_date checks ranges, not calendars)."""
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    m = np.clip(m, 0, 12)
+    return (y >= 1) & (m >= 1) & (d >= 1) & (d <= _MONTH_DAYS[m] + (leap & (m == 2)))
+
+
+def _civil_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Days since 1 March of year 0 in the proleptic Gregorian calendar (any valid date)."""
+    y = y - (m <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy
 
 
 @lru_cache(maxsize=100_000)

@@ -160,6 +160,43 @@ def test_dob_bound_is_never_below_the_birth_date_feature(t_dates, e_dates) -> No
         assert score == pytest.approx(real), (t_dates, e_dates)
 
 
+def _packed(y: int, m: int, d: int) -> int:
+    return y * 10000 + m * 100 + d
+
+
+_NEAR_DATES = st.tuples(st.integers(1900, 2030), st.integers(0, 12), st.integers(0, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_NEAR_DATES, st.sampled_from(["random", "near", "swap", "slip", "same", "jan"]),
+                          _NEAR_DATES), min_size=1, max_size=40))
+@example([((1975, 2, 29), "random", (1975, 3, 1))])  # 29 February of no leap year: no days apart
+@example([((2000, 2, 29), "random", (2001, 3, 1))])  # of a leap year: 366 days
+@example([((1972, 6, 15), "random", (1982, 6, 15))])  # a decade apart, not a slip
+@example([((1975, 1, 1), "random", (1975, 6, 15))])  # 1 January: by year
+@example([((1900, 2, 29), "random", (1901, 3, 1))])  # 1900 was no leap year
+@example([((1975, 6, 12), "random", (1975, 6, 21)), ((1975, 6, 15), "random", (1957, 6, 15))])  # digits swapped
+def test_the_vectorised_birth_date_scores_are_the_features_own(pairs) -> None:
+    from matchers.unread import _full_scores, _packed_pair
+
+    t, e = [], []
+    for (y, m, d), how, (y2, m2, d2) in pairs:
+        other = {"random": (y2, m2, d2), "near": (y + y2 % 3 - 1, m2, d2), "swap": (y, d, m), "slip": (y, m, d2 % 10 + d // 10 * 10),
+                 "same": (y, m, d), "jan": (y2, 1, 1)}[how]
+        if m and d and other[1] <= 12 and other[2] <= 31 and (other[1] or not other[2]):
+            t.append(_packed(y, m, d))
+            e.append(_packed(*other))
+    t_arr, e_arr = np.array(t, np.int64), np.array(e, np.int64)
+    scores, done = _full_scores(t_arr, e_arr)
+    for a, b, score, ok in zip(t, e, scores.tolist(), done.tolist(), strict=True):
+        if ok:
+            assert score == pytest.approx(_packed_pair(a, b)), (a, b)
+    # and through dob_scores, which scores the rest one by one
+    got = dob_scores(t_arr.astype(np.int32), e_arr.astype(np.int32))
+    assert got.tolist() == pytest.approx([_packed_pair(a, b) if dob_bounds(np.array([a]), np.array([b]))[0] >= 1 else
+                                          dob_bounds(np.array([a]), np.array([b]))[0] for a, b in zip(t, e, strict=True)])
+
+
 def test_keyless_candidates_born_years_apart_cannot_alert() -> None:
     thresholds = thresholds_of(Settings())
     pairs = [("1975-04-02", "1975-04-02"), ("1975-04-02", "1976-04-02"), ("1975-04-02", "1961-08-30"),
