@@ -4,8 +4,8 @@ again (`names.skeleton`, `names.parse_parts`, `translit.transliterate`...).
 `functools.lru_cache` fixes its size when the module is imported, so a worker's memory grew
 with every new spelling until each cache reached its own constant (500,000 for some): for
 minutes on a 1M-person list. Here each memo belongs to a family (``"token"`` or ``"name"``)
-whose bound the worker sets from its settings (`bound`, called by `screening.Screener` with
-``Settings.cache_tokens`` and ``Settings.cache_entries``). A memo keeps two generations of at
+whose bound the worker sets from its settings (`bound`, called by `screening.Screener`: tokens
+``Settings.cache_tokens``, names a quarter of ``Settings.cache_entries``). A memo keeps two generations of at
 most half the bound each: hits in the old one move to the young one, and when the young one is
 full the old one is dropped. So at most ``bound`` values are held, and the ones in use survive
 a turn.
@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 __all__ = ["FAMILIES", "Memo", "bound", "memo", "sizes", "store"]
 
 V = TypeVar("V")
-FAMILIES = {"token": 300_000, "name": 100_000}  # default bounds (Settings.cache_tokens / cache_entries)
+FAMILIES = {"token": 300_000, "name": 25_000}  # default bounds (as `screening.Screener` sets them)
 _MISSING: Any = object()
 _MEMOS: list[Memo] = []
 

@@ -241,8 +241,10 @@ class Screener:
         self.settings = settings
         self.prefilter = prefilter
         self.cache = ScreenCache(settings.cache_entries, settings.cache_tokens)
-        memo.bound("token", settings.cache_tokens)  # this process's memos of tokens and names
-        memo.bound("name", settings.cache_entries)
+        # This process's memos: of tokens as many as the token table; of names (a traveller's
+        # recurs within a few pushes of its booking) a quarter of the entries kept parsed.
+        memo.bound("token", settings.cache_tokens)
+        memo.bound("name", settings.cache_entries // 4)
         if warm:
             warm_up()  # rigour's name tagger takes seconds to build: not on the first batch
 

@@ -275,6 +275,9 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
     cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
     say(f"  offered {n / sent_s:,.0f}/s, {screened:,.0f} of {n:,} screened after {done:.1f} s; {len(lat)} alerts, "
         f"latency p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms")
+    growth = rss_during.growth_second_half()
+    say(f"  worker RSS (MB): {rss0} at start, {rss_during.samples[-1][1]} at the end; "
+        f"growth over the second half of the phase: {growth}")
     rate_key = f"{o.rate:g}"
     return {
         "offered_pax_per_s": round(n / sent_s),
@@ -286,6 +289,7 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
         "fixed_worker_cpu_seconds": cpu,
         "worker_rss_mb_start": rss0,
         "worker_rss_mb_during_fixed": rss_during.samples,
+        "worker_rss_mb_growth_second_half": growth,
     }
 
 
@@ -314,6 +318,13 @@ class _RssSampler:
         self._stop.set()
         self._thread.join(5)
         self._sample()
+
+    def growth_second_half(self) -> list[float]:
+        """Per worker, RSS at the last sample minus RSS at the first sample of the second half
+        of the sampled time (memory growth once the caches have had half the run to fill)."""
+        end = self.samples[-1]
+        mid = next(s for s in self.samples if s[0] >= end[0] / 2)
+        return [round(b - a, 1) for a, b in zip(mid[1], end[1], strict=True)]
 
     def _sample(self) -> None:
         w = self._workers

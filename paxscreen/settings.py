@@ -53,7 +53,7 @@ class Settings:
     fetch_max_wait_ms: int = 100
     # Seconds a multi-part PAXLST waits for its missing parts before the parts are screened as they are.
     multipart_timeout: float = 900.0
-    # Watchlist entries a worker keeps decoded and parsed, and names it keeps parsed (a few KB each; docs/benchmarks.md).
+    # Watchlist entries a worker keeps decoded and parsed (a few KB each; docs/benchmarks.md), and a quarter as many names.
     cache_entries: int = 100_000
     # Name tokens a worker keeps with their properties (the token table, each memo of matchers.memo; about 1 KB each).
     cache_tokens: int = 300_000

@@ -68,7 +68,7 @@ def test_the_screener_bounds_the_memos_of_names_from_its_settings(token_bound) -
 
     saved = memo.FAMILIES["name"]
     try:
-        Screener(WatchlistStore(redis.Redis(port=1)), Settings(cache_tokens=1000, cache_entries=2000), warm=False)
+        Screener(WatchlistStore(redis.Redis(port=1)), Settings(cache_tokens=1000, cache_entries=8000), warm=False)
         assert memo.FAMILIES == {"token": 1000, "name": 2000}
         for i in range(3000):
             names.skeleton(f"TOKEN{i}X")

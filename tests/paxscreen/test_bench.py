@@ -73,6 +73,8 @@ def test_quick_bench_prints_its_figures(tmp_path) -> None:
     samples = result["worker_rss_mb_during_fixed"]
     assert len(samples) >= 2 and all(len(mb) == 1 and mb[0] > 0 and len(tokens) == 1 for _, mb, tokens in samples)
     assert samples[-1][2][0] > 0  # the worker reports its token table
+    mid = next(mb for t, mb, _ in samples if t >= samples[-1][0] / 2)
+    assert result["worker_rss_mb_growth_second_half"] == [round(samples[-1][1][0] - mid[0], 1)]
 
 
 @pytest.mark.e2e
