@@ -47,7 +47,8 @@ __all__ = [
 
 _CHUNK_BYTES = 32 << 20  # a Redis string holds at most this much of one array
 ARRAYS = ("keys", "starts", "posts", "eids", "dobs")
-# the name table's arrays (`NameTable`), stored beside them; "vocab" is its tokens, joined by "\n"
+# the name table's arrays (`NameTable`), stored beside them; "vocab" is its tokens, joined by "\n",
+# and "vocab_props" their `token_props` lines (since index format 7)
 NAME_ARRAYS = {"named": np.uint32, "tok_start": np.uint32, "toks": np.uint32, "var_start": np.uint32,
                "var_len": np.uint8, "pos_start": np.uint32, "pos": np.uint8, "glue_start": np.uint32, "glue": np.uint32}
 # How postings are ordered within a key (a version's meta says it): by `year_codes`, then ordinal.
@@ -89,13 +90,16 @@ class NameTable:
     A reader keeps here the map from vocabulary ids to its own token table's (`token_ids`),
     and what else it derives from rows with that table (`derived`)."""
 
-    __slots__ = (*NAME_ARRAYS, "vocab", "_map", "_owner", "_codes", "_derived")
+    __slots__ = (*NAME_ARRAYS, "vocab", "props", "_known", "_map", "_owner", "_codes", "_derived")
     DERIVED_MAX = 200_000  # rows' derived values kept (then they start over)
 
-    def __init__(self, vocab: list[str], **arrays: np.ndarray) -> None:
+    def __init__(self, vocab: list[str], props: list[str] | None = None, **arrays: np.ndarray) -> None:
+        """``props``: per vocabulary token, its `token_props` line (None: the reader computes them)."""
         for name in NAME_ARRAYS:
             setattr(self, name, arrays[name])
         self.vocab = vocab
+        self.props = props
+        self._known: dict[str, str] | None = None
         self._map: np.ndarray | None = None
         self._owner: tuple[int, int] | None = None
         self._codes: np.ndarray | None = None
@@ -104,12 +108,12 @@ class NameTable:
     @classmethod
     def build(cls, eids: np.ndarray, vocab: list[str], named_eids: np.ndarray, n_tok: np.ndarray,
               tok_ids: np.ndarray, n_var: np.ndarray, var_len: np.ndarray, pos: np.ndarray,
-              n_glue: np.ndarray, glue: np.ndarray) -> NameTable:
+              n_glue: np.ndarray, glue: np.ndarray, props: list[str] | None = None) -> NameTable:
         """From per-entry layouts in any order (entry digests ``named_eids``, each with at least
         one variant; ragged, entry after entry: ``tok_ids`` (into ``vocab``) by ``n_tok``,
         ``var_len`` by ``n_var``, ``pos`` by each entry's sum of variant lengths, ``glue`` by
         ``n_glue``); ``eids`` is the index's sorted entry digests (ordinal order). Entries not
-        in it are left out."""
+        in it are left out. ``props``: per ``vocab`` token, its `token_props` line."""
         ords = np.searchsorted(eids, named_eids)
         found = (ords < len(eids)) & (eids[np.minimum(ords, len(eids) - 1)] == named_eids) if len(eids) else ords < 0
         order = np.flatnonzero(found)[np.argsort(ords[found], kind="stable")]
@@ -124,7 +128,7 @@ class NameTable:
             np.cumsum(n, out=out[1:])
             return out
 
-        return cls(vocab, named=ords[order].astype(np.uint32), tok_start=starts(ntk), toks=toks,
+        return cls(vocab, props, named=ords[order].astype(np.uint32), tok_start=starts(ntk), toks=toks,
                    var_start=starts(nvr), var_len=vlen.astype(np.uint8), pos_start=starts(npos), pos=ps.astype(np.uint8),
                    glue_start=starts(ngl), glue=gl.astype(np.uint32))
 
@@ -144,7 +148,7 @@ class NameTable:
     def token_ids(self, vocab_ids: np.ndarray, table) -> np.ndarray:
         """Vocabulary ids as ids of ``table`` (a `prefilter.TokenTable`), adding the tokens it
         lacks; the map is kept until the table starts over."""
-        self._own(table)
+        self.attach(table)
         got = self._map[vocab_ids]
         missing = np.unique(vocab_ids[got < 0])
         if len(missing):
@@ -153,17 +157,23 @@ class NameTable:
             got = self._map[vocab_ids]
         return got
 
-    def _own(self, table) -> None:
+    def attach(self, table) -> None:
+        """Derive from rows with ``table`` (a `prefilter.TokenTable`) from now on, and let it take
+        the properties of the vocabulary's tokens from ``props`` (`TokenTable.know`)."""
         owner = (table.serial, table.generation)
         if self._map is None or self._owner != owner:
             self._map = np.full(len(self.vocab), -1, np.int64)
             self._derived = {}
             self._owner = owner
+            if self.props is not None:
+                if self._known is None:
+                    self._known = dict(zip(self.vocab, self.props, strict=True))
+                table.know(self._known)
 
     def derived(self, table) -> dict:
         """A reader's cache of values derived from rows with ``table`` (a `prefilter.TokenTable`),
         dropped when the table starts over, or when it holds `DERIVED_MAX` of them."""
-        self._own(table)
+        self.attach(table)
         if len(self._derived) >= self.DERIVED_MAX:
             self._derived.clear()
         return self._derived
@@ -176,20 +186,27 @@ class NameTable:
         return self._codes
 
     def nbytes(self) -> int:
-        return sum(getattr(self, n).nbytes for n in NAME_ARRAYS) + sum(len(t) + 50 for t in self.vocab)
+        text = sum(len(t) + 50 for t in self.vocab) + sum(len(t) + 50 for t in self.props or ())
+        return sum(getattr(self, n).nbytes for n in NAME_ARRAYS) + text
 
     def to_chunks(self) -> dict[str, list[bytes]]:
         out = {n: _split(getattr(self, n).tobytes()) for n in NAME_ARRAYS}
         out["vocab"] = _split("\n".join(self.vocab).encode())
+        if self.props is not None:
+            out["vocab_props"] = _split("\n".join(self.props).encode())
         return out
 
     @classmethod
     def from_chunks(cls, chunks: dict[str, list[bytes]]) -> NameTable | None:
         if not all(n in chunks for n in (*NAME_ARRAYS, "vocab")):
             return None  # a version written before names were laid out in the index
-        raw = b"".join(chunks["vocab"]).decode()
-        vocab = raw.split("\n") if raw else []
-        return cls(vocab, **{n: np.frombuffer(b"".join(chunks[n]), dtype=t) for n, t in NAME_ARRAYS.items()})
+        vocab, props = (_lines(chunks[n]) if n in chunks else None for n in ("vocab", "vocab_props"))
+        return cls(vocab, props, **{n: np.frombuffer(b"".join(chunks[n]), dtype=t) for n, t in NAME_ARRAYS.items()})
+
+
+def _lines(parts: list[bytes]) -> list[str]:
+    raw = b"".join(parts).decode()
+    return raw.split("\n") if raw else []
 
 
 def _split(raw: bytes) -> list[bytes]:

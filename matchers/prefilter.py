@@ -42,6 +42,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cpdist
 
+from matchers import token_props
 from matchers.documents import RELATION_SCORES, ocr_canonical
 from matchers.features import (
     NEUTRAL,
@@ -111,6 +112,7 @@ class TokenTable:
         self._symbols: list[frozenset[str] | None] = []  # None: not asked yet (in _pending)
         self._pending: list[int] = []
         self._strings: dict[str, int] = {}
+        self._known: list[dict[str, str]] = []  # token -> stored properties (`know`)
         # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
         self._cols = {name: np.zeros(0, t) for name, t in _COLUMNS}
         self._text = np.zeros(0, object)
@@ -134,6 +136,12 @@ class TokenTable:
         text[: len(self._text)] = self._text
         self._text = text
 
+    def know(self, props: dict[str, str]) -> None:
+        """Take the properties of these tokens from ``props`` (token -> `token_props` line, a
+        list version's: `matchers.index.NameTable`) instead of computing them, until `reset`."""
+        if not any(k is props for k in self._known):
+            self._known.append(props)
+
     def id(self, tok: str) -> int:
         v = self.ids.get(tok)
         if v is not None:
@@ -141,18 +149,27 @@ class TokenTable:
         v = self.ids[tok] = len(self.text)
         if v >= len(self._text):
             self._grow()
-        sk = skeleton(tok)
-        self.text.append(tok)
-        if len(tok) >= 3:
-            self._symbols.append(None)
-            self._pending.append(v)
-        else:
-            self._symbols.append(_NONE)
-        self._text[v] = tok
         c = self._cols
+        line = None
+        for known in self._known:
+            if (line := known.get(tok)) is not None:
+                break
+        self.text.append(tok)
+        if line is not None:
+            canon, sk, found = token_props.parse(line)
+            self._symbols.append(found if len(tok) >= 3 else _NONE)
+            c["has_sym"][v] = len(tok) >= 3 and bool(found)
+        else:
+            canon, sk = canonical(tok), skeleton(tok)
+            if len(tok) >= 3:
+                self._symbols.append(None)
+                self._pending.append(v)
+            else:
+                self._symbols.append(_NONE)
+        self._text[v] = tok
         c["len"][v] = len(tok)
         c["first"][v] = ord(tok[0]) if tok else 0
-        c["canon"][v] = self._sid("c:" + canonical(tok))
+        c["canon"][v] = self._sid("c:" + canon)
         c["skel"][v] = self._sid("s:" + sk)
         c["skel_ok"][v] = len(tok) >= 3 and len(sk) >= 2
         return v

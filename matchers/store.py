@@ -69,6 +69,7 @@ import numpy as np
 import orjson
 import redis
 
+from matchers import token_props
 from matchers.features import parse_date
 from matchers.index import ARRAYS, NAME_ARRAYS, POSTS_ORDER, PostingIndex, pack_dates, rank
 from matchers.keys import digest, query_digests
@@ -86,9 +87,9 @@ log = logging.getLogger(__name__)
 
 # Bump when keys.py changes what keys mean or the index or entry encoding changes (4: birth
 # dates in the index, parsed names with the entries; 5: the entries' name layouts in the index;
-# 6: a key's postings ordered by birth year).
+# 6: a key's postings ordered by birth year; 7: the vocabulary's token properties).
 # Versions of an older format stay readable.
-INDEX_FORMAT = "paxscreen.watchlist-index/6"
+INDEX_FORMAT = "paxscreen.watchlist-index/7"
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600
@@ -287,6 +288,7 @@ class WatchlistStore:
             "parser": parser_fingerprint(),  # entries carry their names parsed by this parser
             "names_layout": NAME_LAYOUT,  # and the index their layout (`prefilter.name_layout`)
             "posts_order": POSTS_ORDER,  # a key's postings by birth year (`index.year_codes`)
+            "token_props": token_props.fingerprint(),  # the vocabulary's token properties
             "index_keys": len(index.keys),
             "index_postings": len(index.posts),
             "keys": len(touched) - touched.count(0) + sum(chunks.values()) + 1,
@@ -345,6 +347,8 @@ class WatchlistStore:
         arrays = [name for name in ARRAYS if name in chunks]  # "dobs" since index format 4
         if self._names_usable(act):
             arrays += [name for name in (*NAME_ARRAYS, "vocab") if name in chunks]
+            if "vocab_props" in chunks and act.meta.get("token_props") == token_props.fingerprint():
+                arrays.append("vocab_props")
         pipe = self.redis.pipeline(transaction=False)
         for name in arrays:
             for i in range(int(chunks[name])):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matchers import token_props
 from matchers.features import parse_date
 from matchers.index import NameTable, pack_dates
 from matchers.keys import digest, entry_keys
@@ -54,6 +55,7 @@ class Prepared:
     # names laid out for the index (`prefilter.name_layout`), of the entries with names:
     named: bytes  # their 8-byte digests
     vocab: list[str]  # the chunk's distinct tokens
+    vocab_props: list[str]  # their `token_props` lines
     n_tok: list[int]  # per named entry, its distinct tokens
     toks: list[int]  # flat: those tokens, as positions into `vocab`
     n_var: list[int]  # per named entry, its variants
@@ -122,7 +124,7 @@ def prepare(chunk: list[WatchEntry], buckets: int) -> Prepared:
                 n_glue.append(len(codes))
                 glue += codes
     return Prepared(bucket_of, b"".join(eids), blobs, b"".join(key_digests), per_entry, dated,
-                     b"".join(named), list(vocab), n_tok, toks, n_var, var_len, pos, n_glue, glue,
+                     b"".join(named), list(vocab), token_props.lines(list(vocab)), n_tok, toks, n_var, var_len, pos, n_glue, glue,
                      content, persons, documents, doc_numbers, name_count)
 
 
@@ -193,11 +195,18 @@ class NameParts:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
+        self.props: list[str] = []  # per vocabulary token, its `token_props` line
         self.parts: list[tuple[np.ndarray, ...]] = []
 
     def add(self, chunk: Prepared) -> None:
-        vocab = self.vocab
-        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in chunk.vocab), np.uint32, len(chunk.vocab))
+        vocab, props = self.vocab, self.props
+        ids = np.zeros(len(chunk.vocab), np.uint32)
+        for i, (t, line) in enumerate(zip(chunk.vocab, chunk.vocab_props, strict=True)):
+            v = vocab.get(t)
+            if v is None:
+                v = vocab[t] = len(props)
+                props.append(line)
+            ids[i] = v
         self.parts.append((
             np.frombuffer(chunk.named, dtype=">u8").astype(np.uint64),
             np.array(chunk.n_tok, np.int64),
@@ -212,4 +221,4 @@ class NameParts:
     def build(self, eids: np.ndarray) -> NameTable:
         types = (np.uint64, np.int64, np.uint32, np.int64, np.uint8, np.uint8, np.int64, np.uint32)
         cols = list(zip(*self.parts, strict=True)) if self.parts else [[np.zeros(0, t)] for t in types]
-        return NameTable.build(eids, list(self.vocab), *(np.concatenate(c) for c in cols))
+        return NameTable.build(eids, list(self.vocab), *(np.concatenate(c) for c in cols), props=self.props)

@@ -222,6 +222,9 @@ class IndexNameBound:
         out = np.ones(len(trav))
         if not len(trav) or all(nt is None for nt in tables):
             return out
+        for nt in tables:  # before the travellers' tokens: the lists' token properties serve them too
+            if nt is not None:
+                nt.attach(self.table)
         t, n_pos, usable, tokens_wide, glue_wide, trav, shapes = self._travellers(trav)
         for li, nt in enumerate(tables):
             if nt is None:

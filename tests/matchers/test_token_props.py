@@ -1,0 +1,107 @@
+"""Token properties computed at load and stored with a version's vocabulary (matchers.token_props)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matcher_factories import pax, person
+
+from matchers import token_props
+from matchers.names import name_symbols, parse_name
+from matchers.prefilter import TokenTable, name_layout
+from matchers.store import WatchlistStore
+
+ODD = ["MULLER", "MUELLER", "O", "AL", "XQZW", "ABDULRAHMAN", "KHADIDJAH", "FATIMAH", "MAMADOU", "MOHAMMED", "DE",
+       "VANDENBROECK", "IVANOVICH", "MAMEDOGLU", "JO", "A1B2"]
+
+
+def _tokens() -> list[str]:
+    from paxscreen import bench_data as bd
+
+    bench = {t for e in bd.person_chunk(3, 0, 1500) for n in e.names for t in name_layout([parse_name(n)])[0]}
+    return sorted(bench) + ODD
+
+
+def test_a_token_table_given_the_stored_properties_holds_what_it_computes() -> None:
+    tokens = _tokens()
+    lines = token_props.lines(tokens)
+    assert all(line.count("\t") == 2 and "\n" not in line for line in lines)
+    plain, told = TokenTable(), TokenTable()
+    told.know(dict(zip(tokens, lines, strict=True)))
+    order = tokens[::-1] + ["NOTLISTED", "ZZ"]  # another order, and tokens it was not told
+    for t in order:
+        plain.id(t)
+        told.id(t)
+    assert told._pending == [told.ids["NOTLISTED"]]  # told tokens need no symbols asked
+    for a, b in zip(plain.arrays(), told.arrays(), strict=True):
+        assert a.tolist() == b.tolist()
+    assert plain.has_symbols().tolist() == told.has_symbols().tolist()
+    assert plain.symbols() == told.symbols()
+    assert any(told.symbols()) and not all(told.symbols())
+    assert [told.symbols()[told.ids[t]] for t in order] == [name_symbols(t) if len(t) >= 3 else frozenset()
+                                                            for t in order]
+
+
+def test_a_token_table_forgets_what_it_was_told_when_it_starts_over() -> None:
+    table = TokenTable()
+    table.know({"JOHN": "JOHN\tJN\t"})  # a deliberately wrong skeleton and no symbols
+    v = table.id("JOHN")
+    assert table.symbols()[v] == frozenset() and not table.has_symbols()[v]
+    table.reset()
+    v = table.id("JOHN")
+    assert table.symbols()[v] == name_symbols("JOHN") != frozenset()
+
+
+def test_parse_reads_lines_back() -> None:
+    (line,) = token_props.lines(["MOHAMMED"])
+    canon, skel, symbols = token_props.parse(line)
+    assert (canon, symbols) == ("MOHAMMED", name_symbols("MOHAMMED")) and skel
+    assert token_props.parse("AL\tAL\t") == ("AL", "AL", frozenset())
+
+
+def _people() -> list:
+    return [person("Mohamed Ould Diallo", dob="1975-04-02", id="a"), person("Ivan Petrovich Shevchenko", id="b"),
+            person("Abdul Rahman Al-Saud", dob="1961-08-30", id="c"), person("Fatou Ndiaye", dob="1990", id="d")]
+
+
+def test_a_load_stores_the_vocabularys_properties_and_readers_use_only_their_own(redis_client, prefix,
+                                                                                monkeypatch) -> None:
+    from matchers import store as store_module
+
+    store = WatchlistStore(redis_client, prefix, buckets=64)
+    store.load(_people())
+    (act,) = store._read_active().values()
+    assert act.meta["token_props"] == token_props.fingerprint()
+    reader = WatchlistStore(redis_client, prefix, buckets=64)
+    reader.lookup([pax("DIALLO", "MOHAMED")], limit=5)
+    names = reader._indexes[act.tag].names
+    assert names.props == token_props.lines(names.vocab) and len(names.vocab) > 5
+    # a reader computing other properties (other code or rigour data) does not read them
+    monkeypatch.setattr(store_module.token_props, "fingerprint", lambda: "another")
+    other = WatchlistStore(redis_client, prefix, buckets=64)
+    other.lookup([pax("DIALLO", "MOHAMED")], limit=5)
+    assert other._indexes[act.tag].names.props is None and other._indexes[act.tag].names.vocab == names.vocab
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_screening_with_the_stored_properties_alerts_as_without(redis_client, prefix, told: bool) -> None:
+    from matchers.screening import Screener
+    from paxscreen.settings import Settings
+
+    store = WatchlistStore(redis_client, prefix, buckets=64)
+    store.load(_people())
+    travellers = [pax("DIALLO", "MOHAMED OULD", dob="1975-04-02"), pax("SHEVCHENKO", "IVAN", dob="1980-01-01"),
+                  pax("ALSAUD", "ABDULRAHMAN", dob="1961-08-30"), pax("NDIAYE", "FATOU", dob="1990-05-05"),
+                  pax("SMITH", "JOHN", dob="1970-01-01")]
+    store.lookup(travellers[:1], limit=5)  # reads the index
+    for index in store._indexes.values():
+        if not told and index.names is not None:
+            index.names.props = None
+    screener = Screener(store, Settings(), warm=False)
+    got = sorted((a.traveller_event_id, a.entry_id, round(a.score, 6)) for a in screener.screen(travellers))
+    table = screener.cache.tokens
+    assert bool(table._known) == told
+    assert len({e for _, e, _ in got}) >= 3
+    plain = Screener(WatchlistStore(redis_client, prefix, buckets=64), Settings(), warm=False, prefilter=False)
+    assert got == sorted((a.traveller_event_id, a.entry_id, round(a.score, 6)) for a in plain.screen(travellers))
+    assert np.all(table.has_symbols()[[table.ids[t] for t in ("MOHAMED", "IVAN")]])
