@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchers import names
-from matchers.memo import Memo
+from matchers.memo import make
 from matchers.names import (
     blocking_form,
     canonical,
@@ -209,7 +209,7 @@ def _alone(token: str) -> frozenset[str]:
 def test_symbols_of_many_tokens_at_once_are_each_tokens_own(monkeypatch) -> None:
     from paxscreen import bench_data as bd
 
-    monkeypatch.setattr(names, "_SYMBOLS", Memo(None, "token"))
+    monkeypatch.setattr(names, "_SYMBOLS", make(None, "token"))
     bench = sorted({t for e in bd.person_chunk(1, 0, 3000) for n in e.names for t in n.upper().split()})
     odd = ["MULLER", "MUELLER", "MÜLLER", "O'BRIEN", "OBRIEN", "JOSÉ", "JOSE", "ÖZ", "AL", "", "محمد", "ИВАН", "ABC1"]
     tokens = bench + odd + bench[:50]  # repeated ones too
