@@ -64,6 +64,7 @@ __all__ = [
     "name_symbols_many",
     "parse_name",
     "parse_parts",
+    "remember",
     "skeleton",
     "token_variants",
     "warm_up",
@@ -444,6 +445,13 @@ def name_symbols(token: str) -> frozenset[str]:
     """rigour's person-name symbols for one token (Wikidata ids of the names it spells)."""
     got = _SYMBOLS.get(token)
     return got if got is not None else name_symbols_many((token,))[0]
+
+
+def remember(token: str, skel: str, symbols: frozenset[str]) -> None:
+    """Keep a token's `skeleton` and `name_symbols` known from elsewhere (a list version's
+    stored token properties: `matchers.token_props`) in their memos, for the features."""
+    skeleton.put_many(((token, skel),))
+    _SYMBOLS.put_many(((token, symbols),))
 
 
 def name_symbols_many(tokens: Sequence[str]) -> list[frozenset[str]]:

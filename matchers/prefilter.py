@@ -52,7 +52,7 @@ from matchers.features import (
     nationality_agreement,
     sex_agreement,
 )
-from matchers.names import canonical, name_symbols_many, skeleton
+from matchers.names import canonical, name_symbols_many, remember, skeleton
 from matchers.records import Record
 from matchers.scoring import KINDS, THRESHOLDS, kinds_for
 from matchers.similarity import (
@@ -157,8 +157,10 @@ class TokenTable:
         self.text.append(tok)
         if line is not None:
             canon, sk, found = token_props.parse(line)
-            self._symbols.append(found if len(tok) >= 3 else _NONE)
-            c["has_sym"][v] = len(tok) >= 3 and bool(found)
+            found = found if len(tok) >= 3 else _NONE
+            self._symbols.append(found)
+            c["has_sym"][v] = bool(found)
+            remember(tok, sk, found)  # the scoring's `TokenSims` asks for them too
         else:
             canon, sk = canonical(tok), skeleton(tok)
             if len(tok) >= 3:

@@ -29,7 +29,10 @@ found through name keys only, those whose birth-date score and name bound
 Only the rest are read from Redis, and decoded entries are kept in a two-generation cache. The
 parsed names stored with each entry spare a reader the parsing, and its layouts are used,
 unless its parser reads names otherwise than the loader's did (`records.parser_fingerprint`,
-kept in the version's meta with `prefilter.NAME_LAYOUT`).
+kept in the version's meta with `prefilter.NAME_LAYOUT`). The layouts' vocabulary comes with
+each token's properties (canonical spelling, skeleton, rigour symbols: `matchers.token_props`,
+computed in the load's pool), which a reader's token table takes instead of computing them
+when the version's ``token_props`` fingerprint is its own.
 
 A load parses, encodes and keys the entries in a pool of processes (`load`'s ``workers``;
 `load_chunks` takes picklable chunk makers, so an input that can be cut needs no entry to
@@ -218,8 +221,9 @@ class WatchlistStore:
         tag = self._tag(list_name, uuid.uuid4().hex[:12])
         buckets = self.buckets
         # The version hashes the content and how it is indexed: reloading the same file after an
-        # upgrade that changes keys (INDEX_FORMAT) or buckets builds a new version.
-        seed = f"{INDEX_FORMAT}|{buckets}|{self.posting_cap}".encode()
+        # upgrade that changes keys (INDEX_FORMAT), buckets, how names are parsed or what the
+        # tokens' stored properties are builds a new version.
+        seed = f"{INDEX_FORMAT}|{buckets}|{self.posting_cap}|{parser_fingerprint()}|{token_props.fingerprint()}".encode()
         content = int.from_bytes(hashlib.blake2b(seed, digest_size=16).digest(), "big")
         persons = documents = doc_numbers = name_keys = 0
         touched = bytearray(buckets)  # which entry bucket hashes exist

@@ -123,9 +123,10 @@ def prepare(chunk: list[WatchEntry], buckets: int) -> Prepared:
                 codes = glue_codes(forms)
                 n_glue.append(len(codes))
                 glue += codes
+    tokens = list(vocab)
     return Prepared(bucket_of, b"".join(eids), blobs, b"".join(key_digests), per_entry, dated,
-                     b"".join(named), list(vocab), token_props.lines(list(vocab)), n_tok, toks, n_var, var_len, pos, n_glue, glue,
-                     content, persons, documents, doc_numbers, name_count)
+                    b"".join(named), tokens, token_props.lines(tokens), n_tok, toks, n_var, var_len, pos, n_glue,
+                    glue, content, persons, documents, doc_numbers, name_count)
 
 
 def _pool_init() -> None:
@@ -200,13 +201,14 @@ class NameParts:
 
     def add(self, chunk: Prepared) -> None:
         vocab, props = self.vocab, self.props
-        ids = np.zeros(len(chunk.vocab), np.uint32)
-        for i, (t, line) in enumerate(zip(chunk.vocab, chunk.vocab_props, strict=True)):
+        got = []
+        for t, line in zip(chunk.vocab, chunk.vocab_props, strict=True):
             v = vocab.get(t)
             if v is None:
                 v = vocab[t] = len(props)
                 props.append(line)
-            ids[i] = v
+            got.append(v)
+        ids = np.array(got, np.uint32)
         self.parts.append((
             np.frombuffer(chunk.named, dtype=">u8").astype(np.uint64),
             np.array(chunk.n_tok, np.int64),

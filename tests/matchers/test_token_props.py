@@ -42,14 +42,35 @@ def test_a_token_table_given_the_stored_properties_holds_what_it_computes() -> N
                                                             for t in order]
 
 
-def test_a_token_table_forgets_what_it_was_told_when_it_starts_over() -> None:
+def test_what_a_token_table_is_told_serves_the_features_memos_too(monkeypatch) -> None:
+    from matchers import names
+    from matchers.memo import make
+
+    monkeypatch.setattr(names, "_SYMBOLS", make(None, "token"))
+    canon, skel, _ = token_props.parse(token_props.lines(["ZAHORELEK"])[0])
     table = TokenTable()
-    table.know({"JOHN": "JOHN\tJN\t"})  # a deliberately wrong skeleton and no symbols
-    v = table.id("JOHN")
-    assert table.symbols()[v] == frozenset() and not table.has_symbols()[v]
-    table.reset()
-    v = table.id("JOHN")
-    assert table.symbols()[v] == name_symbols("JOHN") != frozenset()
+    table.know({"ZAHORELEK": f"{canon}\t{skel}\tQ42"})
+    table.id("ZAHORELEK")
+    assert names.name_symbols("ZAHORELEK") == frozenset({"Q42"})  # from the table, not rigour
+
+
+def test_a_token_table_forgets_what_it_was_told_when_it_starts_over(monkeypatch) -> None:
+    from matchers import names
+    from matchers.memo import make
+
+    monkeypatch.setattr(names, "_SYMBOLS", make(None, "token"))  # told values reach the memos
+    table = TokenTable()
+    table.know({"JOHN": "JOHN\tJNX\t"})  # a deliberately wrong skeleton and no symbols
+    try:
+        v = table.id("JOHN")
+        assert table.symbols()[v] == frozenset() and not table.has_symbols()[v]
+        names.skeleton.clear()
+        names._SYMBOLS.clear()
+        table.reset()
+        v = table.id("JOHN")
+        assert table.symbols()[v] == name_symbols("JOHN") != frozenset()
+    finally:
+        names.skeleton.clear()
 
 
 def test_parse_reads_lines_back() -> None:
