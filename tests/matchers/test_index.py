@@ -120,3 +120,23 @@ def test_an_index_whose_postings_are_not_ordered_by_year_is_read_whole() -> None
 def test_no_window_where_years_apart_never_rule_a_candidate_out(name) -> None:
     # with a name threshold this low, even namesakes born two centuries apart could alert
     assert dob_windows(np.array([19750402], np.int32), {**THRESHOLDS, "name": name}) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2), st.integers(0, 50), st.integers(1, 40), st.booleans()),
+                max_size=300, unique_by=lambda c: c[:3]),
+       st.sampled_from([0, 1 << 56]))
+def test_the_rank_order_is_the_five_key_sort_it_packs(cands, offset: int) -> None:
+    """`_rank_order` (one sort of a packed word) orders candidates as np.lexsort over
+    (traveller, not hit, fewer shared keys, list, ordinal) does; with travellers too large to
+    pack (offset), through its fallback."""
+    from matchers.index import _rank_order
+
+    cands = sorted(cands)  # as the ranking holds them: by (traveller, list, ordinal)
+    trav = np.array([c[0] + offset for c in cands], np.int64)
+    lst = np.array([c[1] for c in cands], np.int64)
+    ords = np.array([c[2] for c in cands], np.uint64)
+    shared = np.array([c[3] for c in cands], np.int64)
+    hit = np.array([c[4] for c in cands], bool)
+    expected = np.lexsort((ords, lst, -shared, ~hit, trav))
+    assert _rank_order(trav, shared, hit).tolist() == expected.tolist()
