@@ -146,7 +146,7 @@ class NameTable:
         return np.where(self.named[at] == ords, at, -1)
 
     def token_ids(self, vocab_ids: np.ndarray, table) -> np.ndarray:
-        """Vocabulary ids as ids of ``table`` (a `prefilter.TokenTable`), adding the tokens it
+        """Vocabulary ids as ids of ``table`` (a `token_props.TokenTable`), adding the tokens it
         lacks; the map is kept until the table starts over."""
         self.attach(table)
         got = self._map[vocab_ids]
@@ -158,7 +158,7 @@ class NameTable:
         return got
 
     def attach(self, table) -> None:
-        """Derive from rows with ``table`` (a `prefilter.TokenTable`) from now on, and let it take
+        """Derive from rows with ``table`` (a `token_props.TokenTable`) from now on, and let it take
         the properties of the vocabulary's tokens from ``props`` (`TokenTable.know`)."""
         owner = (table.serial, table.generation)
         if self._map is None or self._owner != owner:
@@ -171,7 +171,7 @@ class NameTable:
                 table.know(self._known)
 
     def derived(self, table) -> dict:
-        """A reader's cache of values derived from rows with ``table`` (a `prefilter.TokenTable`),
+        """A reader's cache of values derived from rows with ``table`` (a `token_props.TokenTable`),
         dropped when the table starts over, or when it holds `DERIVED_MAX` of them."""
         self.attach(table)
         if len(self._derived) >= self.DERIVED_MAX:

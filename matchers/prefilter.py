@@ -34,7 +34,6 @@ and adversarial pairs, and the evaluation harness screens with and without the p
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,7 +41,6 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cpdist
 
-from matchers import token_props
 from matchers.documents import RELATION_SCORES, ocr_canonical
 from matchers.features import (
     NEUTRAL,
@@ -52,7 +50,6 @@ from matchers.features import (
     nationality_agreement,
     sex_agreement,
 )
-from matchers.names import canonical, name_symbols_many, remember, skeleton
 from matchers.records import Record
 from matchers.scoring import KINDS, THRESHOLDS, kinds_for
 from matchers.similarity import (
@@ -67,6 +64,7 @@ from matchers.similarity import (
     UNMATCHED,
     VARIANT,
 )
+from matchers.token_props import TokenTable
 
 __all__ = [
     "MARGIN",
@@ -92,121 +90,6 @@ MARGIN = 1e-3
 MAX_TOKENS = 10  # names with more tokens in a variant are always scored in full
 CHEAP = (dob_agreement, nationality_agreement, sex_agreement)
 _ALNUM = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}
-
-
-class TokenTable:
-    """Token ids and per-token properties (length, first letter, canonical spelling, phonetic
-    skeleton, rigour symbols), kept across batches. `reset` when it grows too large. Symbols
-    are asked of rigour when first needed, for every token added since, in one call."""
-
-    def __init__(self) -> None:
-        self.serial = next(_SERIALS)  # which table (unlike id(), never reused by another one)
-        self.generation = 0
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget every token; ids given before mean nothing now (``generation`` says so)."""
-        self.generation += 1
-        self.ids: dict[str, int] = {}
-        self.text: list[str] = []
-        self._symbols: list[frozenset[str] | None] = []  # None: not asked yet (in _pending)
-        self._pending: list[int] = []
-        self._strings: dict[str, int] = {}
-        self._known: list[dict[str, str]] = []  # token -> stored properties (`know`)
-        # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
-        self._cols = {name: np.zeros(0, t) for name, t in _COLUMNS}
-        self._text = np.zeros(0, object)
-
-    def __len__(self) -> int:
-        return len(self.text)
-
-    def _sid(self, s: str) -> int:
-        v = self._strings.get(s)
-        if v is None:
-            v = self._strings[s] = len(self._strings)
-        return v
-
-    def _grow(self) -> None:
-        cap = max(1024, 2 * len(self._text))
-        for name, old in self._cols.items():
-            new = np.zeros(cap, old.dtype)
-            new[: len(old)] = old
-            self._cols[name] = new
-        text = np.empty(cap, object)
-        text[: len(self._text)] = self._text
-        self._text = text
-
-    def know(self, props: dict[str, str]) -> None:
-        """Take the properties of these tokens from ``props`` (token -> `token_props` line, a
-        list version's: `matchers.index.NameTable`) instead of computing them, until `reset`."""
-        if not any(k is props for k in self._known):
-            self._known.append(props)
-
-    def id(self, tok: str) -> int:
-        v = self.ids.get(tok)
-        if v is not None:
-            return v
-        v = self.ids[tok] = len(self.text)
-        if v >= len(self._text):
-            self._grow()
-        c = self._cols
-        line = None
-        for known in self._known:
-            if (line := known.get(tok)) is not None:
-                break
-        self.text.append(tok)
-        if line is not None:
-            canon, sk, found = token_props.parse(line)
-            found = found if len(tok) >= 3 else _NONE
-            self._symbols.append(found)
-            c["has_sym"][v] = bool(found)
-            remember(tok, sk, found)  # the scoring's `TokenSims` asks for them too
-        else:
-            canon, sk = canonical(tok), skeleton(tok)
-            if len(tok) >= 3:
-                self._symbols.append(None)
-                self._pending.append(v)
-            else:
-                self._symbols.append(_NONE)
-        self._text[v] = tok
-        c["len"][v] = len(tok)
-        c["first"][v] = ord(tok[0]) if tok else 0
-        c["canon"][v] = self._sid("c:" + canon)
-        c["skel"][v] = self._sid("s:" + sk)
-        c["skel_ok"][v] = len(tok) >= 3 and len(sk) >= 2
-        return v
-
-    def _resolve(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, []
-            has = self._cols["has_sym"]
-            for v, found in zip(pending, name_symbols_many([self.text[v] for v in pending]), strict=True):
-                self._symbols[v] = found
-                has[v] = bool(found)
-
-    def has_symbols(self) -> np.ndarray:
-        """Per token, whether rigour knows it as (part of) a person name."""
-        self._resolve()
-        return self._cols["has_sym"][: len(self.text)]
-
-    def symbols(self) -> list[frozenset[str]]:
-        """Per token, its rigour symbols (`names.name_symbols`)."""
-        self._resolve()
-        return self._symbols  # type: ignore[return-value]
-
-    def text_array(self) -> np.ndarray:
-        return self._text[: len(self.text)]
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        """(length, first letter, canonical spelling id, skeleton id, skeleton usable) per token."""
-        n, c = len(self.text), self._cols
-        return c["len"][:n], c["first"][:n], c["canon"][:n], c["skel"][:n], c["skel_ok"][:n]
-
-
-_SERIALS = itertools.count(1)
-_NONE: frozenset[str] = frozenset()
-_COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
-            ("has_sym", bool))
 
 
 @dataclass(frozen=True, slots=True)

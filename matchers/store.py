@@ -29,10 +29,8 @@ found through name keys only, those whose birth-date score and name bound
 Only the rest are read from Redis, and decoded entries are kept in a two-generation cache. The
 parsed names stored with each entry spare a reader the parsing, and its layouts are used,
 unless its parser reads names otherwise than the loader's did (`records.parser_fingerprint`,
-kept in the version's meta with `prefilter.NAME_LAYOUT`). The layouts' vocabulary comes with
-each token's properties (canonical spelling, skeleton, rigour symbols: `matchers.token_props`,
-computed in the load's pool), which a reader's token table takes instead of computing them
-when the version's ``token_props`` fingerprint is its own.
+kept in the version's meta with `prefilter.NAME_LAYOUT`), and so are its tokens' properties
+(`matchers.token_props`, computed at load) where the version's fingerprint of them is its own.
 
 A load parses, encodes and keys the entries in a pool of processes (`load`'s ``workers``;
 `load_chunks` takes picklable chunk makers, so an input that can be cut needs no entry to

@@ -221,11 +221,11 @@ def test_symbols_of_many_tokens_at_once_are_each_tokens_own(monkeypatch) -> None
 
 
 def test_the_token_table_asks_for_symbols_only_when_needed(monkeypatch) -> None:
-    from matchers.prefilter import TokenTable
+    from matchers.token_props import TokenTable
 
     asked: list[list[str]] = []
     many = names.name_symbols_many
-    monkeypatch.setattr("matchers.prefilter.name_symbols_many", lambda ts: asked.append(list(ts)) or many(ts))
+    monkeypatch.setattr("matchers.token_props.name_symbols_many", lambda ts: asked.append(list(ts)) or many(ts))
     table = TokenTable()
     ids = [table.id(t) for t in ("KHALED", "AL", "KHALID", "KHALED")]
     assert asked == []

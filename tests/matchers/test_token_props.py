@@ -8,7 +8,8 @@ from matcher_factories import pax, person
 
 from matchers import token_props
 from matchers.names import name_symbols, parse_name
-from matchers.prefilter import TokenTable, name_layout
+from matchers.prefilter import name_layout
+from matchers.token_props import TokenTable
 from matchers.store import WatchlistStore
 
 ODD = ["MULLER", "MUELLER", "O", "AL", "XQZW", "ABDULRAHMAN", "KHADIDJAH", "FATIMAH", "MAMADOU", "MOHAMMED", "DE",
