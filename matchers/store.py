@@ -218,10 +218,10 @@ class WatchlistStore:
         started = time.monotonic()
         tag = self._tag(list_name, uuid.uuid4().hex[:12])
         buckets = self.buckets
-        # The version hashes the content and how it is indexed: reloading the same file after an
-        # upgrade that changes keys (INDEX_FORMAT), buckets, how names are parsed or what the
-        # tokens' stored properties are builds a new version.
-        seed = f"{INDEX_FORMAT}|{buckets}|{self.posting_cap}|{parser_fingerprint()}|{token_props.fingerprint()}".encode()
+        # The version hashes the content and how it is indexed: a reload after an upgrade that changes
+        # keys (INDEX_FORMAT), buckets, name parsing or the tokens' properties builds a new version.
+        how = f"{INDEX_FORMAT}|{buckets}|{self.posting_cap}|{parser_fingerprint()}|{token_props.fingerprint()}"
+        seed = how.encode()
         content = int.from_bytes(hashlib.blake2b(seed, digest_size=16).digest(), "big")
         persons = documents = doc_numbers = name_keys = 0
         touched = bytearray(buckets)  # which entry bucket hashes exist

@@ -181,8 +181,8 @@ def test_the_vectorised_birth_date_scores_are_the_features_own(pairs) -> None:
 
     t, e = [], []
     for (y, m, d), how, (y2, m2, d2) in pairs:
-        other = {"random": (y2, m2, d2), "near": (y + y2 % 3 - 1, m2, d2), "swap": (y, d, m), "slip": (y, m, d2 % 10 + d // 10 * 10),
-                 "same": (y, m, d), "jan": (y2, 1, 1)}[how]
+        other = {"random": (y2, m2, d2), "near": (y + y2 % 3 - 1, m2, d2), "swap": (y, d, m),
+                 "slip": (y, m, d2 % 10 + d // 10 * 10), "same": (y, m, d), "jan": (y2, 1, 1)}[how]
         if m and d and other[1] <= 12 and other[2] <= 31 and (other[1] or not other[2]):
             t.append(_packed(y, m, d))
             e.append(_packed(*other))
@@ -193,8 +193,9 @@ def test_the_vectorised_birth_date_scores_are_the_features_own(pairs) -> None:
             assert score == pytest.approx(_packed_pair(a, b)), (a, b)
     # and through dob_scores, which scores the rest one by one
     got = dob_scores(t_arr.astype(np.int32), e_arr.astype(np.int32))
-    assert got.tolist() == pytest.approx([_packed_pair(a, b) if dob_bounds(np.array([a]), np.array([b]))[0] >= 1 else
-                                          dob_bounds(np.array([a]), np.array([b]))[0] for a, b in zip(t, e, strict=True)])
+    bounds = dob_bounds(t_arr, e_arr).tolist()
+    assert got.tolist() == pytest.approx([_packed_pair(a, b) if bound >= 1 else bound
+                                          for a, b, bound in zip(t, e, bounds, strict=True)])
 
 
 def test_keyless_candidates_born_years_apart_cannot_alert() -> None:
