@@ -390,7 +390,7 @@ def _rank_order(trav: np.ndarray, shared: np.ndarray, hit: np.ndarray) -> np.nda
         return np.zeros(0, np.int64)
     most = int(shared.max())
     p_bits, s_bits, t_bits = n.bit_length(), max(1, most.bit_length()), max(1, int(trav.max()).bit_length())
-    if t_bits + 1 + s_bits + p_bits > 64 or int(shared.min()) < 0:
+    if t_bits + 1 + s_bits + p_bits > 64:  # (shared counts are at least 1)
         return np.lexsort((np.arange(n), -shared, ~hit, trav))
     word = ((trav.astype(np.uint64) << np.uint64(1 + s_bits + p_bits))
             | ((~hit).astype(np.uint64) << np.uint64(s_bits + p_bits))

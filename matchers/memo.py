@@ -11,8 +11,8 @@ when the young one is full the old one is dropped. So at most ``bound`` values a
 the ones in use survive a turn.
 
 A memo is a closure over its two dicts, so a hit costs what an lru_cache hit costs (66 against
-72 ns here; a class with ``__call__`` took 204), with ``get``, ``put_many``, ``clear`` and
-``size`` as attributes.
+72 ns here; a class with ``__call__`` took 204), with ``get``, ``put``, ``put_many``, ``clear``
+and ``size`` as attributes.
 """
 
 from __future__ import annotations
@@ -28,11 +28,17 @@ _MISSING: Any = object()
 _MEMOS: list[Any] = []
 
 
-def make(fn: Callable[..., Any] | None, family: str) -> Any:
-    """``fn`` (None for a memo filled by hand: ``put_many``/``get``) as a memo of ``family``,
-    not registered: `bound` does not reach it (tests; `memo` registers)."""
+def _family(family: str) -> str:
     if family not in FAMILIES:
         raise ValueError(f"unknown memo family {family!r}; expected one of {sorted(FAMILIES)}")
+    return family
+
+
+def make(fn: Callable[..., Any] | None, family: str) -> Any:
+    """``fn`` (None for a memo filled by hand: ``put``/``get``) as a memo of ``family``,
+    not registered: `bound` does not reach it (tests; `memo` registers). A function of several
+    arguments is kept by the tuple of them."""
+    _family(family)
     young: dict[Any, Any] = {}
     old: dict[Any, Any] = {}
     half = max(1, FAMILIES[family] // 2)
@@ -43,39 +49,32 @@ def make(fn: Callable[..., Any] | None, family: str) -> Any:
             old, young = young, {}
         young[key] = value
 
+    def from_old(key: Any) -> Any:  # after a miss in the young generation: moved up, or _MISSING
+        got = old.get(key, _MISSING)
+        if got is not _MISSING:
+            put(key, got)
+        return got
+
     def get(key: Any) -> Any:
         """The value kept for ``key`` (one argument, or the tuple of several), or None."""
         try:
             return young[key]
         except KeyError:
-            pass
-        got = old.get(key, _MISSING)
-        if got is _MISSING:
-            return None
-        put(key, got)
-        return got
+            got = from_old(key)
+            return None if got is _MISSING else got
+
+    one = getattr(getattr(fn, "__code__", None), "co_argcount", 1) == 1  # builtins: one argument
+    compute = fn if one else (lambda args: fn(*args))  # type: ignore[misc]
 
     def call(key: Any) -> Any:
         try:
-            return young[key]
+            return young[key]  # a hit is this one dict lookup
         except KeyError:
-            pass
-        got = old.get(key, _MISSING)
-        if got is _MISSING:
-            got = fn(key)  # type: ignore[misc]
-        put(key, got)
-        return got
-
-    def call_many(*args: Any) -> Any:
-        try:
-            return young[args]
-        except KeyError:
-            pass
-        got = old.get(args, _MISSING)
-        if got is _MISSING:
-            got = fn(*args)  # type: ignore[misc]
-        put(args, got)
-        return got
+            got = from_old(key)
+            if got is _MISSING:
+                got = compute(key)  # type: ignore[misc]
+                put(key, got)
+            return got
 
     def put_many(items: Iterable[tuple[Any, Any]]) -> None:
         for key, value in items:
@@ -91,11 +90,10 @@ def make(fn: Callable[..., Any] | None, family: str) -> Any:
         if len(young) > half or len(old) > half:
             clear()
 
-    one = getattr(getattr(fn, "__code__", None), "co_argcount", 1) == 1  # builtins: one argument
-    out: Any = call if one else call_many
+    out: Any = call if one else (lambda *args: call(args))
     if fn is not None:
         functools.update_wrapper(out, fn)
-    out.get, out.put_many, out.clear = get, put_many, clear
+    out.get, out.put, out.put_many, out.clear = get, put, put_many, clear
     out.size = lambda: len(young) + len(old)
     out.family, out._resize = family, resize
     return out
@@ -104,19 +102,19 @@ def make(fn: Callable[..., Any] | None, family: str) -> Any:
 def memo(family: str) -> Callable[[Callable[..., Any]], Any]:
     """Decorator: the function as a memo of ``family`` (``"token"`` or ``"name"``), registered
     so that `bound` applies to it."""
+    _family(family)
 
     def wrap(fn: Callable[..., Any]) -> Any:
         m = make(fn, family)
         _MEMOS.append(m)
         return m
 
-    make(None, family)  # the family is checked when the decorator is made
     return wrap
 
 
 def store(family: str) -> Any:
-    """A registered memo of ``family`` with no function: values are ``put_many`` and ``get``
-    by hand."""
+    """A registered memo of ``family`` with no function: values are ``put`` and ``get`` by
+    hand."""
     m = make(None, family)
     _MEMOS.append(m)
     return m
@@ -125,8 +123,7 @@ def store(family: str) -> Any:
 def bound(family: str, entries: int) -> None:
     """At most ``entries`` values held by each memo of ``family`` in this process, from now on
     (a memo holding more now starts over)."""
-    if family not in FAMILIES:
-        raise ValueError(f"unknown memo family {family!r}; expected one of {sorted(FAMILIES)}")
+    _family(family)
     if entries < 2:
         raise ValueError(f"a memo bound must be at least 2, got {entries!r}")
     FAMILIES[family] = entries

@@ -450,8 +450,8 @@ def name_symbols(token: str) -> frozenset[str]:
 def remember(token: str, skel: str, symbols: frozenset[str]) -> None:
     """Keep a token's `skeleton` and `name_symbols` known from elsewhere (a list version's
     stored token properties: `matchers.token_props`) in their memos, for the features."""
-    skeleton.put_many(((token, skel),))
-    _SYMBOLS.put_many(((token, symbols),))
+    skeleton.put(token, skel)
+    _SYMBOLS.put(token, symbols)
 
 
 def name_symbols_many(tokens: Sequence[str]) -> list[frozenset[str]]:

@@ -121,8 +121,7 @@ class TokenTable:
                 break
         self.text.append(tok)
         if line is not None:
-            canon, sk, found = parse(line)
-            found = found if len(tok) >= 3 else _NONE
+            canon, sk, found = parse(line)  # no symbols for tokens under 3 letters (`lines`)
             self._symbols.append(found)
             c["has_sym"][v] = bool(found)
             remember(tok, sk, found)  # the scoring's `TokenSims` asks for them too
