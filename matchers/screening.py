@@ -3,9 +3,9 @@
 `screen_against` is the pure core (no I/O): travellers and their candidates in, `Alert`s
 out. First the vectorised prefilter (`matchers.prefilter`) bounds every pair of the batch at
 once and drops the pairs that provably cannot reach a threshold (most of them: namesakes born
-decades apart, strangers sharing one key); then, per traveller, the similarity of its name
-tokens against the tokens of its remaining candidates is computed in one rapidfuzz ``cdist``
-call and each pair is scored with `matchers.scoring.evaluate`. `Screener` adds the Redis lookup
+decades apart, strangers sharing one key); then the similarity of each traveller's name
+tokens against the tokens of its remaining candidates is computed for the whole batch at once
+(`similarity.TokenSims.many`) and each pair is scored with `matchers.scoring.evaluate`. `Screener` adds the Redis lookup
 in front and keeps, across batches, the parsed records of entries and travellers' names.
 
 One alert per (traveller, entry), with the best kind; alert ids are deterministic
@@ -207,15 +207,15 @@ def screen_against(
         thresholds_of(settings),
     )
     keep = {ij for ij, good in zip(flat, ok, strict=True) if good}
+    scored = [(i, pairs) for i, rows in enumerate(per) if (pairs := [r for j, r in enumerate(rows) if r[4] or (i, j) in keep])]
+    # the travellers' tokens against their candidates' tokens, for the whole batch at once
+    all_sims = TokenSims.many([(t_info[i].rec.tokens, {tok for p in pairs for tok in p[2].tokens})  # type: ignore[union-attr]
+                               for i, pairs in scored])
     alerts: list[Alert] = []
-    for i, (traveller, rows) in enumerate(zip(travellers, per, strict=True)):
-        pairs = [r for j, r in enumerate(rows) if r[4] or (i, j) in keep]
-        if not pairs:
-            continue
+    for (i, pairs), sims in zip(scored, all_sims, strict=True):
+        traveller = travellers[i]
         t_rec = t_info[i].rec  # type: ignore[union-attr]
         best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
-        right = {tok for _, _, rec, _, _, _ in pairs for tok in rec.tokens}
-        sims = TokenSims(t_rec.tokens, right)
         for entry, version, rec, _, _, _ in pairs:
             result = evaluate(t_rec, rec, settings, sims, prune=True)
             if result is None or not result.matched:

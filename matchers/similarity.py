@@ -1,8 +1,8 @@
-"""Token similarity (batched with rapidfuzz ``cdist``) and order-insensitive name alignment.
+"""Token similarity (batched with rapidfuzz ``cpdist``) and order-insensitive name alignment.
 
 `TokenSims` holds the similarity of every left token against every right token, computed in
-one ``cdist`` call plus a few vectorised overrides: a traveller's tokens against the tokens
-of all of its candidates at once. `align` then pairs the tokens of two names (best pairs
+one ``cpdist`` call plus a few vectorised overrides: a traveller's tokens against the tokens
+of all of its candidates at once (and with `TokenSims.many`, every traveller's of a batch). `align` then pairs the tokens of two names (best pairs
 first, any order), so GIVEN SURNAME meets SURNAME GIVEN and a dropped middle name only costs
 a little. Token similarity is the best of:
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import OSA
-from rapidfuzz.process import cdist
+from rapidfuzz.process import cpdist
 
 from matchers.names import canonical, is_patronymic, loose_skeleton, name_form, name_symbols, skeleton
 
@@ -154,6 +154,68 @@ def token_relation(a: str, b: str) -> str:
 _EMPTY: dict[str, float] = {}
 
 
+def _values(x: Sequence[str], y: Sequence[str]) -> list[float]:
+    """`token_similarity` of each pair (x[i], y[i]), vectorised: the per-token properties are
+    computed once per distinct token, rigour's symbols only for the pairs they could raise."""
+    toks = list(dict.fromkeys([*x, *y]))
+    at = {t: i for i, t in enumerate(toks)}
+    xi = np.fromiter((at[t] for t in x), np.int64, len(x))
+    yi = np.fromiter((at[t] for t in y), np.int64, len(y))
+    ln = np.fromiter(map(len, toks), np.int32, len(toks))
+    first = np.fromiter((ord(t[0]) for t in toks), np.int32, len(toks))
+    osa = cpdist(x, y, scorer=OSA.normalized_similarity, dtype=np.float32, workers=1)
+    lx, ly = ln[xi], ln[yi]
+    first_eq = first[xi] == first[yi]
+    # edits beyond the first (`_edit_score`)
+    dist = np.rint((1.0 - osa) * np.maximum(lx, ly))
+    extra = np.where(dist >= 2, EXTRA_EDIT * (dist - 1) + np.where(first_eq, 0.0, EXTRA_EDIT), 0.0)
+    m = np.maximum(osa - extra, 0.0)
+    # canonical variants
+    can = _ids(map(canonical, toks))
+    form = np.fromiter(map(name_form, toks), np.int32, len(toks))
+    same_name = can[xi] == can[yi]
+    other_form = same_name & (form[xi] != form[yi])
+    edit = m
+    m = np.where(same_name, np.maximum(m, VARIANT), m)
+    # sounds alike, graded by spelling (`_sounds_alike_score`)
+    sk_text = [skeleton(t) for t in toks]
+    sk = _ids(sk_text)
+    sk_ok = (ln >= 3) & np.fromiter((len(s) >= 2 for s in sk_text), bool, len(toks))
+    alike = (sk[xi] == sk[yi]) & sk_ok[xi] & sk_ok[yi] & (osa >= SOUNDS_ALIKE_MIN_OSA)
+    ramp = np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
+    m = np.where(alike, np.maximum(m, SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * ramp), m)
+    # loosely alike (`_loosely_alike_score`)
+    lo_text = [loose_skeleton(t) for t in toks]
+    lo = _ids(lo_text)
+    lo_ok = (ln >= 3) & np.fromiter((s.index(":") >= 3 for s in lo_text), bool, len(toks))
+    loose = (lo[xi] == lo[yi]) & lo_ok[xi] & lo_ok[yi] & (osa >= SOUNDS_ALIKE_MIN_OSA)
+    m = np.where(loose, np.maximum(m, LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW) * ramp), m)
+    # initials: one side a single letter
+    one_initial = (lx == 1) ^ (ly == 1)
+    m = np.where(one_initial, np.where(first_eq, INITIAL, 0.0), m)
+    # another form of a curated name: the curated word is final (as in `token_similarity`)
+    m = np.where(other_form, np.maximum(edit, NAME_FORM), m)
+    # rigour name symbols, only where still undecided and first sounds agree
+    sk_first = _ids(s[:1] for s in sk_text)
+    lo_first = _ids(s[:1] for s in lo_text)
+    ask = np.flatnonzero(
+        (lx >= 3) & (ly >= 3) & (m < SYMBOL) & ~other_form
+        & (first_eq | (sk_first[xi] == sk_first[yi]) | (lo_first[xi] == lo_first[yi]))
+    )
+    out = m.tolist()
+    for k in ask.tolist():
+        a, b = name_symbols(x[k]), name_symbols(y[k])
+        if a and b and not a.isdisjoint(b):
+            out[k] = SYMBOL
+    return out
+
+
+def _ids(texts: Iterable[str]) -> np.ndarray:
+    """Each text as an int, equal where the texts are equal."""
+    seen: dict[str, int] = {}
+    return np.array([seen.setdefault(t, len(seen)) for t in texts], np.int64)
+
+
 class TokenSims:
     """Similarities of left tokens against right tokens, computed in one batch.
 
@@ -163,74 +225,33 @@ class TokenSims:
     def __init__(self, left: Iterable[str] = (), right: Iterable[str] = ()) -> None:
         self._left = list(dict.fromkeys(left))
         self._right = list(dict.fromkeys(right))
-        rows = self._matrix(self._left, self._right) if self._left and self._right else []
-        self._rows: dict[str, dict[str, float]] = {t: dict(zip(self._right, row, strict=True)) for t, row in zip(self._left, rows, strict=False)}
+        self._rows: dict[str, dict[str, float]] = {}
         self._extra: dict[tuple[str, str], float] = {}
+        if self._left and self._right:
+            self._fill(_values([a for a in self._left for _ in self._right], self._right * len(self._left)))
 
-    @staticmethod
-    def _matrix(left: Sequence[str], right: Sequence[str]) -> list[list[float]]:
-        osa = cdist(left, right, scorer=OSA.normalized_similarity, dtype=np.float32, workers=1)
-        llen = np.fromiter((len(t) for t in left), dtype=np.int32, count=len(left))
-        rlen = np.fromiter((len(t) for t in right), dtype=np.int32, count=len(right))
-        lfirst = np.array([t[0] for t in left], dtype=object)
-        rfirst = np.array([t[0] for t in right], dtype=object)
-        first_eq = lfirst[:, None] == rfirst[None, :]
-        # edits beyond the first (`_edit_score`)
-        dist = np.rint((1.0 - osa) * np.maximum(llen[:, None], rlen[None, :]))
-        extra = np.where(dist >= 2, EXTRA_EDIT * (dist - 1) + np.where(first_eq, 0.0, EXTRA_EDIT), 0.0)
-        m = np.maximum(osa - extra, 0.0)
-        # canonical variants
-        lcan = np.array([canonical(t) for t in left], dtype=object)
-        rcan = np.array([canonical(t) for t in right], dtype=object)
-        lform = np.fromiter((name_form(t) for t in left), dtype=np.int32, count=len(left))
-        rform = np.fromiter((name_form(t) for t in right), dtype=np.int32, count=len(right))
-        same_name = lcan[:, None] == rcan[None, :]
-        other_form = same_name & (lform[:, None] != rform[None, :])
-        edit = m
-        m = np.where(same_name, np.maximum(m, VARIANT), m)
-        # sounds alike, graded by spelling (`_sounds_alike_score`)
-        lsk = np.array([skeleton(t) for t in left], dtype=object)
-        rsk = np.array([skeleton(t) for t in right], dtype=object)
-        lsk_ok = (llen >= 3) & np.fromiter((len(s) >= 2 for s in lsk), dtype=bool, count=len(left))
-        rsk_ok = (rlen >= 3) & np.fromiter((len(s) >= 2 for s in rsk), dtype=bool, count=len(right))
-        alike = (lsk[:, None] == rsk[None, :]) & lsk_ok[:, None] & rsk_ok[None, :] & (osa >= SOUNDS_ALIKE_MIN_OSA)
-        ramp = np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
-        m = np.where(alike, np.maximum(m, SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * ramp), m)
-        # loosely alike (`_loosely_alike_score`)
-        llo = np.array([loose_skeleton(t) for t in left], dtype=object)
-        rlo = np.array([loose_skeleton(t) for t in right], dtype=object)
-        llo_ok = (llen >= 3) & np.fromiter((s.index(":") >= 3 for s in llo), dtype=bool, count=len(left))
-        rlo_ok = (rlen >= 3) & np.fromiter((s.index(":") >= 3 for s in rlo), dtype=bool, count=len(right))
-        loose = (llo[:, None] == rlo[None, :]) & llo_ok[:, None] & rlo_ok[None, :] & (osa >= SOUNDS_ALIKE_MIN_OSA)
-        m = np.where(loose, np.maximum(m, LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW) * ramp), m)
-        # initials: one side a single letter
-        l1, r1 = llen == 1, rlen == 1
-        one_initial = l1[:, None] ^ r1[None, :]
-        m = np.where(one_initial, np.where(first_eq, INITIAL, 0.0), m)
-        # another form of a curated name: the curated word is final (as in `token_similarity`)
-        m = np.where(other_form, np.maximum(edit, NAME_FORM), m)
-        # rigour name symbols, only where still undecided and first sounds agree
-        rows = m.tolist()
-        skip = other_form.tolist() if other_form.any() else None
-        lsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in left]
-        rsym = [name_symbols(t) if len(t) >= 3 else frozenset() for t in right]
-        rfs = [s[:1] for s in rsk]
-        rfl = [s[:1] for s in rlo]
-        for i, ls in enumerate(lsym):
-            if not ls:
-                continue
-            row = rows[i]
-            lf, lk, ll = left[i][0], lsk[i][:1], llo[i][:1]
-            for j, rs in enumerate(rsym):
-                if (
-                    rs
-                    and row[j] < SYMBOL
-                    and (right[j][0] == lf or rfs[j] == lk or rfl[j] == ll)
-                    and (skip is None or not skip[i][j])
-                    and ls & rs
-                ):
-                    row[j] = SYMBOL
-        return rows
+    @classmethod
+    def many(cls, groups: Sequence[tuple[Iterable[str], Iterable[str]]]) -> list[TokenSims]:
+        """One `TokenSims` per (left, right) group, computed together (numpy's fixed costs paid
+        once for a batch of travellers, not once a traveller)."""
+        out = [cls() for _ in groups]
+        for s, (left, right) in zip(out, groups, strict=True):
+            s._left, s._right = list(dict.fromkeys(left)), list(dict.fromkeys(right))
+        x = [a for s in out if s._right for a in s._left for _ in s._right]
+        y = [b for s in out if s._right for _ in s._left for b in s._right]
+        values = _values(x, y) if x else []
+        at = 0
+        for s in out:
+            if s._left and s._right:
+                n = len(s._left) * len(s._right)
+                s._fill(values[at : at + n])
+                at += n
+        return out
+
+    def _fill(self, values: list[float]) -> None:
+        """The rows from the values of every (left, right) pair, row after row."""
+        n = len(self._right)
+        self._rows = {t: dict(zip(self._right, values[i * n : (i + 1) * n], strict=True)) for i, t in enumerate(self._left)}
 
     def row(self, a: str) -> dict[str, float]:
         """Precomputed similarities of one left token (empty when it was not in the batch)."""

@@ -58,6 +58,20 @@ def test_batched_matrix_equals_single_pairs() -> None:
             assert sims(a, b) == pytest.approx(token_similarity(a, b), abs=1e-6), (a, b)
 
 
+def test_sims_computed_for_many_groups_at_once_are_those_of_each_group() -> None:
+    import random
+
+    rng = random.Random(7)
+    groups = [(rng.sample(TOKENS, rng.randint(0, 4)), rng.sample(TOKENS, rng.randint(0, 6))) for _ in range(40)]
+    for (left, right), together in zip(groups, TokenSims.many(groups), strict=True):
+        alone = TokenSims(left, right)
+        for a in left:
+            assert together.row(a) == alone.row(a)
+            for b in right:
+                assert together(a, b) == pytest.approx(token_similarity(a, b), abs=1e-6), (a, b)
+    assert TokenSims.many([]) == []
+
+
 def test_lookups_outside_the_batch_fall_back() -> None:
     sims = TokenSims(["SMITH"], ["SMYTHE"])
     assert sims("DIALLO", "JALLOW") == pytest.approx(VARIANT)
