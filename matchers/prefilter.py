@@ -245,13 +245,16 @@ def _token_sims(table: TokenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     sim = cpdist(text[ux], text[uy], scorer=OSA.normalized_similarity, dtype=np.float32, workers=1).astype(np.float64)
     sim = np.where(canon[ux] == canon[uy], np.maximum(sim, VARIANT), sim)
     sim = np.where((skel[ux] == skel[uy]) & skel_ok[ux] & skel_ok[uy], np.maximum(sim, SOUNDS_ALIKE), sim)
-    # rigour symbols in common (only where it could still raise the value and both have some)
-    has_sym = table.has_symbols()
-    cand = np.flatnonzero((sim < SYMBOL) & has_sym[ux] & has_sym[uy])
+    # rigour symbols in common: only where they could still raise the value and both tokens
+    # have some or may have (rigour is asked about those only: a glued word or a traveller's
+    # token the list lacks is asked about only when the pair's other token has symbols)
+    has_sym, pending = table.symbol_columns()
+    maybe = has_sym | pending
+    cand = np.flatnonzero((sim < SYMBOL) & maybe[ux] & maybe[uy])
     if len(cand):
-        syms = table.symbols()
+        syms = table.symbols_of(np.concatenate((ux[cand], uy[cand])))
         hit = [i for i, a, b in zip(cand.tolist(), ux[cand].tolist(), uy[cand].tolist(), strict=True)
-               if not syms[a].isdisjoint(syms[b])]
+               if not syms[a].isdisjoint(syms[b])]  # type: ignore[union-attr]
         if hit:
             sim[hit] = np.maximum(sim[hit], SYMBOL)
     l1, r1 = ln[ux] == 1, ln[uy] == 1

@@ -62,7 +62,8 @@ def fingerprint() -> str:
 class TokenTable:
     """Token ids and per-token properties (length, first letter, canonical spelling, phonetic
     skeleton, rigour symbols), kept across batches. `reset` when it grows too large. Symbols
-    are asked of rigour when first needed, for every token added since, in one call."""
+    not stored with the list are asked of rigour when first needed, in one call for a batch's
+    tokens that need them (`symbols_of`)."""
 
     def __init__(self) -> None:
         self.serial = next(_SERIALS)  # which table (unlike id(), never reused by another one)
@@ -74,8 +75,7 @@ class TokenTable:
         self.generation += 1
         self.ids: dict[str, int] = {}
         self.text: list[str] = []
-        self._symbols: list[frozenset[str] | None] = []  # None: not asked yet (in _pending)
-        self._pending: list[int] = []
+        self._symbols: list[frozenset[str] | None] = []  # None: not asked yet ("pending")
         self._strings: dict[str, int] = {}
         self._known: list[dict[str, str]] = []  # token -> stored properties (`know`)
         # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
@@ -128,8 +128,8 @@ class TokenTable:
         else:
             canon, sk = canonical(tok), skeleton(tok)
             if len(tok) >= 3:
-                self._symbols.append(None)
-                self._pending.append(v)
+                self._symbols.append(None)  # asked of rigour when first needed (`_resolve`)
+                c["pending"][v] = True
             else:
                 self._symbols.append(_NONE)
         self._text[v] = tok
@@ -140,13 +140,18 @@ class TokenTable:
         c["skel_ok"][v] = len(tok) >= 3 and len(sk) >= 2
         return v
 
-    def _resolve(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, []
-            has = self._cols["has_sym"]
-            for v, found in zip(pending, name_symbols_many([self.text[v] for v in pending]), strict=True):
-                self._symbols[v] = found
-                has[v] = bool(found)
+    def _resolve(self, ids: np.ndarray | None = None) -> None:
+        """Ask rigour for the symbols of the tokens not known yet (of ``ids``, if given)."""
+        pend = self._cols["pending"][: len(self.text)]
+        todo = np.flatnonzero(pend) if ids is None else np.unique(ids[pend[ids]])
+        if not len(todo):
+            return
+        todo = todo.tolist()
+        has = self._cols["has_sym"]
+        for v, found in zip(todo, name_symbols_many([self.text[v] for v in todo]), strict=True):
+            self._symbols[v] = found
+            has[v] = bool(found)
+            pend[v] = False
 
     def has_symbols(self) -> np.ndarray:
         """Per token, whether rigour knows it as (part of) a person name."""
@@ -157,6 +162,18 @@ class TokenTable:
         """Per token, its rigour symbols (`names.name_symbols`)."""
         self._resolve()
         return self._symbols  # type: ignore[return-value]
+
+    def symbol_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per token, whether it has symbols and whether that is not known yet (not asked of
+        rigour: `has_symbols` then says False), without asking."""
+        n = len(self.text)
+        return self._cols["has_sym"][:n], self._cols["pending"][:n]
+
+    def symbols_of(self, ids: np.ndarray) -> list[frozenset[str] | None]:
+        """Per token, its symbols, asked of rigour first for those of ``ids`` not known yet
+        (the other tokens not known yet are None)."""
+        self._resolve(ids)
+        return self._symbols
 
     def text_array(self) -> np.ndarray:
         return self._text[: len(self.text)]
@@ -169,4 +186,4 @@ class TokenTable:
 
 _SERIALS = itertools.count(1)
 _COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
-            ("has_sym", bool))
+            ("has_sym", bool), ("pending", bool))

@@ -33,7 +33,8 @@ def test_a_token_table_given_the_stored_properties_holds_what_it_computes() -> N
     for t in order:
         plain.id(t)
         told.id(t)
-    assert told._pending == [told.ids["NOTLISTED"]]  # told tokens need no symbols asked
+    # told tokens need no symbols asked
+    assert np.flatnonzero(told.symbol_columns()[1]).tolist() == [told.ids["NOTLISTED"]]
     for a, b in zip(plain.arrays(), told.arrays(), strict=True):
         assert a.tolist() == b.tolist()
     assert plain.has_symbols().tolist() == told.has_symbols().tolist()
@@ -127,3 +128,17 @@ def test_screening_with_the_stored_properties_alerts_as_without(redis_client, pr
     plain = Screener(WatchlistStore(redis_client, prefix, buckets=64), Settings(), warm=False, prefilter=False)
     assert got == sorted((a.traveller_event_id, a.entry_id, round(a.score, 6)) for a in plain.screen(travellers))
     assert np.all(table.has_symbols()[[table.ids[t] for t in ("MOHAMED", "IVAN")]])
+
+
+def test_symbols_are_asked_only_for_the_tokens_given() -> None:
+    table = TokenTable()
+    ids = [table.id(t) for t in ("MOHAMMED", "FATIMAH", "XQZWVB", "AL")]
+    has, pending = table.symbol_columns()
+    assert pending.tolist() == [True, True, True, False]  # "AL": too short to ask
+    got = table.symbols_of(np.array([ids[0], ids[0]]))
+    assert got[ids[0]] == name_symbols("MOHAMMED") and got[ids[1]] is None
+    assert table.symbol_columns()[1].tolist() == [False, True, True, False]
+    assert table.symbol_columns()[0][ids[0]] == bool(name_symbols("MOHAMMED"))
+    assert table.symbols() == [name_symbols(t) if len(t) >= 3 else frozenset()
+                               for t in ("MOHAMMED", "FATIMAH", "XQZWVB", "AL")]
+    assert not table.symbol_columns()[1].any()
