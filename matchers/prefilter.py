@@ -9,7 +9,8 @@ changes a score: a pair is skipped only when it provably could not alert.
 How the bound is built (every step over-estimates, never under-estimates):
 
 * Token similarity: ``max(OSA similarity, 0.95 if same curated variant, 0.90 if same phonetic
-  skeleton or a rigour name symbol in common)``; initials as in `matchers.similarity`. This is
+  skeleton or a rigour name symbol in common where the first sounds agree)``; initials as in
+  `matchers.similarity`. This is
   at least what `TokenSims` gives (it adds conditions, never value).
 * Name similarity (`similarity.align`, greedy): every token of the shorter name is paired, each
   pair counts at most its token's best *effective* similarity against any token of the other
@@ -245,12 +246,22 @@ def _token_sims(table: TokenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     sim = cpdist(text[ux], text[uy], scorer=OSA.normalized_similarity, dtype=np.float32, workers=1).astype(np.float64)
     sim = np.where(canon[ux] == canon[uy], np.maximum(sim, VARIANT), sim)
     sim = np.where((skel[ux] == skel[uy]) & skel_ok[ux] & skel_ok[uy], np.maximum(sim, SOUNDS_ALIKE), sim)
-    # rigour symbols in common: only where they could still raise the value and both tokens
-    # have some or may have (rigour is asked about those only: a glued word or a traveller's
-    # token the list lacks is asked about only when the pair's other token has symbols)
+    # rigour symbols in common: only where they could still raise the value, both tokens have
+    # some or may have, and their first sounds agree (as `similarity.token_similarity` asks:
+    # first letters, or skeletons' or loose skeletons' first letters); rigour is asked about
+    # those only (a glued word or a traveller's token the list lacks, ~10 µs each)
     has_sym, pending = table.symbol_columns()
     maybe = has_sym | pending
     cand = np.flatnonzero((sim < SYMBOL) & maybe[ux] & maybe[uy])
+    if len(cand):
+        sk_first = table.skeleton_firsts()
+        ca, cb = ux[cand], uy[cand]
+        agree = (first[ca] == first[cb]) | (sk_first[ca] == sk_first[cb])
+        other = np.flatnonzero(~agree)
+        if len(other):
+            lo_first = table.loose_firsts(np.concatenate((ca[other], cb[other])))
+            agree[other] = lo_first[ca[other]] == lo_first[cb[other]]
+        cand = cand[agree]
     if len(cand):
         syms = table.symbols_of(np.concatenate((ux[cand], uy[cand])))
         hit = [i for i, a, b in zip(cand.tolist(), ux[cand].tolist(), uy[cand].tolist(), strict=True)

@@ -21,7 +21,7 @@ from importlib.metadata import version
 
 import numpy as np
 
-from matchers.names import canonical, name_symbols_many, remember, skeleton
+from matchers.names import canonical, loose_skeleton, name_symbols_many, remember, skeleton
 
 __all__ = ["TOKEN_PROPS", "TokenTable", "fingerprint", "lines", "parse"]
 
@@ -138,6 +138,7 @@ class TokenTable:
         c["canon"][v] = self._sid("c:" + canon)
         c["skel"][v] = self._sid("s:" + sk)
         c["skel_ok"][v] = len(tok) >= 3 and len(sk) >= 2
+        c["sk_first"][v] = ord(sk[0]) if sk else 0
         return v
 
     def _resolve(self, ids: np.ndarray | None = None) -> None:
@@ -175,6 +176,17 @@ class TokenTable:
         self._resolve(ids)
         return self._symbols
 
+    def loose_firsts(self, ids: np.ndarray) -> np.ndarray:
+        """Per token, the first letter of its `names.loose_skeleton` (as an int, equal where
+        the letters are: 1 for none), computed first for those of ``ids`` not known yet (0
+        for the others not known yet)."""
+        col = self._cols["lo_first"]
+        todo = np.unique(ids[col[ids] == 0]).tolist()
+        for v in todo:
+            lo = loose_skeleton(self.text[v])
+            col[v] = ord(lo[0]) + 1 if lo else 1
+        return col[: len(self.text)]
+
     def text_array(self) -> np.ndarray:
         return self._text[: len(self.text)]
 
@@ -183,7 +195,11 @@ class TokenTable:
         n, c = len(self.text), self._cols
         return c["len"][:n], c["first"][:n], c["canon"][:n], c["skel"][:n], c["skel_ok"][:n]
 
+    def skeleton_firsts(self) -> np.ndarray:
+        """Per token, the first letter of its skeleton (as an int; 0 for none)."""
+        return self._cols["sk_first"][: len(self.text)]
+
 
 _SERIALS = itertools.count(1)
 _COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
-            ("has_sym", bool), ("pending", bool))
+            ("has_sym", bool), ("pending", bool), ("sk_first", np.int32), ("lo_first", np.int32))

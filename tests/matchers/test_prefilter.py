@@ -75,6 +75,27 @@ def test_name_bound_is_never_below_the_name_similarity(pairs) -> None:
     assert (bounds < 0.62).mean() > 0.5
 
 
+def test_a_symbol_raises_the_token_bound_only_where_the_first_sounds_agree() -> None:
+    """rigour links JOHN with IVAN and HANS, but `token_similarity` counts a shared symbol only
+    for spellings that start alike; the bound does the same, and stays above it."""
+    from matchers.names import name_symbols
+    from matchers.prefilter import _token_sims
+    from matchers.similarity import SYMBOL, token_similarity
+
+    tokens = ["JOHN", "IVAN", "HANS", "JUAN", "GIOVANNI", "IOANNIS", "MOHAMMED", "MAHOMET", "YOUSSEF", "JOSEPH",
+              "GIUSEPPE", "IOSIF", "KHADIDJAH", "XIAOMING"]
+    table = TokenTable()
+    ids = np.array([table.id(t) for t in tokens])
+    x, y = np.repeat(ids, len(ids)), np.tile(ids, len(ids))
+    bound = _token_sims(table, x, y)
+    pairs = [(tokens[i], tokens[j]) for i in range(len(tokens)) for j in range(len(tokens))]
+    assert all(ub + 1e-6 >= token_similarity(a, b) for (a, b), ub in zip(pairs, bound, strict=True))
+    shared = [(a, b, ub) for (a, b), ub in zip(pairs, bound, strict=True)
+              if a != b and name_symbols(a) & name_symbols(b)]
+    assert any(ub < SYMBOL for _, _, ub in shared)  # JOHN / IVAN: linked, not alike
+    assert any(ub >= SYMBOL and token_similarity(a, b) >= SYMBOL for a, b, ub in shared)
+
+
 _NUMBER = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=4, max_size=10)
 
 
