@@ -135,11 +135,12 @@ def name_layout(names, *, glued: bool = True) -> tuple[list[str], list[int], lis
 
 
 def glued_layout(
-    tokens: list[str], var_pos: list[int], var_len: list[int]
+    tokens: list[str], var_pos: list[int], var_len: list[int], against: frozenset[tuple[str, int]] | None = None
 ) -> tuple[list[str], list[int], list[int]]:
     """A layout without glued variants (`name_layout` with ``glued=False``, as the index keeps
     it) with them added: the same variants as `name_layout` of the names, perhaps in another
-    order (bounds do not depend on it)."""
+    order (bounds do not depend on it). ``against``: the other record's widened token keys
+    (`widen`); only the glued words `align` could try against it are added (`may_glue`)."""
     tokens = list(tokens)
     pos = {t: i for i, t in enumerate(tokens)}
     variants: list[tuple[int, ...]] = []
@@ -152,6 +153,8 @@ def glued_layout(
     for v in variants:
         for i in range(len(v) - 1):
             word = tokens[v[i]] + tokens[v[i + 1]]
+            if against is not None and (word[:1], len(word)) not in against:
+                continue
             p = pos.get(word)
             if p is None:
                 p = pos[word] = len(tokens)

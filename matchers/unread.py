@@ -248,7 +248,8 @@ class IndexNameBound:
             if len(glued):  # with glued variants, shape by shape (as `reachable` bounds them)
                 left = [shapes[i].full if g else shapes[i].base for i, g in
                         zip(who[glued].tolist(), t_glue[glued].tolist(), strict=True)]
-                right = self._entry_shapes(nt, rows[glued].tolist(), e_glue[glued].tolist())
+                right = self._entry_shapes(nt, rows[glued].tolist(), [
+                    shapes[i].tokens_wide if g else None for i, g in zip(who[glued].tolist(), e_glue[glued].tolist(), strict=True)])
                 out[sel[glued]] = _name_bounds(self.table, left, right)
             if not fine.any():
                 continue
@@ -263,10 +264,13 @@ class IndexNameBound:
             out[sel] = name_bounds_flat(self.table, Names(tn_tok, t_toks, tn_var, t_vlen, t_pos), right)
         return out
 
-    def _entry_shapes(self, nt: NameTable, rows: list[int], glued: list[bool]) -> list[Shape]:
-        """The names' shapes of entries from their stored layouts, with glued variants or not."""
+    def _entry_shapes(self, nt: NameTable, rows: list[int], against: list[frozenset | None]) -> list[Shape]:
+        """The names' shapes of entries from their stored layouts, with the glued variants
+        `align` could try against the traveller's widened token keys where ``against`` has
+        them (`prefilter.glued_layout`), else without."""
         cache = nt.derived(self.table)
-        out = [cache.get(k) for k in zip(rows, glued, strict=True)]
+        keys = list(zip(rows, against, strict=True))
+        out = [cache.get(k) for k in keys]
         todo = [i for i, s in enumerate(out) if s is None]
         if todo:
             at = np.array([rows[i] for i in todo], np.int64)
@@ -278,8 +282,9 @@ class IndexNameBound:
                 npos = sum(lengths)
                 layout = ([nt.vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos], lengths)
                 a, b, c = a + nt_, b + nv, c + npos
-                out[i] = cache[(rows[i], glued[i])] = layout_shape(
-                    glued_layout(*layout) if glued[i] else layout, self.table, _NO_DOCS)
+                wide = against[i]
+                out[i] = cache[keys[i]] = layout_shape(
+                    glued_layout(*layout, wide) if wide is not None else layout, self.table, _NO_DOCS)
         return out  # type: ignore[return-value]
 
 
