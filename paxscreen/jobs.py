@@ -250,6 +250,24 @@ def build_pipeline(settings: Settings):
     )
 
 
+def use_event_loop(name: str) -> str:
+    """Make ``name`` ("uvloop" or "asyncio") the event loop of every loop created from now on
+    (the worker's, and its Kafka consumer thread's); "asyncio" where uvloop is not installed
+    (it is not built for Windows). Returns the one in use."""
+    import asyncio
+
+    if name == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            log.warning("uvloop is not installed: the worker runs on asyncio's own event loop")
+            return "asyncio"
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+        return "uvloop"
+    asyncio.set_event_loop_policy(None)
+    return "asyncio"
+
+
 def run_worker(settings: Settings, *, loglevel: str = "warn") -> None:
     """Run the screening worker until SIGINT/SIGTERM."""
     from faust.worker import Worker
@@ -258,6 +276,7 @@ def run_worker(settings: Settings, *, loglevel: str = "warn") -> None:
     from paxscreen.kafka import ensure_topics
     from streams.app import create_app
 
+    use_event_loop(settings.event_loop)
     ensure_topics(settings)
     pipeline = build_pipeline(settings)
     if settings.metrics_port:

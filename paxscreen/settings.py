@@ -21,6 +21,7 @@ from pathlib import Path
 from paxscreen.errors import ConfigError
 
 PREFIX = "PAXSCREEN_"
+EVENT_LOOPS = ("uvloop", "asyncio")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,8 @@ class Settings:
     batch_size: int = 500
     # Seconds the worker waits to fill a batch before screening what it has.
     batch_timeout: float = 0.05
+    # The worker's asyncio event loop: "uvloop" (libuv: less CPU per Kafka event) or "asyncio".
+    event_loop: str = "uvloop"
     # Directory for local state (the dev stack's addresses, Faust tables).
     state_dir: str = ".paxscreen"
     # Log level for the command line and the worker.
@@ -165,6 +168,8 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         v = getattr(s, name)
         if not 0.0 <= v <= 1.0:
             raise ConfigError(f"{PREFIX}{name.upper()}={v!r} must be within [0, 1]")
+    if s.event_loop not in EVENT_LOOPS:
+        raise ConfigError(f"{PREFIX}EVENT_LOOP={s.event_loop!r} must be one of {', '.join(EVENT_LOOPS)}")
     for name in ("cache_entries", "cache_tokens"):
         if getattr(s, name) < 1000:
             raise ConfigError(f"{PREFIX}{name.upper()}={getattr(s, name)!r} must be at least 1000")

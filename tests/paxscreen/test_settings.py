@@ -22,6 +22,7 @@ def test_defaults() -> None:
         ({"OTHER": "x"}, "partitions", 4),
         ({"PAXSCREEN_CACHE_ENTRIES": "50000"}, "cache_entries", 50_000),
         ({"PAXSCREEN_CACHE_TOKENS": "200000"}, "cache_tokens", 200_000),
+        ({"PAXSCREEN_EVENT_LOOP": "asyncio"}, "event_loop", "asyncio"),
     ],
 )
 def test_reads_environment(env: dict, field: str, value: object) -> None:
@@ -35,6 +36,7 @@ def test_reads_environment(env: dict, field: str, value: object) -> None:
         ({"PAXSCREEN_NAME_THRESHOLD": "1.5"}, "PAXSCREEN_NAME_THRESHOLD"),
         ({"PAXSCREEN_NO_SUCH_THING": "1"}, "PAXSCREEN_NO_SUCH_THING"),
         ({"PAXSCREEN_CACHE_TOKENS": "10"}, "PAXSCREEN_CACHE_TOKENS=10 must be at least 1000"),
+        ({"PAXSCREEN_EVENT_LOOP": "trio"}, "PAXSCREEN_EVENT_LOOP='trio' must be one of uvloop, asyncio"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict, needle: str) -> None:
@@ -61,3 +63,23 @@ def test_with_stack_reads_live_dev_state(tmp_path) -> None:
     )
     s = Settings(state_dir=str(tmp_path)).with_stack()
     assert (s.kafka_bootstrap, s.redis_url) == ("127.0.0.1:1", "redis://127.0.0.1:2/0")
+
+
+def test_the_worker_event_loop_is_the_one_asked_for() -> None:
+    import asyncio
+
+    import uvloop
+
+    from paxscreen.jobs import use_event_loop
+
+    try:
+        assert use_event_loop("uvloop") == "uvloop"
+        loop = asyncio.new_event_loop()
+        assert isinstance(loop, uvloop.Loop)
+        loop.close()
+        assert use_event_loop("asyncio") == "asyncio"
+        loop = asyncio.new_event_loop()
+        assert not isinstance(loop, uvloop.Loop)
+        loop.close()
+    finally:
+        asyncio.set_event_loop_policy(None)
