@@ -3,7 +3,8 @@
 - ``ingest`` reads raw airline messages, turns them into traveller events with the injected
   ``decode`` function, and dead-letters what cannot be read (raw bytes, offset, reason).
 - ``screen`` takes batches of traveller events, screens them with the injected screener
-  (matchers/), and publishes alerts not published before.
+  (matchers/), publishes alerts not published before, then hands the batch to
+  ``Pipeline.on_travellers`` (the targeting extension keeps the travellers for retro-screening).
 
 At-least-once: Faust acks (and later commits) an event only after the agent moved past it,
 and the agents await the broker's acknowledgement of everything they produce (through the
@@ -14,10 +15,11 @@ was not screened. The agents hold no matching logic.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -73,6 +75,9 @@ class Pipeline:
     # More agents (targeting rules, routing...): each is called with (app, settings, pipeline)
     # once the core agents are defined.
     extensions: tuple[Callable[..., None], ...] = ()
+    # What else is done with each batch of travellers, awaited by `screen` after its alerts
+    # (an extension adds to it): one agent reads the topic, and each traveller is decoded once.
+    on_travellers: list[Callable[[list[Traveller]], Awaitable[None]]] = dataclasses.field(default_factory=list)
 
 
 def _broker_urls(bootstrap: str) -> list[str]:
@@ -213,6 +218,8 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 frozen = True
             await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m,
                                  deadletter=deadletter_out)
+            for hook in pipeline.on_travellers:
+                await hook(travellers)
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:

@@ -3,8 +3,9 @@ reload timer and the retro-screening memory. Registered through ``Pipeline.exten
 
 - ``target`` (bookings topic, in batches): every booking's travellers against every risk
   profile; risk alerts go to the alerts topic through the same `AlertLedger` as watchlist alerts.
-- ``remember`` (travellers topic, beside ``screen``): keeps each traveller in the recent
-  travellers store for retro-screening, and evaluates the profiles that apply to API records.
+- ``remember`` (a `streams.app.Pipeline.on_travellers` hook: each batch ``screen`` screened,
+  decoded once): keeps each traveller in the recent travellers store for retro-screening, and
+  evaluates the profiles that apply to API records.
 - ``route`` (alerts topic): republishes every alert, unchanged and keyed by its alert_id, to
   ``<prefix>.taskforce.<IATA>`` for each airport in ``alert.airports`` (departure, transits,
   arrival), creating the topic on first use. A replay republishes the same key: consumers
@@ -31,7 +32,6 @@ import redis
 from prometheus_client import Counter
 
 from paxscreen.booking import Booking, decode_booking
-from paxscreen.codec import decode_traveller
 from paxscreen.errors import InvalidMessage
 from paxscreen.kafka import TASKFORCE_CONFIG, ensure_named_topics, taskforce_topic
 from paxscreen.models import Alert, Traveller
@@ -101,7 +101,6 @@ def targeting_extension(targeting: Targeting) -> Callable[[faust.App, Settings, 
 
 def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -> None:
     bookings_topic = app.topic(settings.topic("bookings"), key_type=bytes, value_type=bytes)
-    travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
     alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
     outbox = pipeline.outbox
     alerts_out, deadletter_out = settings.topic("alerts"), settings.topic("deadletter")
@@ -159,22 +158,15 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
             now = utc_now_iso()
             await publish([a for b in bookings for a in evaluate(t.booking_alerts, b, rules, now)])
 
-    @app.agent(travellers_topic, name="remember")
-    async def remember(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
-            travellers: list[Traveller] = []
-            for event in events:
-                try:
-                    travellers.append(decode_traveller(event.message.value))
-                except InvalidMessage:
-                    continue  # `screen` dead-letters it
-            if not travellers:
-                continue
-            if t.recent is not None:
-                tm.remembered.inc(await retrying("recent_write", t.recent.remember, travellers))
-            rules = observe(await retrying("rules", t.rules.current))
-            if rules is not None:
-                await publish(evaluate(t.api_alerts, travellers, rules, utc_now_iso()))
+    async def remember(travellers: list[Traveller]) -> None:
+        """Each batch `screen` screened: kept for retro-screening, and API profiles evaluated."""
+        if t.recent is not None:
+            tm.remembered.inc(await retrying("recent_write", t.recent.remember, travellers))
+        rules = observe(await retrying("rules", t.rules.current))
+        if rules is not None:
+            await publish(evaluate(t.api_alerts, travellers, rules, utc_now_iso()))
+
+    pipeline.on_travellers.append(remember)
 
     async def out_topic(name: str) -> str:
         if name not in known_topics:
