@@ -421,7 +421,8 @@ def rank(
     # per traveller its name keys, then its document keys
     runs = np.array([(len(a), len(b)) for a, b in queries], np.int64).reshape(-1)
     q_trav = np.repeat(np.arange(nt, dtype=np.int64), runs[0::2] + runs[1::2])
-    q_key = np.concatenate([k for ab in queries for k in ab]).astype(np.uint64) if nt else np.zeros(0, np.uint64)
+    q_key = (np.concatenate([k for ab in queries for k in ab]).astype(np.uint64) if nt
+             else np.zeros(0, np.uint64))
     q_doc = np.repeat(np.tile(np.array([False, True]), nt), runs)
     # in key order: each index's binary searches then walk its keys forwards (a third of the
     # time of the travellers' order, where each search reads the keys afresh); the postings

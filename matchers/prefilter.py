@@ -10,8 +10,8 @@ How the bound is built (every step over-estimates, never under-estimates):
 
 * Token similarity: ``max(OSA similarity, 0.95 if same curated variant, 0.90 if same phonetic
   skeleton or a rigour name symbol in common where the first sounds agree)``; initials as in
-  `matchers.similarity`. This is
-  at least what `TokenSims` gives (it adds conditions, never value).
+  `matchers.similarity`. This is at least what `TokenSims` gives (it adds conditions, never
+  value).
 * Name similarity (`similarity.align`, greedy): every token of the shorter name is paired, each
   pair counts at most its token's best *effective* similarity against any token of the other
   record, weights are bounded by the other record's shortest and longest tokens (clamped as
@@ -135,7 +135,8 @@ def name_layout(names, *, glued: bool = True) -> tuple[list[str], list[int], lis
 
 
 def glued_layout(
-    tokens: list[str], var_pos: list[int], var_len: list[int], against: frozenset[tuple[str, int]] | None = None
+    tokens: list[str], var_pos: list[int], var_len: list[int],
+    against: frozenset[tuple[str, int]] | None = None,
 ) -> tuple[list[str], list[int], list[int]]:
     """A layout without glued variants (`name_layout` with ``glued=False``, as the index keeps
     it) with them added: the same variants as `name_layout` of the names, perhaps in another

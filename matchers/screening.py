@@ -5,8 +5,9 @@ out. First the vectorised prefilter (`matchers.prefilter`) bounds every pair of 
 once and drops the pairs that provably cannot reach a threshold (most of them: namesakes born
 decades apart, strangers sharing one key); then the similarity of each traveller's name
 tokens against the tokens of its remaining candidates is computed for the whole batch at once
-(`similarity.TokenSims.many`) and each pair is scored with `matchers.scoring.evaluate`. `Screener` adds the Redis lookup
-in front and keeps, across batches, the parsed records of entries and travellers' names.
+(`similarity.TokenSims.many`) and each pair is scored with `matchers.scoring.evaluate`.
+`Screener` adds the Redis lookup in front and keeps, across batches, the parsed records of
+entries and travellers' names.
 
 One alert per (traveller, entry), with the best kind; alert ids are deterministic
 (`paxscreen.codec.alert_id`), so replays and restarts never make a second alert.
@@ -207,10 +208,12 @@ def screen_against(
         thresholds_of(settings),
     )
     keep = {ij for ij, good in zip(flat, ok, strict=True) if good}
-    scored = [(i, pairs) for i, rows in enumerate(per) if (pairs := [r for j, r in enumerate(rows) if r[4] or (i, j) in keep])]
+    scored = [(i, pairs) for i, rows in enumerate(per)
+              if (pairs := [r for j, r in enumerate(rows) if r[4] or (i, j) in keep])]
     # the travellers' tokens against their candidates' tokens, for the whole batch at once
-    all_sims = TokenSims.many([(t_info[i].rec.tokens, {tok for p in pairs for tok in p[2].tokens})  # type: ignore[union-attr]
-                               for i, pairs in scored])
+    all_sims = TokenSims.many([
+        (t_info[i].rec.tokens, {tok for p in pairs for tok in p[2].tokens})  # type: ignore[union-attr]
+        for i, pairs in scored])
     alerts: list[Alert] = []
     for (i, pairs), sims in zip(scored, all_sims, strict=True):
         traveller = travellers[i]

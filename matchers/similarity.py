@@ -2,9 +2,9 @@
 
 `TokenSims` holds the similarity of every left token against every right token, computed in
 one ``cpdist`` call plus a few vectorised overrides: a traveller's tokens against the tokens
-of all of its candidates at once (and with `TokenSims.many`, every traveller's of a batch). `align` then pairs the tokens of two names (best pairs
-first, any order), so GIVEN SURNAME meets SURNAME GIVEN and a dropped middle name only costs
-a little. Token similarity is the best of:
+of all of its candidates at once (with `TokenSims.many`, every traveller's of a batch).
+`align` then pairs the tokens of two names (best pairs first, any order), so GIVEN SURNAME
+meets SURNAME GIVEN and a dropped middle name only costs a little. Token similarity is the best of:
 
 ======================================  ==========  =========================================
 relation                                score       example
@@ -251,7 +251,8 @@ class TokenSims:
     def _fill(self, values: list[float]) -> None:
         """The rows from the values of every (left, right) pair, row after row."""
         n = len(self._right)
-        self._rows = {t: dict(zip(self._right, values[i * n : (i + 1) * n], strict=True)) for i, t in enumerate(self._left)}
+        self._rows = {t: dict(zip(self._right, values[i * n : (i + 1) * n], strict=True))
+                      for i, t in enumerate(self._left)}
 
     def row(self, a: str) -> dict[str, float]:
         """Precomputed similarities of one left token (empty when it was not in the batch)."""

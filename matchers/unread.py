@@ -248,8 +248,9 @@ class IndexNameBound:
             if len(glued):  # with glued variants, shape by shape (as `reachable` bounds them)
                 left = [shapes[i].full if g else shapes[i].base for i, g in
                         zip(who[glued].tolist(), t_glue[glued].tolist(), strict=True)]
-                right = self._entry_shapes(nt, rows[glued].tolist(), [
-                    shapes[i].tokens_wide if g else None for i, g in zip(who[glued].tolist(), e_glue[glued].tolist(), strict=True)])
+                wide = [shapes[i].tokens_wide if g else None
+                        for i, g in zip(who[glued].tolist(), e_glue[glued].tolist(), strict=True)]
+                right = self._entry_shapes(nt, rows[glued].tolist(), wide)
                 out[sel[glued]] = _name_bounds(self.table, left, right)
             if not fine.any():
                 continue

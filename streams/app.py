@@ -77,7 +77,8 @@ class Pipeline:
     extensions: tuple[Callable[..., None], ...] = ()
     # What else is done with each batch of travellers, awaited by `screen` after its alerts
     # (an extension adds to it): one agent reads the topic, and each traveller is decoded once.
-    on_travellers: list[Callable[[list[Traveller]], Awaitable[None]]] = dataclasses.field(default_factory=list)
+    on_travellers: list[Callable[[list[Traveller]], Awaitable[None]]] = dataclasses.field(
+        default_factory=list)
 
 
 def _broker_urls(bootstrap: str) -> list[str]:

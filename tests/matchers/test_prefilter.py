@@ -82,8 +82,8 @@ def test_a_symbol_raises_the_token_bound_only_where_the_first_sounds_agree() -> 
     from matchers.prefilter import _token_sims
     from matchers.similarity import SYMBOL, token_similarity
 
-    tokens = ["JOHN", "IVAN", "HANS", "JUAN", "GIOVANNI", "IOANNIS", "MOHAMMED", "MAHOMET", "YOUSSEF", "JOSEPH",
-              "GIUSEPPE", "IOSIF", "KHADIDJAH", "XIAOMING"]
+    tokens = ["JOHN", "IVAN", "HANS", "JUAN", "GIOVANNI", "IOANNIS", "MOHAMMED", "MAHOMET", "YOUSSEF",
+              "JOSEPH", "GIUSEPPE", "IOSIF", "KHADIDJAH", "XIAOMING"]
     table = TokenTable()
     ids = np.array([table.id(t) for t in tokens])
     x, y = np.repeat(ids, len(ids)), np.tile(ids, len(ids))

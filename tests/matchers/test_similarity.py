@@ -62,7 +62,8 @@ def test_sims_computed_for_many_groups_at_once_are_those_of_each_group() -> None
     import random
 
     rng = random.Random(7)
-    groups = [(rng.sample(TOKENS, rng.randint(0, 4)), rng.sample(TOKENS, rng.randint(0, 6))) for _ in range(40)]
+    groups = [(rng.sample(TOKENS, rng.randint(0, 4)), rng.sample(TOKENS, rng.randint(0, 6)))
+              for _ in range(40)]
     for (left, right), together in zip(groups, TokenSims.many(groups), strict=True):
         alone = TokenSims(left, right)
         for a in left:

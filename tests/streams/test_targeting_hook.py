@@ -16,7 +16,8 @@ from streams.targeting import Targeting, targeting_extension
 
 def pax(surname: str, given: str, dob: str) -> Traveller:
     flight = Flight(legs=(Leg("AF", "AF718", "DSS", "CDG", "2024-03-01T23:40", "2024-03-02T06:10"),))
-    return Traveller(event_id=f"t-{surname}", flight=flight, surname=surname, given_names=given, date_of_birth=dob)
+    return Traveller(event_id=f"t-{surname}", flight=flight, surname=surname, given_names=given,
+                     date_of_birth=dob)
 
 
 class _Recent:
@@ -44,8 +45,9 @@ def test_the_screened_batch_goes_to_the_recent_travellers_through_the_screen_age
     def no_alerts(*_: object) -> list[Alert]:
         raise AssertionError("no rules: nothing to evaluate")
 
-    targeting_extension(Targeting(rules=_Rules(), booking_alerts=no_alerts, api_alerts=no_alerts, recent=recent,
-                                  route=False))(app, Settings(), pipeline)
+    targeting = Targeting(rules=_Rules(), booking_alerts=no_alerts, api_alerts=no_alerts, recent=recent,
+                          route=False)
+    targeting_extension(targeting)(app, Settings(), pipeline)
     assert "remember" not in {a.name.rsplit(".", 1)[-1] for a in app.agents.values()}
     assert len(pipeline.on_travellers) == 1
     batch = [pax("DIALLO", "MAMADOU", dob="1980-01-02"), pax("SMITH", "JOHN", dob="1975-05-06")]
