@@ -268,10 +268,10 @@ class IndexNameBound:
     def _entry_shapes(self, nt: NameTable, rows: list[int], against: list[frozenset | None]) -> list[Shape]:
         """The names' shapes of entries from their stored layouts, with the glued variants
         `align` could try against the traveller's widened token keys where ``against`` has
-        them (`prefilter.glued_layout`), else without."""
+        them (`prefilter.glued_layout`), else without (those are kept for the next batches:
+        the others depend on the traveller)."""
         cache = nt.derived(self.table)
-        keys = list(zip(rows, against, strict=True))
-        out = [cache.get(k) for k in keys]
+        out = [cache.get(r) if w is None else None for r, w in zip(rows, against, strict=True)]
         todo = [i for i, s in enumerate(out) if s is None]
         if todo:
             at = np.array([rows[i] for i in todo], np.int64)
@@ -284,8 +284,10 @@ class IndexNameBound:
                 layout = ([nt.vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos], lengths)
                 a, b, c = a + nt_, b + nv, c + npos
                 wide = against[i]
-                out[i] = cache[keys[i]] = layout_shape(
-                    glued_layout(*layout, wide) if wide is not None else layout, self.table, _NO_DOCS)
+                if wide is None:
+                    out[i] = cache[rows[i]] = layout_shape(layout, self.table, _NO_DOCS)
+                else:
+                    out[i] = layout_shape(glued_layout(*layout, wide), self.table, _NO_DOCS)
         return out  # type: ignore[return-value]
 
 
