@@ -115,9 +115,7 @@ def memo(family: str) -> Callable[[Callable[..., Any]], Any]:
 def store(family: str) -> Any:
     """A registered memo of ``family`` with no function: values are ``put`` and ``get`` by
     hand."""
-    m = make(None, family)
-    _MEMOS.append(m)
-    return m
+    return memo(family)(None)  # type: ignore[arg-type]
 
 
 def bound(family: str, entries: int) -> None:

@@ -223,36 +223,26 @@ class TokenSims:
     """
 
     def __init__(self, left: Iterable[str] = (), right: Iterable[str] = ()) -> None:
+        self._setup(left, right)
+        _fill([self])
+
+    def _setup(self, left: Iterable[str], right: Iterable[str]) -> None:
         self._left = list(dict.fromkeys(left))
         self._right = list(dict.fromkeys(right))
         self._rows: dict[str, dict[str, float]] = {}
         self._extra: dict[tuple[str, str], float] = {}
-        if self._left and self._right:
-            self._fill(_values([a for a in self._left for _ in self._right], self._right * len(self._left)))
 
     @classmethod
     def many(cls, groups: Sequence[tuple[Iterable[str], Iterable[str]]]) -> list[TokenSims]:
         """One `TokenSims` per (left, right) group, computed together (numpy's fixed costs paid
         once for a batch of travellers, not once a traveller)."""
-        out = [cls() for _ in groups]
-        for s, (left, right) in zip(out, groups, strict=True):
-            s._left, s._right = list(dict.fromkeys(left)), list(dict.fromkeys(right))
-        x = [a for s in out if s._right for a in s._left for _ in s._right]
-        y = [b for s in out if s._right for _ in s._left for b in s._right]
-        values = _values(x, y) if x else []
-        at = 0
-        for s in out:
-            if s._left and s._right:
-                n = len(s._left) * len(s._right)
-                s._fill(values[at : at + n])
-                at += n
+        out = []
+        for left, right in groups:
+            s = cls.__new__(cls)
+            s._setup(left, right)
+            out.append(s)
+        _fill(out)
         return out
-
-    def _fill(self, values: list[float]) -> None:
-        """The rows from the values of every (left, right) pair, row after row."""
-        n = len(self._right)
-        self._rows = {t: dict(zip(self._right, values[i * n : (i + 1) * n], strict=True))
-                      for i, t in enumerate(self._left)}
 
     def row(self, a: str) -> dict[str, float]:
         """Precomputed similarities of one left token (empty when it was not in the batch)."""
@@ -267,6 +257,21 @@ class TokenSims:
         if v is None:
             v = self._extra[key] = token_similarity(a, b)
         return v
+
+
+def _fill(sims: list[TokenSims]) -> None:
+    """Every left token against every right token of each, in one `_values` call."""
+    live = [s for s in sims if s._left and s._right]
+    if not live:
+        return
+    values = _values([a for s in live for a in s._left for _ in s._right],
+                     [b for s in live for _ in s._left for b in s._right])
+    at = 0
+    for s in live:  # row after row, group after group
+        n = len(s._right)
+        for t in s._left:
+            s._rows[t] = dict(zip(s._right, values[at : at + n], strict=True))
+            at += n
 
 
 @dataclass(frozen=True, slots=True)
