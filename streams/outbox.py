@@ -21,6 +21,7 @@ raises `DeliveryFailed` naming them, and the agent dead-letters what it can.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -88,27 +89,20 @@ class Outbox:
         while not stop.is_set():
             producer.poll(0.05)
 
-    async def _enqueue(self, producer: Producer, record: Record) -> asyncio.Future[None]:
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[None] = loop.create_future()
-
-        def settle(err: KafkaError | None, _msg: Any) -> None:
-            try:
-                loop.call_soon_threadsafe(_resolve, fut, err)
-            except RuntimeError:  # the loop is closed (shutdown): nobody awaits this record
-                pass
-
+    def _enqueue(self, producer: Producer, record: Record, on_delivery: Callable[..., None]) -> bool:
+        """Hand one record to librdkafka; False when its local queue is full (wait for
+        deliveries to drain it, then try again). `DeliveryFailed` when it refuses the record
+        before sending (too large for the producer...)."""
         topic, key, value = record
-        while True:
-            try:
-                producer.produce(topic, value=value, key=key, on_delivery=settle)
-                return fut
-            except BufferError:  # the local queue is full: let deliveries drain it
-                await asyncio.sleep(0.005)
-            except KafkaException as exc:  # refused before sending (too large for the producer...)
-                err = exc.args[0] if exc.args else None
-                why = err.str() if isinstance(err, KafkaError) else str(exc)
-                raise DeliveryFailed(f"topic {topic!r}: {why}") from exc
+        try:
+            producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
+            return True
+        except BufferError:
+            return False
+        except KafkaException as exc:
+            err = exc.args[0] if exc.args else None
+            why = err.str() if isinstance(err, KafkaError) else str(exc)
+            raise DeliveryFailed(f"topic {topic!r}: {why}") from exc
 
     async def send_all(self, records: Sequence[Record]) -> None:
         """Produce every record and return once the broker acknowledged all of them; or, when
@@ -120,27 +114,24 @@ class Outbox:
         refused: list[tuple[Record, str]] = []
         delay = 0.2
         while pending:
-            sent, futures = [], []
+            sent: list[Record] = []
+            round_ = _Round(asyncio.get_running_loop())
             for r in pending:
                 try:
-                    futures.append(await self._enqueue(producer, r))
+                    while not self._enqueue(producer, r, functools.partial(round_.report, len(sent))):
+                        await asyncio.sleep(0.005)  # the local queue is full: let deliveries drain it
                     sent.append(r)
                 except DeliveryFailed as exc:  # refused before sending
                     refused.append((r, str(exc)))
-            results = await asyncio.gather(*futures, return_exceptions=True)
             failed = []
             fatal = False
-            for record, exc in zip(sent, results, strict=True):
-                if not isinstance(exc, BaseException):
-                    continue
-                err = exc.args[0] if isinstance(exc, KafkaException) and exc.args else None
-                if isinstance(err, KafkaError) and err.code() in _FATAL:
+            for i, err in sorted((await round_.settled(len(sent))).items()):
+                record = sent[i]
+                if err.code() in _FATAL:
                     refused.append((record, f"topic {record[0]!r}: {err.str()}"))
                     continue
-                if not isinstance(exc, KafkaException):
-                    raise exc
-                failed.append((record, exc))
-                fatal = fatal or (isinstance(err, KafkaError) and err.fatal())
+                failed.append((record, KafkaException(err)))
+                fatal = fatal or err.fatal()
             if not failed:
                 break
             if fatal:  # the idempotent producer cannot go on: start a new one, send again
@@ -175,10 +166,41 @@ class Outbox:
         return left
 
 
-def _resolve(fut: asyncio.Future[None], err: KafkaError | None) -> None:
-    if fut.done():
-        return
-    if err is None:
+class _Round:
+    """The delivery reports of one round of `Outbox.send_all`, counted in the producer's poll
+    thread: the event loop is woken once, when the last one is in, not once per record."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._future: asyncio.Future[None] = loop.create_future()
+        self._lock = threading.Lock()
+        self._reported = 0
+        self._expected: int | None = None
+        self.errors: dict[int, KafkaError] = {}  # by the record's place in the round
+
+    def report(self, i: int, err: KafkaError | None, _msg: Any) -> None:
+        """librdkafka's delivery report of record ``i``."""
+        with self._lock:
+            if err is not None:
+                self.errors[i] = err
+            self._reported += 1
+            last = self._reported == self._expected
+        if last:
+            try:
+                self._loop.call_soon_threadsafe(_resolve, self._future)
+            except RuntimeError:  # the loop is closed (shutdown): nobody awaits this round
+                pass
+
+    async def settled(self, expected: int) -> dict[int, KafkaError]:
+        """Once ``expected`` records have their report: the errors, by record."""
+        with self._lock:
+            self._expected = expected
+            done = self._reported == expected
+        if not done:
+            await self._future
+        return self.errors
+
+
+def _resolve(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
         fut.set_result(None)
-    else:
-        fut.set_exception(KafkaException(err))

@@ -97,10 +97,10 @@ class _Refusing(Outbox):
         super().__init__(config)
         self.refused_topic = refused_topic
 
-    async def _enqueue(self, producer, record):
+    def _enqueue(self, producer, record, on_delivery):
         if record[0] == self.refused_topic and len(record[2]) > 600:
             raise DeliveryFailed(f"topic {record[0]!r}: Message size too large")
-        return await super()._enqueue(producer, record)
+        return super()._enqueue(producer, record, on_delivery)
 
 
 def _alert(i: int, size: int) -> Alert:
