@@ -302,33 +302,40 @@ def _tokenize_plain(text: str, pos: int, chars: ServiceChars) -> tuple[ServiceCh
     comp, elem, term = chars.component, chars.element, chars.terminator
     segments: list[Segment] = []
     line = _line_of(text, pos)
-    size = len(text)
     strip_chars = _LEADING_BLANKS + _LINE_BREAKS
-    while pos < size:
-        end = text.find(term, pos)
-        raw = text[pos:] if end < 0 else text[pos:end]
+    pieces = text[pos:].split(term)
+    for k, raw in enumerate(pieces):
         body = raw.lstrip(strip_chars)
-        start_line = line + raw.count("\n", 0, len(raw) - len(body))
-        line += raw.count("\n")
-        pos = size if end < 0 else end + 1
-        if "\r" in body or "\n" in body:
+        start_line = line
+        if "\n" in raw or "\r" in raw:  # CRLF, LF or a lone CR: one line break each
+            start_line += _breaks(raw[: len(raw) - len(body)])
+            line += _breaks(raw)
             body = body.replace("\r", "").replace("\n", "")
         if not body:
-            if end < 0:
-                break
             continue  # blank text between terminators
-        elements = tuple(tuple(e.split(comp)) for e in body.split(elem))
-        tag = elements[0][0].strip()
-        if not _TAG.fullmatch(tag):
-            raise InvalidMessage(
-                f"not an EDIFACT segment: tag {tag[:8]!r} is not three upper-case letters or digits",
-                position=len(segments) + 1,
-                line=start_line,
-            )
+        elements = tuple([tuple(e.split(comp)) for e in body.split(elem)])
+        tag = elements[0][0]
+        if tag not in _TAGS_SEEN:
+            tag = tag.strip()
+            if not _TAG.fullmatch(tag):
+                raise InvalidMessage(
+                    f"not an EDIFACT segment: tag {tag[:8]!r} is not three upper-case letters or digits",
+                    position=len(segments) + 1,
+                    line=start_line,
+                )
+            if tag == elements[0][0]:
+                _TAGS_SEEN.add(tag)
         segments.append(Segment(tag, elements[1:], len(segments) + 1, start_line))
-        if tag == "UNZ" and end >= 0:
-            return chars, segments, text[pos:]
+        if tag == "UNZ" and k < len(pieces) - 1:
+            return chars, segments, term.join(pieces[k + 1 :])
     return chars, segments, ""
+
+
+def _breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+_TAGS_SEEN: set[str] = set()  # valid tags met, as sent (without blanks): at most 26 * 36 * 36
 
 
 # --- envelope --------------------------------------------------------------------------------------
