@@ -307,10 +307,15 @@ def _tokenize_plain(text: str, pos: int, chars: ServiceChars) -> tuple[ServiceCh
     for k, raw in enumerate(pieces):
         body = raw.lstrip(strip_chars)
         start_line = line
-        if "\n" in raw or "\r" in raw:  # CRLF, LF or a lone CR: one line break each
+        if "\r" in raw:  # CRLF or a lone CR: one line break each
             start_line += _breaks(raw[: len(raw) - len(body)])
             line += _breaks(raw)
             body = body.replace("\r", "").replace("\n", "")
+        elif "\n" in raw:
+            start_line += raw.count("\n", 0, len(raw) - len(body))
+            line += raw.count("\n")
+            if "\n" in body:
+                body = body.replace("\n", "")
         if not body:
             continue  # blank text between terminators
         elements = tuple([tuple(e.split(comp)) for e in body.split(elem)])
