@@ -240,14 +240,24 @@ def _segments(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _token_sims(table: TokenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Upper bound of `TokenSims` for token id pairs (x[i], y[i])."""
+    """Upper bound of `TokenSims` for token id pairs (x[i], y[i]), exact enough for `_eff`."""
     n = len(table)
     code = x * n + y
     uniq, inv = np.unique(code, return_inverse=True)
     ux, uy = uniq // n, uniq % n
     ln, first, canon, skel, skel_ok = table.arrays()
     text = table.text_array()
-    sim = cpdist(text[ux], text[uy], scorer=OSA.normalized_similarity, dtype=np.float32, workers=1).astype(np.float64)
+    # OSA similarity is 1 - distance / longer length; the distance is at least the lengths'
+    # difference, and at least one edit per letter one token has and the other lacks: where
+    # that bound leaves at most FIRM / 2, which `_eff` makes 0 as it does any lower value,
+    # the bound stands in for the exact value
+    letters = table.letter_masks()
+    ma, mb, la, lb = letters[ux], letters[uy], ln[ux], ln[uy]
+    edits = np.maximum(np.maximum(np.bitwise_count(ma & ~mb), np.bitwise_count(mb & ~ma)), np.abs(la - lb))
+    sim = 1.0 - edits / np.maximum(np.maximum(la, lb), 1)
+    close = np.flatnonzero(sim > FIRM / 2)
+    sim[close] = cpdist(text[ux[close]], text[uy[close]], scorer=OSA.normalized_similarity, dtype=np.float32,
+                        workers=1)
     sim = np.where(canon[ux] == canon[uy], np.maximum(sim, VARIANT), sim)
     sim = np.where((skel[ux] == skel[uy]) & skel_ok[ux] & skel_ok[uy], np.maximum(sim, SOUNDS_ALIKE), sim)
     # rigour symbols in common: only where they could still raise the value, both tokens have

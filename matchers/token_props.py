@@ -139,6 +139,7 @@ class TokenTable:
         c["skel"][v] = self._sid("s:" + sk)
         c["skel_ok"][v] = len(tok) >= 3 and len(sk) >= 2
         c["sk_first"][v] = ord(sk[0]) if sk else 0
+        c["letters"][v] = letter_mask(tok)
         return v
 
     def _resolve(self, ids: np.ndarray | None = None) -> None:
@@ -199,7 +200,24 @@ class TokenTable:
         """Per token, the first letter of its skeleton (as an int; 0 for none)."""
         return self._cols["sk_first"][: len(self.text)]
 
+    def letter_masks(self) -> np.ndarray:
+        """Per token, its `letter_mask`."""
+        return self._cols["letters"][: len(self.text)]
+
+
+_LETTER_BITS = {chr(65 + i): 1 << i for i in range(26)}
+_OTHER_BIT = 1 << 26
+
+
+def letter_mask(tok: str) -> int:
+    """Which letters A-Z a token has, one bit each (bit 26: any other character)."""
+    mask = 0
+    for ch in tok:
+        mask |= _LETTER_BITS.get(ch, _OTHER_BIT)
+    return mask
+
 
 _SERIALS = itertools.count(1)
 _COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
-            ("has_sym", bool), ("pending", bool), ("sk_first", np.int32), ("lo_first", np.int32))
+            ("has_sym", bool), ("pending", bool), ("sk_first", np.int32), ("lo_first", np.int32),
+            ("letters", np.uint32))
