@@ -96,6 +96,26 @@ def test_a_symbol_raises_the_token_bound_only_where_the_first_sounds_agree() -> 
     assert any(ub >= SYMBOL and token_similarity(a, b) >= SYMBOL for a, b, ub in shared)
 
 
+
+_TOKEN = st.text(alphabet="AEIOUBDKLMNRSTY'-Ç", min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_TOKEN, _TOKEN), min_size=1, max_size=30))
+def test_token_bounds_skip_the_exact_similarity_only_where_it_counts_for_nothing(pairs) -> None:
+    """Where the letters and lengths leave an OSA similarity of at most FIRM / 2, the bound
+    uses that ceiling instead of computing it (`_eff` makes both 0): never below the token
+    similarity, whatever the letters (accents, apostrophes, hyphens count as other characters)."""
+    from matchers.prefilter import _token_sims
+    from matchers.similarity import token_similarity
+
+    table = TokenTable()
+    x = np.array([table.id(a) for a, _ in pairs])
+    y = np.array([table.id(b) for _, b in pairs])
+    bound = _token_sims(table, x, y)
+    exact = np.array([token_similarity(a, b) for a, b in pairs])
+    assert (bound + 1e-6 >= exact).all()
+
 _NUMBER = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=4, max_size=10)
 
 
