@@ -95,6 +95,18 @@ def test_phase_breakdown_prints_its_figures() -> None:
 
 
 @pytest.mark.e2e
+def test_framework_cost_prints_its_figures() -> None:
+    proc = subprocess.run([sys.executable, "-m", "paxscreen.bench_faust", "--count", "3000"],
+                          check=False, capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    result = orjson.loads(proc.stdout.decode().strip().splitlines()[-1])
+    assert result["events"] == 3000
+    for reader in ("confluent", "faust"):
+        assert result[reader]["events_per_s"] > 0 and result[reader]["cpu_us_per_event"] > 0
+    assert result["faust_cpu_ratio"] > 0
+
+
+@pytest.mark.e2e
 def test_a_terminated_bench_stops_its_stack_and_workers(tmp_path) -> None:
     import signal
     import time

@@ -1,0 +1,153 @@
+"""What the stream framework costs per event: ``python -m paxscreen.bench_faust``.
+
+Starts its own embedded broker (`paxscreen.devstack`), writes ``--count`` records of a
+traveller event's size to one topic, then reads them all twice, doing nothing with them:
+
+- with confluent-kafka (librdkafka), as `bench_kafka.passthrough` reads, in this process;
+- through a Faust agent taking batches as the worker's ``screen`` agent takes them (the
+  worker's transport, `streams.transport`, and event loop, `jobs.use_event_loop`), in a child
+  process (a Faust worker owns its process).
+
+For each: events/s and CPU time per event, from the first event read to the last. Progress on
+stderr; the last line on stdout is one JSON object, with the ratio of the two CPU times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import orjson
+
+VALUE = b"x" * 940  # a bench traveller event's size (`paxscreen.codec.encode_traveller`)
+
+
+def _say(text: str) -> None:
+    print(f"[bench-faust] {text}", file=sys.stderr, flush=True)
+
+
+def _confluent(bootstrap: str, topic: str, count: int) -> dict:
+    from confluent_kafka import Consumer
+
+    cons = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-faust-{uuid.uuid4().hex[:8]}",
+                     "auto.offset.reset": "earliest", "enable.auto.commit": False, "fetch.wait.max.ms": 10,
+                     "session.timeout.ms": 6000})
+    cons.subscribe([topic])
+    n, t0, c0 = 0, 0.0, 0.0
+    deadline = time.monotonic() + 300
+    while n < count and time.monotonic() < deadline:
+        for msg in cons.consume(1000, 0.2):
+            if msg.error():
+                continue
+            if n == 0:
+                t0, c0 = time.perf_counter(), time.process_time()
+            n += 1
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    cons.close()
+    if n < count:
+        raise RuntimeError(f"confluent-kafka read {n} of {count} events in 300 s")
+    return {"events_per_s": round(n / seconds), "cpu_us_per_event": round(cpu / n * 1e6, 1)}
+
+
+def _faust_child(bootstrap: str, topic: str, count: int, workdir: str) -> None:
+    """Run in the child: a Faust worker whose one agent counts events, then prints its
+    figures as JSON and exits."""
+    import faust
+
+    from paxscreen.jobs import use_event_loop
+    from paxscreen.settings import from_env
+    from streams.transport import make_app_class
+
+    settings = from_env()
+    use_event_loop(settings.event_loop)
+    app = make_app_class(settings.fetch_max_wait_ms)(
+        f"bench-faust-{uuid.uuid4().hex[:8]}", broker=f"kafka://{bootstrap}", key_serializer="raw",
+        value_serializer="raw", store="memory://", datadir=str(Path(workdir) / "faust"), topic_allow_declare=False,
+        topic_disable_leader=True, consumer_auto_offset_reset="earliest", broker_session_timeout=6,
+        broker_heartbeat_interval=0.6, web_enabled=False)
+    source = app.topic(topic, key_type=bytes, value_type=bytes)
+    seen = {"n": 0, "t0": 0.0, "c0": 0.0}
+
+    @app.agent(source)
+    async def count_events(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
+            if seen["n"] == 0:
+                seen["t0"], seen["c0"] = time.perf_counter(), time.process_time()
+            seen["n"] += len(events)
+            if seen["n"] >= count:
+                seconds, cpu = time.perf_counter() - seen["t0"], time.process_time() - seen["c0"]
+                figures = {"events_per_s": round(seen["n"] / seconds),
+                           "cpu_us_per_event": round(cpu / seen["n"] * 1e6, 1)}
+                os.write(1, orjson.dumps(figures) + b"\n")  # fd 1: Faust redirects sys.stdout to its log
+                os._exit(0)  # a Faust worker's shutdown takes seconds and measures nothing
+
+    sys.argv = [sys.argv[0], "worker", "-l", "error"]
+    app.main()
+
+
+def measure(count: int) -> dict:
+    from confluent_kafka import Producer
+
+    from paxscreen.devstack import start_broker
+    from paxscreen.kafka import ensure_named_topics, producer_config
+    from paxscreen.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="paxscreen-bench-faust-") as tmp:
+        broker = start_broker(Path(tmp))
+        try:
+            settings = Settings(kafka_bootstrap=f"127.0.0.1:{broker.port}")
+            topic = settings.topic("bench-faust")
+            ensure_named_topics(settings, [topic])
+            prod = Producer({**producer_config(settings), "linger.ms": 5})
+            for i in range(count):
+                while True:
+                    try:
+                        prod.produce(topic, value=VALUE, key=str(i % 64).encode())
+                        break
+                    except BufferError:
+                        prod.poll(0.05)
+            prod.flush(120)
+            del prod  # disconnected before the broker stops, not after
+            _say(f"{count:,} events written; reading them with confluent-kafka")
+            confluent = _confluent(settings.kafka_bootstrap, topic, count)
+            _say("reading them through a Faust agent (child process)")
+            child = subprocess.run(
+                [sys.executable, "-m", "paxscreen.bench_faust", "--child", settings.kafka_bootstrap, topic,
+                 str(count), tmp], capture_output=True, text=True, timeout=600)
+            lines = [ln for ln in child.stdout.splitlines() if ln.startswith("{")]
+            if not lines:
+                raise RuntimeError(f"the Faust reader failed (exit {child.returncode}): {child.stderr[-2000:]}")
+            faust = orjson.loads(lines[-1])
+        finally:
+            broker.stop()
+    return {
+        "events": count,
+        "confluent": confluent,
+        "faust": faust,
+        "faust_cpu_ratio": round(faust["cpu_us_per_event"] / max(confluent["cpu_us_per_event"], 0.1), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        bootstrap, topic, count, workdir = argv[1:5]
+        _faust_child(bootstrap, topic, int(count), workdir)
+        return 1  # not reached: the child exits once it has read them all
+    parser = argparse.ArgumentParser(prog="python -m paxscreen.bench_faust", description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000, help="events written and read (100,000)")
+    args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("--count must be at least 1")
+    print(orjson.dumps(measure(args.count)).decode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
