@@ -83,6 +83,7 @@ __all__ = [
     "layout_shape",
     "reachable",
     "shape_of",
+    "shapes_of",
     "token_keys",
     "widen",
 ]
@@ -171,13 +172,30 @@ def glued_layout(
 def shape_of(rec: Record, table: TokenTable, *, glued: bool = True) -> Shape:
     """The record's shape; ``glued=False`` leaves out the variants `align` makes by gluing two
     adjacent tokens (bound a pair with it only when `may_glue` says no gluing can happen)."""
+    return layout_shape(name_layout(rec.names, glued=glued), table, _doc_counts(rec))
+
+
+def shapes_of(rec: Record, table: TokenTable) -> tuple[Shape, Shape]:
+    """`shape_of` the record without and with glued variants, its documents counted and its
+    names laid out once; the first twice when it has nothing to glue."""
+    docs = _doc_counts(rec)
+    layout = name_layout(rec.names, glued=False)
+    base = layout_shape(layout, table, docs)
+    glued = glued_layout(*layout)
+    return base, (base if len(glued[2]) == len(layout[2]) else layout_shape(glued, table, docs))
+
+
+def _doc_counts(rec: Record) -> np.ndarray:
+    """Per document, how many times each OCR-canonical character occurs in its number."""
     docs = np.zeros((len(rec.documents), 36), np.int16)
     for i, d in enumerate(rec.documents):
+        row = [0] * 36
         for ch in ocr_canonical(d.number):
             j = _ALNUM.get(ch)
             if j is not None:
-                docs[i, j] += 1
-    return layout_shape(name_layout(rec.names, glued=glued), table, docs)
+                row[j] += 1
+        docs[i] = row
+    return docs
 
 
 def layout_shape(layout: tuple[list[str], list[int], list[int]], table: TokenTable, docs: np.ndarray) -> Shape:

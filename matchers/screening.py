@@ -28,6 +28,7 @@ from matchers.prefilter import (
     may_glue,
     reachable,
     shape_of,
+    shapes_of,
     thresholds_of,
     token_keys,
     widen,
@@ -143,10 +144,8 @@ class ScreenCache:
     def traveller(self, t: Traveller) -> TravellerShapes:
         """The traveller's record and shapes (see `TravellerShapes`)."""
         rec = record_of(t)
-        glue = glue_keys(rec)
-        base = shape_of(rec, self.tokens, glued=False)
-        full = shape_of(rec, self.tokens) if glue else base
-        return TravellerShapes(rec, base, full, widen(glue), widen(token_keys(rec)))
+        base, full = shapes_of(rec, self.tokens)
+        return TravellerShapes(rec, base, full, widen(glue_keys(rec)), widen(token_keys(rec)))
 
     def _put(self, key, value) -> None:
         if len(self.young) >= self.size // 2:

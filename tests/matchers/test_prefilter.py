@@ -386,6 +386,28 @@ def test_glued_variants_made_from_a_stored_layout_are_those_of_the_names() -> No
                 if any((w[:1], len(w)) in against for w in v if w not in base[0])} == kept - unglued, e.names
 
 
+def test_both_shapes_at_once_are_those_made_one_at_a_time() -> None:
+    from matchers.prefilter import shapes_of
+
+    def variants(shape, table) -> set[tuple[str, ...]]:
+        out, at = set(), 0
+        for n in shape.var_len.tolist():
+            out.add(tuple(table.text[t] for t in shape.tokens[shape.var_pos[at : at + n]].tolist()))
+            at += n
+        return out
+
+    table = TokenTable()
+    records = [record_of(e) for e in bd.person_chunk(5, 0, 300)] + [record_of(person(n)) for n in (
+        "Abdul Rahman Al Hassan", "Madonna", "Ng Ah Kow")] + [record_of(pax("DOE", "JOHN", doc="P1234567"))]
+    for rec in records:
+        base, full = shapes_of(rec, table)
+        for got, glued in ((base, False), (full, True)):
+            want = shape_of(rec, table, glued=glued)
+            assert variants(got, table) == variants(want, table)
+            assert np.array_equal(got.docs, want.docs)
+            assert (got.has_names, got.too_long) == (want.has_names, want.too_long)
+
+
 def test_screening_through_redis_with_and_without_the_index_bounds_gives_the_same_alerts(loaded, pairs) -> None:
     travellers = list({t.event_id: t for t, _ in pairs}.values())
     s = Settings(max_candidates=100_000)  # no limit binds: both see every candidate
