@@ -144,8 +144,8 @@ def document_keys(number: str | None) -> set[str]:
 def query_document_keys(number: str | None) -> set[str]:
     """The keys a traveller's document asks for: its own and each adjacent transposition."""
     keys = document_keys(number)
-    if keys:
-        keys.update(f"d:{ocr_canonical(t)}" for t in transpositions(normalize_number(number)))
+    if keys:  # OCR-canonical spelling maps character by character: transpose the canonical number
+        keys.update(f"d:{t}" for t in transpositions(ocr_canonical(number)))
     return keys
 
 

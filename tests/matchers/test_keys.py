@@ -128,6 +128,19 @@ def test_document_keys() -> None:
     assert "d:XK4093017" in q and "d:XK4093107" in q and len(q) == 9
 
 
+def test_a_travellers_document_asks_for_each_transposition_as_read_by_ocr() -> None:
+    """The keys of every adjacent transposition of the number as sent, OCR-canonical (what
+    `query_document_keys` makes by transposing the canonical number instead)."""
+    from matchers.documents import normalize_number, ocr_canonical, transpositions
+
+    rnd = random.Random(7)
+    for _ in range(3000):
+        number = "".join(rnd.choice("AB0O1I5S8Z2 -<o") for _ in range(rnd.randint(0, 12)))
+        own = document_keys(number)
+        want = own | {f"d:{ocr_canonical(t)}" for t in transpositions(normalize_number(number))} if own else set()
+        assert query_document_keys(number) == want, number
+
+
 def test_stolen_documents_have_only_document_keys() -> None:
     names, docs = entry_keys(stolen("XK4O93O17", "FRA"))
     assert names == set() and docs == {"d:XK4093017"}
