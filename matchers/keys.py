@@ -67,8 +67,14 @@ MIN_TAIL = 3  # letters of a token's tail for a `t:` key
 
 
 def digest(key: str) -> bytes:
-    """The 8-byte hash a key is stored under (collisions only add candidates, never lose any)."""
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=KEY_BYTES).digest()
+    """The 8-byte hash a key is stored under (collisions only add candidates, never lose any):
+    BLAKE2b, from a copy of an empty hasher (a third cheaper than making one)."""
+    h = _EMPTY.copy()
+    h.update(key.encode("utf-8"))
+    return h.digest()
+
+
+_EMPTY = hashlib.blake2b(digest_size=KEY_BYTES)
 
 
 def _parts(tokens: Sequence[str]) -> list[tuple[str, str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 
@@ -81,6 +82,9 @@ def test_key_shapes() -> None:
     assert name_keys([parse_name("Madonna")]) == {"m:MDN"}
     assert name_keys([parse_name("Li Wei")]) == {"n:LI|WEI", "h:LI|W", "h:WEI|L", "y:LI|WEI|0"}
     assert len(digest("n:JL|MHMT")) == KEY_BYTES
+    # what stored indexes hold: BLAKE2b-64 of the key's UTF-8 (a change needs a new INDEX_FORMAT)
+    assert digest("n:JL|MHMT").hex() == "b51c3ee355965a06" and digest("d:XK4093017").hex() == "43c50b45332815db"
+    assert digest("m:MÜLLER") == hashlib.blake2b("m:MÜLLER".encode(), digest_size=KEY_BYTES).digest()
 
 
 @pytest.mark.parametrize(
