@@ -36,6 +36,7 @@ entry shares with each traveller, and per traveller every entry found through a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -244,7 +245,11 @@ class PostingIndex:
         """From parallel arrays of (key digest, entry digest) pairs; lists longer than ``cap``
         are dropped (overflowed). ``dates``: (entry digests, packed birth dates) of the entries
         (`pack_dates`); an entry missing from it counts as having no birth date."""
-        eids = np.unique(entry_d)
+        # an entry's pairs come together: the distinct entries are among each run's first
+        run = np.ones(len(entry_d), bool)
+        run[1:] = entry_d[1:] != entry_d[:-1]
+        runs = np.flatnonzero(run)
+        eids = np.unique(entry_d[runs])
         dobs = np.zeros(len(eids), np.int32)
         if dates is not None and len(dates[0]) and len(eids):
             at = np.minimum(np.searchsorted(eids, dates[0]), len(eids) - 1)
@@ -253,8 +258,8 @@ class PostingIndex:
         if not len(key_d):
             return cls(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32), eids, dobs,
                        years=np.zeros(0, np.uint8))
-        ords = np.searchsorted(eids, entry_d).astype(np.uint64)
-        order = np.lexsort((ords, year_codes(dobs)[ords.astype(np.int64)], key_d))
+        ords = np.repeat(np.searchsorted(eids, entry_d[runs]), np.diff(np.append(runs, len(entry_d))))
+        order = _posting_order(key_d, year_codes(dobs)[ords], ords)
         k, o = key_d[order], ords[order]
         keep = np.ones(len(k), bool)
         keep[1:] = (k[1:] != k[:-1]) | (o[1:] != o[:-1])  # one posting per (key, entry)
@@ -465,3 +470,19 @@ def rank(
         keep &= hit | other
         trav, lst, ords, shared, hit = trav[keep], lst[keep], ords[keep], shared[keep], hit[keep]
     return Ranked(trav, lst, ords, shared, hit)
+
+
+def _posting_order(keys: np.ndarray, years: np.ndarray, ords: np.ndarray, *, threads_from: int = 1_000_000
+                   ) -> np.ndarray:
+    """``np.lexsort((ords, years, keys))``; from ``threads_from`` keys, the two halves of the
+    key space are sorted at once in two threads (numpy sorts without holding the GIL)."""
+    if len(keys) < threads_from:
+        return np.lexsort((ords, years, keys))
+    top = keys >= np.uint64(1 << 63)
+    halves = [np.flatnonzero(~top), np.flatnonzero(top)]
+
+    def order(rows: np.ndarray) -> np.ndarray:
+        return rows[np.lexsort((ords[rows], years[rows], keys[rows]))]
+
+    with ThreadPoolExecutor(2) as pool:
+        return np.concatenate(list(pool.map(order, halves)))

@@ -140,3 +140,29 @@ def test_the_rank_order_is_the_five_key_sort_it_packs(cands, offset: int) -> Non
     hit = np.array([c[4] for c in cands], bool)
     expected = np.lexsort((ords, lst, -shared, ~hit, trav))
     assert _rank_order(trav, shared, hit).tolist() == expected.tolist()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2**64 - 1), st.integers(0, 3), st.integers(0, 5)), max_size=60))
+def test_postings_sorted_in_two_halves_are_sorted_as_one(rows) -> None:
+    from matchers.index import _posting_order
+
+    keys = np.array([k for k, _, _ in rows] + [2**63, 2**63 - 1], np.uint64)  # both halves, at their edge
+    years = np.array([y for _, y, _ in rows] + [1, 1], np.int16)
+    ords = np.array([o for _, _, o in rows] + [0, 0], np.int64)
+    assert np.array_equal(_posting_order(keys, years, ords, threads_from=0), np.lexsort((ords, years, keys)))
+
+
+def test_an_index_built_from_interleaved_entries_is_the_one_built_from_grouped_ones() -> None:
+    """The build finds distinct entries from runs of pairs; entries whose pairs come apart
+    (not as the store writes them) give the same index."""
+    rng = np.random.default_rng(3)
+    entries = rng.integers(0, 2**63, 40, dtype=np.uint64)
+    entry_d = np.repeat(entries, 6)
+    key_d = rng.integers(0, 30, len(entry_d)).astype(np.uint64)
+    dates = (entries[:20], rng.integers(19400101, 20001231, 20).astype(np.int32))
+    grouped = PostingIndex.build(key_d, entry_d, 50, dates)
+    mixed = rng.permutation(len(entry_d))
+    shuffled = PostingIndex.build(key_d[mixed], entry_d[mixed], 50, dates)
+    for name in ("keys", "starts", "posts", "eids", "dobs", "years"):
+        assert np.array_equal(getattr(grouped, name), getattr(shuffled, name)), name
