@@ -55,7 +55,6 @@ the switch is still a single command.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import re
 import time
@@ -77,7 +76,8 @@ from matchers.keys import digest, query_digests
 from matchers.prefilter import NAME_LAYOUT
 from matchers.records import parser_fingerprint
 from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
-from matchers.store_load import NameParts, Prepared, chunks, given, load_workers, prepared_chunks
+from matchers.store_load import NameParts, Prepared, chunks, given, indexing_seed, load_workers
+from matchers.store_load import prepared_chunks
 from matchers.unread import NameBound, bound_names, dob_filter, dob_windows
 from paxscreen.errors import Unavailable
 from paxscreen.models import Traveller, WatchEntry
@@ -218,11 +218,7 @@ class WatchlistStore:
         started = time.monotonic()
         tag = self._tag(list_name, uuid.uuid4().hex[:12])
         buckets = self.buckets
-        # The version hashes the content and how it is indexed: a reload after an upgrade that changes
-        # keys (INDEX_FORMAT), buckets, name parsing or the tokens' properties builds a new version.
-        how = f"{INDEX_FORMAT}|{buckets}|{self.posting_cap}|{parser_fingerprint()}|{token_props.fingerprint()}"
-        seed = how.encode()
-        content = int.from_bytes(hashlib.blake2b(seed, digest_size=16).digest(), "big")
+        content = 0
         persons = documents = doc_numbers = name_keys = 0
         touched = bytearray(buckets)  # which entry bucket hashes exist
         key_parts: list[np.ndarray] = []
@@ -246,6 +242,8 @@ class WatchlistStore:
                     self.redis.expire(f"{tag}:loading", LOADING_TTL)
                     if progress:
                         progress(done)
+            # asked now, not first: rigour's tagger (~7 s) is then built as the pool works
+            content = (content + indexing_seed(INDEX_FORMAT, buckets, self.posting_cap)) % (1 << 128)
             index = PostingIndex.build(
                 np.concatenate(key_parts) if key_parts else np.zeros(0, np.uint64),
                 np.concatenate(entry_parts) if entry_parts else np.zeros(0, np.uint64),

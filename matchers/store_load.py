@@ -23,7 +23,7 @@ from matchers.features import parse_date
 from matchers.index import NameTable, pack_dates
 from matchers.keys import digest, entry_keys
 from matchers.prefilter import MAX_TOKENS, glue_codes, name_layout
-from matchers.records import entry_forms
+from matchers.records import entry_forms, parser_fingerprint
 from matchers.store_codec import encode_entry
 from paxscreen.models import WatchEntry
 
@@ -55,7 +55,6 @@ class Prepared:
     # names laid out for the index (`prefilter.name_layout`), of the entries with names:
     named: bytes  # their 8-byte digests
     vocab: list[str]  # the chunk's distinct tokens
-    vocab_props: list[str]  # their `token_props` lines
     n_tok: list[int]  # per named entry, its distinct tokens
     toks: list[int]  # flat: those tokens, as positions into `vocab`
     n_var: list[int]  # per named entry, its variants
@@ -125,7 +124,7 @@ def prepare(chunk: list[WatchEntry], buckets: int) -> Prepared:
                 glue += codes
     tokens = list(vocab)
     return Prepared(bucket_of, b"".join(eids), blobs, b"".join(key_digests), per_entry, dated,
-                    b"".join(named), tokens, token_props.lines(tokens), n_tok, toks, n_var, var_len, pos, n_glue,
+                    b"".join(named), tokens, n_tok, toks, n_var, var_len, pos, n_glue,
                     glue, content, persons, documents, doc_numbers, name_count)
 
 
@@ -160,6 +159,14 @@ def load_workers(workers: int | None) -> int:
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
     return workers
+
+
+def indexing_seed(index_format: str, buckets: int, posting_cap: int) -> int:
+    """What a version's content hash starts from: how its entries are indexed, so that a
+    reload after an upgrade that changes the keys (``index_format``), buckets, name parsing or
+    the tokens' properties builds a new version."""
+    how = f"{index_format}|{buckets}|{posting_cap}|{parser_fingerprint()}|{token_props.fingerprint()}"
+    return int.from_bytes(hashlib.blake2b(how.encode(), digest_size=16).digest(), "big")
 
 
 def prepared_chunks(makers: Iterable[Callable[[], Sequence[WatchEntry]]], buckets: int, workers: int) -> Iterator[Prepared]:
@@ -200,15 +207,14 @@ class NameParts:
         self.parts: list[tuple[np.ndarray, ...]] = []
 
     def add(self, chunk: Prepared) -> None:
+        """Take the chunk's layouts; the properties of tokens new to the version are computed
+        here, once each (the pool's processes would each compute the frequent ones again)."""
         vocab, props = self.vocab, self.props
-        got = []
-        for t, line in zip(chunk.vocab, chunk.vocab_props, strict=True):
-            v = vocab.get(t)
-            if v is None:
-                v = vocab[t] = len(props)
-                props.append(line)
-            got.append(v)
-        ids = np.array(got, np.uint32)
+        new = [t for t in chunk.vocab if t not in vocab]
+        for t in new:
+            vocab[t] = len(vocab)
+        props += token_props.lines(new)
+        ids = np.array([vocab[t] for t in chunk.vocab], np.uint32)
         self.parts.append((
             np.frombuffer(chunk.named, dtype=">u8").astype(np.uint64),
             np.array(chunk.n_tok, np.int64),
