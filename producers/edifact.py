@@ -337,6 +337,7 @@ def _tokenize_plain(text: str, pos: int, chars: ServiceChars) -> tuple[ServiceCh
 
 
 def _breaks(text: str) -> int:
+    """Line breaks in ``text``: a CRLF, an LF or a lone CR counts one."""
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 

@@ -1,5 +1,5 @@
 """What the agents produce, and how they wait for it: a confluent-kafka (librdkafka) producer
-whose delivery reports resolve asyncio futures.
+whose delivery reports, counted per round of records, resolve one asyncio future per round.
 
 Why not Faust's own producer: aiokafka's producer forgets a topic's partitions when the set of
 topics it tracks changes. It starts by tracking *every* topic, then only those it was asked about
