@@ -72,18 +72,19 @@ def _faust_child(bootstrap: str, topic: str, count: int, workdir: str) -> None:
         topic_disable_leader=True, consumer_auto_offset_reset="earliest", broker_session_timeout=6,
         broker_heartbeat_interval=0.6, web_enabled=False)
     source = app.topic(topic, key_type=bytes, value_type=bytes)
-    seen = {"n": 0, "t0": 0.0, "c0": 0.0}
+    seen = {"n": 0, "first": 0, "t0": 0.0, "c0": 0.0}
 
     @app.agent(source)
     async def count_events(stream: faust.StreamT) -> None:
         async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
-            if seen["n"] == 0:
-                seen["t0"], seen["c0"] = time.perf_counter(), time.process_time()
+            if seen["n"] == 0:  # timed from here: the first batch was read before, not counted
+                seen["t0"], seen["c0"], seen["first"] = time.perf_counter(), time.process_time(), len(events)
             seen["n"] += len(events)
             if seen["n"] >= count:
                 seconds, cpu = time.perf_counter() - seen["t0"], time.process_time() - seen["c0"]
-                figures = {"events_per_s": round(seen["n"] / seconds),
-                           "cpu_us_per_event": round(cpu / seen["n"] * 1e6, 1)}
+                timed = max(1, seen["n"] - seen["first"])
+                figures = {"events_per_s": round(timed / seconds),
+                           "cpu_us_per_event": round(cpu / timed * 1e6, 1)}
                 os.write(1, orjson.dumps(figures) + b"\n")  # fd 1: Faust redirects sys.stdout to its log
                 os._exit(0)  # a Faust worker's shutdown takes seconds and measures nothing
 
