@@ -68,9 +68,9 @@ def _faust_child(bootstrap: str, topic: str, count: int, workdir: str) -> None:
     use_event_loop(settings.event_loop)
     app = make_app_class(settings.fetch_max_wait_ms)(
         f"bench-faust-{uuid.uuid4().hex[:8]}", broker=f"kafka://{bootstrap}", key_serializer="raw",
-        value_serializer="raw", store="memory://", datadir=str(Path(workdir) / "faust"), topic_allow_declare=False,
-        topic_disable_leader=True, consumer_auto_offset_reset="earliest", broker_session_timeout=6,
-        broker_heartbeat_interval=0.6, web_enabled=False)
+        value_serializer="raw", store="memory://", datadir=str(Path(workdir) / "faust"),
+        topic_allow_declare=False, topic_disable_leader=True, consumer_auto_offset_reset="earliest",
+        broker_session_timeout=6, broker_heartbeat_interval=0.6, web_enabled=False)
     source = app.topic(topic, key_type=bytes, value_type=bytes)
     seen = {"n": 0, "first": 0, "t0": 0.0, "c0": 0.0}
 
@@ -123,7 +123,8 @@ def measure(count: int) -> dict:
                  str(count), tmp], capture_output=True, text=True, timeout=600)
             lines = [ln for ln in child.stdout.splitlines() if ln.startswith("{")]
             if not lines:
-                raise RuntimeError(f"the Faust reader failed (exit {child.returncode}): {child.stderr[-2000:]}")
+                why = child.stderr[-2000:]
+                raise RuntimeError(f"the Faust reader failed (exit {child.returncode}): {why}")
             faust = orjson.loads(lines[-1])
         finally:
             broker.stop()
@@ -141,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         bootstrap, topic, count, workdir = argv[1:5]
         _faust_child(bootstrap, topic, int(count), workdir)
         return 1  # not reached: the child exits once it has read them all
-    parser = argparse.ArgumentParser(prog="python -m paxscreen.bench_faust", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m paxscreen.bench_faust",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000, help="events written and read (100,000)")
     args = parser.parse_args(argv)
     if args.count < 1:

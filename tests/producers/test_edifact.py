@@ -352,7 +352,8 @@ from hypothesis import given, settings as hsettings, strategies as hst  # noqa: 
 from paxscreen.errors import InvalidMessage as _Invalid  # noqa: E402
 from producers.edifact import tokenize as _tokenize  # noqa: E402
 
-_PIECES = ["UNB", "UNH", "NAD", "DTM", "UNZ", "+", ":", "'", "\n", "\r\n", "\r", "UNB ", " ", "  ", "FL", "DOE", "12", "x", "\t"]
+_PIECES = ["UNB", "UNH", "NAD", "DTM", "UNZ", "+", ":", "'", "\n", "\r\n", "\r", "UNB ", " ", "  ",
+           "FL", "DOE", "12", "x", "\t"]
 
 
 @hsettings(max_examples=300, deadline=None)
