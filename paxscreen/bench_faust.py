@@ -15,6 +15,7 @@ stderr; the last line on stdout is one JSON object, with the ratio of the two CP
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import orjson
 
+from paxscreen.settings import Settings
+
 VALUE = b"x" * 940  # a bench traveller event's size (`paxscreen.codec.encode_traveller`)
 
 
@@ -32,13 +35,10 @@ def _say(text: str) -> None:
     print(f"[bench-faust] {text}", file=sys.stderr, flush=True)
 
 
-def _confluent(bootstrap: str, topic: str, count: int) -> dict:
-    from confluent_kafka import Consumer
+def _confluent(settings: Settings, topic: str, count: int) -> dict:
+    from paxscreen.bench_kafka import reader
 
-    cons = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-faust-{uuid.uuid4().hex[:8]}",
-                     "auto.offset.reset": "earliest", "enable.auto.commit": False, "fetch.wait.max.ms": 10,
-                     "session.timeout.ms": 6000})
-    cons.subscribe([topic])
+    cons = reader(settings, topic)
     n, t0, c0 = 0, 0.0, 0.0
     deadline = time.monotonic() + 300
     while n < count and time.monotonic() < deadline:
@@ -93,11 +93,9 @@ def _faust_child(bootstrap: str, topic: str, count: int, workdir: str) -> None:
 
 
 def measure(count: int) -> dict:
-    from confluent_kafka import Producer
-
+    from paxscreen.bench_kafka import write_all
     from paxscreen.devstack import start_broker
-    from paxscreen.kafka import ensure_named_topics, producer_config
-    from paxscreen.settings import Settings
+    from paxscreen.kafka import ensure_named_topics
 
     with tempfile.TemporaryDirectory(prefix="paxscreen-bench-faust-") as tmp:
         broker = start_broker(Path(tmp))
@@ -105,18 +103,9 @@ def measure(count: int) -> dict:
             settings = Settings(kafka_bootstrap=f"127.0.0.1:{broker.port}")
             topic = settings.topic("bench-faust")
             ensure_named_topics(settings, [topic])
-            prod = Producer({**producer_config(settings), "linger.ms": 5})
-            for i in range(count):
-                while True:
-                    try:
-                        prod.produce(topic, value=VALUE, key=str(i % 64).encode())
-                        break
-                    except BufferError:
-                        prod.poll(0.05)
-            prod.flush(120)
-            del prod  # disconnected before the broker stops, not after
+            write_all(settings, topic, itertools.repeat(VALUE, count))
             _say(f"{count:,} events written; reading them with confluent-kafka")
-            confluent = _confluent(settings.kafka_bootstrap, topic, count)
+            confluent = _confluent(settings, topic, count)
             _say("reading them through a Faust agent (child process)")
             child = subprocess.run(
                 [sys.executable, "-m", "paxscreen.bench_faust", "--child", settings.kafka_bootstrap, topic,

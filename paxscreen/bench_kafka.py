@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, producer_config
 from paxscreen.settings import Settings
 from streams.records import parse_iso, utc_now_iso
 
-__all__ = ["AlertCollector", "Pacer", "Workers", "passthrough", "percentiles"]
+__all__ = ["AlertCollector", "Pacer", "Workers", "passthrough", "percentiles", "reader", "write_all"]
 
 
 def percentiles(values: Sequence[float], qs: Sequence[float] = (50, 95, 99)) -> dict[str, float | None]:
@@ -134,30 +134,45 @@ class AlertCollector:
         self._consumer.close()
 
 
-def passthrough(settings: Settings, values: Sequence[bytes], *, topic_in: str, topic_out: str) -> float:
-    """The machine's ceiling: one Python process consuming small messages from the broker,
-    decoding them (orjson) and producing them again (confluent-kafka, batched), no screening.
-    Returns messages per second, from the first message consumed to the last one acknowledged."""
-    from confluent_kafka import Consumer, Producer
+def write_all(settings: Settings, topic: str, values: Iterable[bytes]) -> None:
+    """Write ``values`` to ``topic`` (keys spread over 64), returning once all are acknowledged."""
+    from confluent_kafka import Producer
 
     prod = Producer({**producer_config(settings), "linger.ms": 5})
     for i, v in enumerate(values):
         while True:
             try:
-                prod.produce(topic_in, value=v, key=str(i % 64).encode())
+                prod.produce(topic, value=v, key=str(i % 64).encode())
                 break
             except BufferError:
                 prod.poll(0.05)
     prod.flush(120)
+
+
+def reader(settings: Settings, topic: str):  # -> confluent_kafka.Consumer
+    """A consumer of ``topic`` from its start, in a group of its own, committing nothing."""
+    from confluent_kafka import Consumer
+
     cons = Consumer({
         "bootstrap.servers": settings.kafka_bootstrap,
-        "group.id": f"bench-pt-{uuid.uuid4().hex[:8]}",
+        "group.id": f"bench-reader-{uuid.uuid4().hex[:8]}",
         "auto.offset.reset": "earliest",
         "enable.auto.commit": False,
         "fetch.wait.max.ms": 10,
         "session.timeout.ms": 6000,
     })
-    cons.subscribe([topic_in])
+    cons.subscribe([topic])
+    return cons
+
+
+def passthrough(settings: Settings, values: Sequence[bytes], *, topic_in: str, topic_out: str) -> float:
+    """The machine's ceiling: one Python process consuming small messages from the broker,
+    decoding them (orjson) and producing them again (confluent-kafka, batched), no screening.
+    Returns messages per second, from the first message consumed to the last one acknowledged."""
+    from confluent_kafka import Producer
+
+    write_all(settings, topic_in, values)
+    cons = reader(settings, topic_in)
     out = Producer({**producer_config(settings), "linger.ms": 5})
     n, t0 = 0, None
     deadline = time.monotonic() + 300
