@@ -117,22 +117,20 @@ def name_layout(names, *, glued: bool = True) -> tuple[list[str], list[int], lis
     """The name part of a shape, as text: the distinct tokens of every variant of ``names``
     (`NameForm`s; with the variants `align` may make by gluing two adjacent tokens, unless
     ``glued`` is False), each variant's tokens as positions into those, and each variant's
-    length. The store keeps this for every entry at load (`matchers.index`)."""
+    length. The store keeps it without glued variants for every entry at load
+    (`matchers.index`); `glued_layout` adds them."""
     variants: list[tuple[str, ...]] = []
     for name in names:
         for v in name.variants:
             if v and v not in variants:
                 variants.append(v)
-            for i in range(len(v) - 1 if glued else 0):  # what `align` may glue
-                g = v[:i] + (v[i] + v[i + 1],) + v[i + 2 :]
-                if g not in variants:
-                    variants.append(g)
     pos: dict[str, int] = {}
     var_pos: list[int] = []
     for v in variants:
         for t in v:
             var_pos.append(pos.setdefault(t, len(pos)))
-    return list(pos), var_pos, [len(v) for v in variants]
+    layout = list(pos), var_pos, [len(v) for v in variants]
+    return glued_layout(*layout) if glued else layout
 
 
 def glued_layout(
@@ -140,9 +138,9 @@ def glued_layout(
     against: frozenset[tuple[str, int]] | None = None,
 ) -> tuple[list[str], list[int], list[int]]:
     """A layout without glued variants (`name_layout` with ``glued=False``, as the index keeps
-    it) with them added: the same variants as `name_layout` of the names, perhaps in another
-    order (bounds do not depend on it). ``against``: the other record's widened token keys
-    (`widen`); only the glued words `align` could try against it are added (`may_glue`)."""
+    it) with them added: each variant again with two adjacent tokens glued into one word, as
+    `align` may glue them. ``against``: the other record's widened token keys (`widen`); only
+    the glued words `align` could try against it are added (`may_glue`)."""
     tokens = list(tokens)
     pos = {t: i for i, t in enumerate(tokens)}
     variants: list[tuple[int, ...]] = []
