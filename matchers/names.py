@@ -58,6 +58,7 @@ __all__ = [
     "canonical",
     "clean",
     "is_patronymic",
+    "loose_first",
     "loose_skeleton",
     "name_form",
     "name_symbols",
@@ -391,23 +392,23 @@ def _consonants(s: str, token: str) -> str:
 # (Arabic qaf as Q/G/GH/K, Cyrillic Х as KH/CH/H, Greek and English PH/F/V, DH/D, TH/T,
 # W/V as in German and Polish spellings of Russian names). D and T stay apart: PEDERSEN is
 # not PETTERSEN.
-_LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
-    for p, r in (
-        (r"(^|N)DI(?=[AEOU])", r"\1J"),
-        (r"OW$", "O"),
-        (r"SCH|TSCH|TSH", "S"),
-        (r"DZH|DJ|DZ|ZH|DSH", "J"),
-        (r"SH", "S"),
-        (r"KH|CH|GH|CK|Q|G|C(?![EIY])", "K"),
-        (r"C", "S"),
-        (r"X", "KS"),
-        (r"PH|V|W", "F"),
-        (r"DH", "D"),
-        (r"TH", "T"),
-        (r"Z", "S"),
-        (r"Y", "I"),
-        (r"(?<!^)H", ""),  # a first H stays, as in `skeleton` (HOUNSOU is not AHOUANSOU)
+_LOOSE_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
+    (re.compile(p), r, need)  # need: a rule can match only where one of these is in the token
+    for p, r, need in (
+        (r"(^|N)DI(?=[AEOU])", r"\1J", ("DI",)),
+        (r"OW$", "O", ("OW",)),
+        (r"SCH|TSCH|TSH", "S", ("SCH", "TSH")),
+        (r"DZH|DJ|DZ|ZH|DSH", "J", ("DZ", "DJ", "ZH", "DSH")),
+        (r"SH", "S", ("SH",)),
+        (r"KH|CH|GH|CK|Q|G|C(?![EIY])", "K", ("KH", "C", "G", "Q")),
+        (r"C", "S", ("C",)),
+        (r"X", "KS", ("X",)),
+        (r"PH|V|W", "F", ("PH", "V", "W")),
+        (r"DH", "D", ("DH",)),
+        (r"TH", "T", ("TH",)),
+        (r"Z", "S", ("Z",)),
+        (r"Y", "I", ("Y",)),
+        (r"(?<!^)H", "", ("H",)),  # a first H stays, as in `skeleton` (HOUNSOU is not AHOUANSOU)
     )
 )
 
@@ -422,10 +423,25 @@ def loose_skeleton(token: str) -> str:
     vowels. GADDAFI / QADHAFI -> KDF:A-A-I, KHODORKOVSKY / CHODORKOWSKI -> KDRKFSK:O-O-O-I,
     STEPHEN / STEVEN -> STFN:E-E; VANDENBROECK (A-E-OE) is not VANDENBERG (A-E-E)."""
     s = _DOUBLES.sub(r"\1", token)
-    for pattern, repl in _LOOSE_RULES:
-        s = pattern.sub(repl, s)
+    for pattern, repl, need in _LOOSE_RULES:
+        for n in need:
+            if n in s:
+                s = pattern.sub(repl, s)
+                break
     vowels = "-".join(run.replace("Y", "I").replace("OU", "U") for run in _VOWEL_RUNS.findall(token))
     return _consonants(_DOUBLES.sub(r"\1", s), token) + ":" + vowels
+
+
+# `loose_skeleton`'s first letter by the token's first letter, where no rule can change it:
+# a vowel (or Y, read I) stays a vowel (A), G/Q/X become K, V/W become F, and no rule starts
+# with the others. C, D, P, T, Z and other characters depend on what follows (CE/CA, DIA/DA,
+# PH/PA, TSH/TA, ZH/ZA).
+_LOOSE_FIRST = {c: "A" for c in "AEIOUY"} | {c: c for c in "BFHJKLMNRS"} | dict(G="K", Q="K", X="K", V="F", W="F")
+
+
+def loose_first(token: str) -> str:
+    """``loose_skeleton(token)[:1]``, most often without making the key."""
+    return _LOOSE_FIRST.get(token[:1]) or loose_skeleton(token)[:1]
 
 
 @memo("token")

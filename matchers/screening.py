@@ -75,16 +75,24 @@ def make_alert(
     )
 
 
-@dataclass(frozen=True, slots=True)
 class TravellerShapes:
-    """A traveller's record, its shape without and with glued variants, and its
-    `prefilter.glue_keys` and `prefilter.token_keys`, both widened (`prefilter.widen`)."""
+    """A traveller's record, its shape without glued variants (``base``) and with them
+    (``full``, made on first use: `prefilter.shapes_of`), and its `prefilter.glue_keys` and
+    `prefilter.token_keys`, both widened (`prefilter.widen`)."""
 
-    rec: Record
-    base: Shape
-    full: Shape
-    glue_wide: frozenset
-    tokens_wide: frozenset
+    __slots__ = ("rec", "base", "glue_wide", "tokens_wide", "_full", "_make_full")
+
+    def __init__(self, rec: Record, base: Shape, full: Callable[[], Shape], glue_wide: frozenset,
+                 tokens_wide: frozenset) -> None:
+        self.rec, self.base, self.glue_wide, self.tokens_wide = rec, base, glue_wide, tokens_wide
+        self._full: Shape | None = None
+        self._make_full = full
+
+    @property
+    def full(self) -> Shape:
+        if self._full is None:
+            self._full = self._make_full()
+        return self._full
 
     def shape_against(self, other_tokens: frozenset) -> Shape:
         """The shape to bound a pair with (``other_tokens``: the entry's `token_keys`): glued

@@ -37,7 +37,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cpdist
 
-from matchers.names import canonical, is_patronymic, loose_skeleton, name_form, name_symbols, skeleton
+from matchers.names import canonical, is_patronymic, loose_first, loose_skeleton, name_form, name_symbols, skeleton
 
 __all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
 
@@ -129,7 +129,7 @@ def token_similarity(a: str, b: str) -> float:
 def _first_sound_agrees(a: str, b: str) -> bool:
     """Same first letter, or the same first sound (a rigour name symbol links JOHN with IVAN
     and HANS too: only spellings that start alike count)."""
-    return a[0] == b[0] or skeleton(a)[:1] == skeleton(b)[:1] or loose_skeleton(a)[:1] == loose_skeleton(b)[:1]
+    return a[0] == b[0] or skeleton(a)[:1] == skeleton(b)[:1] or loose_first(a) == loose_first(b)
 
 
 def token_relation(a: str, b: str) -> str:

@@ -21,7 +21,7 @@ from importlib.metadata import version
 
 import numpy as np
 
-from matchers.names import canonical, loose_skeleton, name_symbols_many, remember, skeleton
+from matchers.names import canonical, loose_first, name_symbols_many, remember, skeleton
 
 __all__ = ["TOKEN_PROPS", "TokenTable", "fingerprint", "lines", "parse"]
 
@@ -184,8 +184,8 @@ class TokenTable:
         col = self._cols["lo_first"]
         todo = np.unique(ids[col[ids] == 0]).tolist()
         for v in todo:
-            lo = loose_skeleton(self.text[v])
-            col[v] = ord(lo[0]) + 1 if lo else 1
+            lo = loose_first(self.text[v])
+            col[v] = ord(lo) + 1 if lo else 1
         return col[: len(self.text)]
 
     def text_array(self) -> np.ndarray:

@@ -405,8 +405,8 @@ def test_both_shapes_at_once_are_those_made_one_at_a_time() -> None:
     records = [record_of(e) for e in bd.person_chunk(5, 0, 300)] + [record_of(person(n)) for n in (
         "Abdul Rahman Al Hassan", "Madonna", "Ng Ah Kow")] + [record_of(pax("DOE", "JOHN", doc="P1234567"))]
     for rec in records:
-        base, full = shapes_of(rec, table)
-        for got, glued in ((base, False), (full, True)):
+        base, make_full = shapes_of(rec, table)
+        for got, glued in ((base, False), (make_full(), True)):
             want = shape_of(rec, table, glued=glued)
             assert variants(got, table) == variants(want, table)
             assert np.array_equal(got.docs, want.docs)
