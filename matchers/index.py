@@ -459,17 +459,43 @@ def rank(
         live = hit | possible(trav, lst, ords)
         trav, lst, ords, shared, hit = trav[live], lst[live], ords[live], shared[live], hit[live]
     # per traveller: document hits, then the `limit` best others by (-shared, list, ordinal)
-    order = _rank_order(trav, shared, hit)
-    trav, lst, ords, shared, hit = trav[order], lst[order], ords[order], shared[order], hit[order]
-    if limit >= 0:
-        other = ~hit
-        grp = np.ones(len(trav), bool)
-        grp[1:] = (trav[1:] != trav[:-1]) | (hit[1:] != hit[:-1])
-        start = np.maximum.accumulate(np.where(grp, np.arange(len(trav)), 0))
-        keep = hit | ((np.arange(len(trav)) - start) < limit)
-        keep &= hit | other
+    if limit >= 0:  # the kept ones first (a tenth of them on the bench), then only those sorted
+        keep = np.flatnonzero(hit | _most_shared(trav, shared, hit, limit))
         trav, lst, ords, shared, hit = trav[keep], lst[keep], ords[keep], shared[keep], hit[keep]
-    return Ranked(trav, lst, ords, shared, hit)
+    order = _rank_order(trav, shared, hit)
+    return Ranked(trav[order], lst[order], ords[order], shared[order], hit[order])
+
+
+def _most_shared(trav: np.ndarray, shared: np.ndarray, hit: np.ndarray, limit: int) -> np.ndarray:
+    """Of candidates sorted by (traveller, list, ordinal), which are each traveller's ``limit``
+    found through name keys only that share the most keys with it, ties to the first: a mask,
+    made from a histogram of the shared counts per traveller rather than a sort."""
+    out = np.zeros(len(trav), bool)
+    other = np.flatnonzero(~hit)
+    if not len(other) or limit <= 0:
+        return out
+    t, s = trav[other], shared[other]
+    levels = int(s.max()) + 1
+    level = levels - 1 - s  # 0: the most keys shared
+    head = np.ones(len(t), bool)
+    head[1:] = t[1:] != t[:-1]
+    local = np.cumsum(head) - 1  # the traveller, counted from 0
+    n = int(local[-1]) + 1
+    counts = np.bincount(local * levels + level, minlength=n * levels).reshape(n, levels)
+    above = np.cumsum(counts, axis=1) - counts  # per traveller and level: how many share more
+    cut = (above < limit).sum(axis=1) - 1  # the level where the limit falls (the last, if it never does)
+    room = limit - above[np.arange(n), cut]  # places left at that level, for the first there
+    keep = level < cut[local]
+    at = np.flatnonzero(level == cut[local])
+    if len(at):
+        who = local[at]
+        first = np.ones(len(at), bool)
+        first[1:] = who[1:] != who[:-1]
+        starts = np.flatnonzero(first)
+        place = np.arange(len(at)) - np.repeat(starts, np.diff(np.append(starts, len(at))))
+        keep[at] = place < room[who]
+    out[other] = keep
+    return out
 
 
 def _posting_order(keys: np.ndarray, years: np.ndarray, ords: np.ndarray, *, threads_from: int = 1_000_000

@@ -122,6 +122,26 @@ def test_no_window_where_years_apart_never_rule_a_candidate_out(name) -> None:
     assert dob_windows(np.array([19750402], np.int32), {**THRESHOLDS, "name": name}) is None
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 2), st.integers(0, 50), st.integers(1, 9), st.booleans()),
+                max_size=300, unique_by=lambda c: c[:3]),
+       st.integers(0, 12))
+def test_each_travellers_most_shared_are_those_the_sort_puts_first(cands, limit: int) -> None:
+    """`_most_shared` keeps of each traveller the ``limit`` candidates found through name
+    keys only that a sort by (most shared keys, list, ordinal) puts first, and no hit."""
+    from matchers.index import _most_shared
+
+    cands = sorted(cands)
+    trav = np.array([c[0] for c in cands], np.int64)
+    shared = np.array([c[3] for c in cands], np.int64)
+    hit = np.array([c[4] for c in cands], bool)
+    want = set()
+    for t in set(trav.tolist()):
+        mine = sorted((-c[3], c[1], c[2], i) for i, c in enumerate(cands) if c[0] == t and not c[4])
+        want |= {i for *_, i in mine[:limit]}
+    assert set(np.flatnonzero(_most_shared(trav, shared, hit, limit)).tolist()) == want
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2), st.integers(0, 50), st.integers(1, 40), st.booleans()),
                 max_size=300, unique_by=lambda c: c[:3]),
