@@ -2,15 +2,16 @@
 
 - ``ingest`` reads raw airline messages, turns them into traveller events with the injected
   ``decode`` function, and dead-letters what cannot be read (raw bytes, offset, reason).
-- ``screen`` takes batches of traveller events, screens them with the injected screener
-  (matchers/), publishes alerts not published before, then hands the batch to
+- ``screen`` takes batches of traveller events (a `streams.reader.BatchReader`: librdkafka,
+  not a Faust agent, since travellers are many and small), screens them with the injected
+  screener (matchers/), publishes alerts not published before, then hands the batch to
   ``Pipeline.on_travellers`` (the targeting extension keeps the travellers for retro-screening).
 
-At-least-once: Faust acks (and later commits) an event only after the agent moved past it,
-and the agents await the broker's acknowledgement of everything they produce (through the
-``Outbox``, streams/outbox.py) before moving on. Redis outages
-are retried with backoff inside the agent, so no offset is committed past a traveller that
-was not screened. The agents hold no matching logic.
+At-least-once: Faust acks (and later commits) an event only after the agent moved past it, the
+readers commit a batch only after its handler returned, and both await the broker's
+acknowledgement of everything they produce (through the ``Outbox``, streams/outbox.py) before
+moving on. Redis outages are retried with backoff inside the handlers, so no offset is committed
+past a traveller that was not screened. The agents hold no matching logic.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from streams.outbox import DeliveryFailed, Outbox
 from streams.parts import PartStore
 from streams.publish import dead_letter as send_dead_letter
 from streams.publish import publish_alerts, retry_redis
+from streams.reader import BatchReader, Record
 from streams.records import headers_dict, utc_now_iso
 from streams.transport import make_app_class
 
@@ -79,6 +81,9 @@ class Pipeline:
     # (an extension adds to it): one agent reads the topic, and each traveller is decoded once.
     on_travellers: list[Callable[[list[Traveller]], Awaitable[None]]] = dataclasses.field(
         default_factory=list)
+    # Topics read in batches with librdkafka (`streams.reader`): ``screen``'s, and what the
+    # extensions add; each runs as an app task once the app started.
+    readers: list[BatchReader] = dataclasses.field(default_factory=list)
 
 
 def _broker_urls(bootstrap: str) -> list[str]:
@@ -110,7 +115,6 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
         web_bind="127.0.0.1",
     )
     raw_topic = app.topic(settings.topic("raw"), key_type=bytes, value_type=bytes)
-    travellers_topic = app.topic(settings.topic("travellers"), key_type=bytes, value_type=bytes)
     m, outbox = pipeline.metrics, pipeline.outbox
     bookings_out, travellers_out = settings.topic("bookings"), settings.topic("travellers")
     alerts_out, deadletter_out = settings.topic("alerts"), settings.topic("deadletter")
@@ -192,39 +196,38 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
 
     frozen = False
 
-    @app.agent(travellers_topic, name="screen")
-    async def screen(stream: faust.StreamT) -> None:
+    async def screen(batch: list[Record]) -> None:
         nonlocal frozen
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
-            travellers: list[Traveller] = []
-            for event in events:
-                msg = event.message
-                try:
-                    travellers.append(decode_traveller(msg.value))
-                except InvalidMessage as exc:
-                    await dead_letter("screen", msg.value or b"", exc, msg, headers_dict(msg.headers))
-            if not travellers:
-                continue
-            alerts = await retry_redis(
-                "screen", pipeline.screener.screen, travellers, observe=m.screen_batch_seconds.observe
-            )
-            m.screened.inc(len(travellers))
-            held = pipeline.screener.cache_sizes()
-            m.cache_tokens.set(held["tokens"])
-            m.cache_entries.set(held["entries"])
-            if not frozen:
-                # The first batch read the watchlist indexes and warmed the caches: millions of
-                # long-lived objects the cyclic collector need not scan again and again.
-                gc.freeze()
-                frozen = True
-            await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m,
-                                 deadletter=deadletter_out)
-            for hook in pipeline.on_travellers:
-                await hook(travellers)
+        travellers: list[Traveller] = []
+        for record in batch:
+            try:
+                travellers.append(decode_traveller(record.value))
+            except InvalidMessage as exc:
+                await dead_letter("screen", record.value or b"", exc, record, headers_dict(record.headers))
+        if not travellers:
+            return
+        alerts = await retry_redis(
+            "screen", pipeline.screener.screen, travellers, observe=m.screen_batch_seconds.observe
+        )
+        m.screened.inc(len(travellers))
+        held = pipeline.screener.cache_sizes()
+        m.cache_tokens.set(held["tokens"])
+        m.cache_entries.set(held["entries"])
+        if not frozen:
+            # The first batch read the watchlist indexes and warmed the caches: millions of
+            # long-lived objects the cyclic collector need not scan again and again.
+            gc.freeze()
+            frozen = True
+        await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m,
+                             deadletter=deadletter_out)
+        for hook in pipeline.on_travellers:
+            await hook(travellers)
+
+    pipeline.readers.append(BatchReader(settings, "screen", travellers_out, screen, m))
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
-        m.assigned.set(len(assigned))
+        m.owned("faust", len(assigned))
         log.info("assigned %d partition(s)", len(assigned))
 
     @app.timer(interval=5.0)
@@ -238,7 +241,11 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 continue
             if hw is not None and pos is not None:
                 m.lag.labels(tp.topic, str(tp.partition)).set(max(0, hw - pos))
+        for reader in pipeline.readers:  # also while a batch is being handled (a Redis outage...)
+            await reader.observe_lag()
 
     for extend in pipeline.extensions:
         extend(app, settings, pipeline)
+    for reader in pipeline.readers:
+        app.task(reader.run)
     return app

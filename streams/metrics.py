@@ -66,7 +66,7 @@ class Metrics:
         )
         self.assigned = Gauge(
             "paxscreen_assigned_partitions",
-            "Partitions this worker currently owns (0 until it has joined the consumer group)",
+            "Partitions this worker currently owns, over its consumers (Faust's and the batch readers')",
             registry=r,
         )
         self.produce_resent = Counter(
@@ -84,6 +84,12 @@ class Metrics:
             "Watchlist entries the screener holds parsed (two bounded generations)",
             registry=r,
         )
+        self._owned: dict[str, int] = {}
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r
         )
+
+    def owned(self, consumer: str, partitions: int) -> None:
+        """``consumer`` (Faust's, or a batch reader's) now owns ``partitions``: ``assigned`` is the sum."""
+        self._owned[consumer] = partitions
+        self.assigned.set(sum(self._owned.values()))

@@ -6,7 +6,9 @@ reload timer and the retro-screening memory. Registered through ``Pipeline.exten
 - ``remember`` (a `streams.app.Pipeline.on_travellers` hook: each batch ``screen`` screened,
   decoded once): keeps each traveller in the recent travellers store for retro-screening, and
   evaluates the profiles that apply to API records.
-- ``route`` (alerts topic): republishes every alert, unchanged and keyed by its alert_id, to
+- ``route`` (alerts topic, in batches: a `streams.reader.BatchReader`, librdkafka rather than a
+  Faust agent, since alerts can be as many as travellers): republishes every alert, unchanged
+  and keyed by its alert_id, to
   ``<prefix>.taskforce.<IATA>`` for each airport in ``alert.airports`` (departure, transits,
   arrival), creating the topic on first use. A replay republishes the same key: consumers
   keep the last record per alert_id, as on the alerts topic.
@@ -39,6 +41,7 @@ from paxscreen.settings import Settings
 from streams.publish import dead_letter as send_dead_letter
 from streams.outbox import DeliveryFailed
 from streams.publish import publish_alerts, retry_redis
+from streams.reader import BatchReader, Record
 from streams.records import headers_dict, utc_now_iso
 
 __all__ = ["Targeting", "targeting_extension"]
@@ -101,7 +104,6 @@ def targeting_extension(targeting: Targeting) -> Callable[[faust.App, Settings, 
 
 def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -> None:
     bookings_topic = app.topic(settings.topic("bookings"), key_type=bytes, value_type=bytes)
-    alerts_topic = app.topic(settings.topic("alerts"), key_type=bytes, value_type=bytes)
     outbox = pipeline.outbox
     alerts_out, deadletter_out = settings.topic("alerts"), settings.topic("deadletter")
     m, tm = pipeline.metrics, _Metrics(pipeline.metrics.registry)
@@ -174,27 +176,35 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
             known_topics.add(name)
         return name
 
-    if t.route:
+    async def route(batch: list[Record]) -> None:
+        """Each alert of the batch to its airports' task-force topics, all awaited at once."""
+        out: list[tuple[str, bytes | None, bytes | None]] = []
+        source: dict[tuple, Record] = {}  # each record sent -> the alert it came from
+        for r in batch:
+            try:
+                airports = orjson.loads(r.value).get("airports") or ()
+            except (orjson.JSONDecodeError, AttributeError, TypeError):
+                log.warning("unreadable alert topic=%s partition=%s offset=%s", r.topic, r.partition, r.offset)
+                continue
+            names = list(dict.fromkeys(
+                taskforce_topic(settings, a) for a in airports if isinstance(a, str) and _IATA.match(a.upper())
+            ))
+            for n in names:
+                out.append((await out_topic(n), r.key, r.value))
+                source[out[-1]] = r
+        try:
+            await outbox.send_all(out)
+        except DeliveryFailed as exc:  # a task force's topic refused one: keep the alert
+            refused = exc.refused
+            for a in {(a.topic, a.partition, a.offset): a for a in (source[x] for x in refused)}.values():
+                await send_dead_letter("route", a.value or b"", exc, a, headers_dict(a.headers),
+                                       outbox=outbox, topic=deadletter_out, metrics=m)
+            tm.routed.inc(len(out) - len(refused))
+            return
+        tm.routed.inc(len(out))
 
-        @app.agent(alerts_topic, name="route")
-        async def route(stream: faust.StreamT) -> None:
-            async for event in stream.events():
-                msg = event.message
-                try:
-                    airports = orjson.loads(msg.value).get("airports") or ()
-                except (orjson.JSONDecodeError, AttributeError, TypeError):
-                    log.warning("unreadable alert topic=%s partition=%s offset=%s", msg.topic, msg.partition, msg.offset)
-                    continue
-                names = list(dict.fromkeys(
-                    taskforce_topic(settings, a) for a in airports if isinstance(a, str) and _IATA.match(a.upper())
-                ))
-                try:
-                    await outbox.send_all([(await out_topic(n), msg.key, msg.value) for n in names])
-                except DeliveryFailed as exc:  # a task force's topic refused it: keep it
-                    await send_dead_letter("route", msg.value or b"", exc, msg, headers_dict(msg.headers),
-                                           outbox=outbox, topic=deadletter_out, metrics=m)
-                    continue
-                tm.routed.inc(len(names))
+    if t.route:
+        pipeline.readers.append(BatchReader(settings, "route", settings.topic("alerts"), route, m))
 
     @app.timer(interval=max(0.5, settings.rules_reload_seconds))
     async def reload_rules() -> None:

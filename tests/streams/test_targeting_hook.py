@@ -54,3 +54,47 @@ def test_the_screened_batch_goes_to_the_recent_travellers_through_the_screen_age
     asyncio.run(pipeline.on_travellers[0](batch))
     assert recent.kept == [batch]
     assert metrics.registry.get_sample_value("paxscreen_recent_travellers_total") == 2
+
+
+class _Outbox:
+    """Keeps what is sent; the broker refuses for good every record of one topic."""
+
+    def __init__(self, refuse: str) -> None:
+        self.refuse, self.sent = refuse, []
+
+    async def send_all(self, records) -> None:
+        from streams.outbox import DeliveryFailed
+
+        refused = [r for r in records if r[0] == self.refuse]
+        self.sent += [r for r in records if r[0] != self.refuse]
+        if refused:
+            raise DeliveryFailed(f"topic {self.refuse!r}: message too large", refused)
+
+
+def test_routing_sends_a_batch_of_alerts_at_once_and_dead_letters_what_a_task_force_refuses(tmp_path) -> None:
+    import orjson
+
+    from streams.reader import Record
+
+    app = faust.App("route-test", broker="kafka://127.0.0.1:1", store="memory://", datadir=str(tmp_path))
+    settings, metrics = Settings(topic_prefix="p"), Metrics()
+    outbox = _Outbox(refuse="p.taskforce.CDG")
+    pipeline = SimpleNamespace(outbox=outbox, ledger=None, metrics=metrics, on_travellers=[], readers=[])
+    targeting = Targeting(rules=_Rules(), booking_alerts=lambda *_: [], api_alerts=lambda *_: [],
+                          create_topics=lambda names: None)
+    targeting_extension(targeting)(app, settings, pipeline)
+    (reader,) = pipeline.readers
+    assert (reader.name, reader.topic) == ("route", "p.alerts")
+
+    def alert(i: int, airports: list[str]) -> Record:
+        value = orjson.dumps({"alert_id": f"a-{i}", "airports": airports})
+        return Record("p.alerts", 0, i, f"a-{i}".encode(), value, None)
+
+    batch = [alert(1, ["DSS", "CDG"]), alert(2, ["DSS", "x-1", "LIS"]), alert(3, ["CDG", "CDG"]),
+             Record("p.alerts", 0, 4, b"a-4", b"not json", None)]
+    asyncio.run(reader.handle(batch))
+    routed = [(t, k) for t, k, _ in outbox.sent if t != "p.deadletter"]
+    assert routed == [("p.taskforce.DSS", b"a-1"), ("p.taskforce.DSS", b"a-2"), ("p.taskforce.LIS", b"a-2")]
+    letters = [orjson.loads(v) for t, _, v in outbox.sent if t == "p.deadletter"]
+    assert [(d["stage"], d["source"]["offset"]) for d in letters] == [("route", 1), ("route", 3)]  # once each
+    assert metrics.registry.get_sample_value("paxscreen_taskforce_routed_total") == 3
