@@ -9,6 +9,14 @@ bounds (`prefilter.reachable`), scoring (`scoring.evaluate`) and alert building.
 batch (index read, caches cold) is left out of the figures. Progress on stderr; the last line
 on stdout is one JSON object: ms per traveller per phase, travellers/s, the share alerted and
 the candidate pairs per traveller.
+
+Time on a shared machine moves by ±15% between two runs of the same code. For changes smaller
+than that, count instructions instead: the same run under callgrind gives the same count
+within 0.03%, whatever else the machine does::
+
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=cg.out \
+        python -m paxscreen.bench_phases --redis-url redis://127.0.0.1:6390 --travellers 2000 --instructions
+    callgrind_annotate cg.out | grep "PROGRAM TOTALS"
 """
 
 from __future__ import annotations
@@ -37,7 +45,17 @@ def _timed(acc: Counter, name: str, fn: Callable[..., Any]) -> Callable[..., Any
     return wrapper
 
 
-def measure(redis_url: str, travellers: int, batch: int, seed: int) -> dict:
+def _instrument(on: bool) -> None:
+    """Under valgrind's callgrind (started with ``--instr-atstart=no``), count instructions from
+    here (``on``) or stop counting: only the measured batches are counted."""
+    import os
+    import subprocess
+
+    subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(os.getpid())], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def measure(redis_url: str, travellers: int, batch: int, seed: int, *, instructions: bool = False) -> dict:
     import redis
 
     import matchers.screening as screening
@@ -78,11 +96,15 @@ def measure(redis_url: str, travellers: int, batch: int, seed: int) -> dict:
         acc.clear()
         pairs.clear()
         alerted = 0
+        if instructions:
+            _instrument(True)
         t0 = time.perf_counter()
         for i, b in enumerate(batches[1:], 1):
             alerted += len({a.traveller_event_id for a in screener.screen(b)})
             print(f"[phases] batch {i}: {i * batch:,} travellers", file=sys.stderr, flush=True)
         total = time.perf_counter() - t0
+        if instructions:
+            _instrument(False)
     finally:
         (store.lookup, store._fetch, store_module.rank, screening.reachable, screening.evaluate,  # type: ignore[method-assign]
          screening.make_alert, ScreenCache.entry) = saved
@@ -104,9 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=1_000, help="travellers per batch (a worker's PAXSCREEN_BATCH_SIZE)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--redis-url", default=None, help="a Redis already holding a bench list (no load then)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the measured batches' instructions: run under valgrind --tool=callgrind "
+                             "--instr-atstart=no (with --redis-url), then callgrind_annotate its output")
     args = parser.parse_args(argv)
     if args.redis_url:
-        print(orjson.dumps(measure(args.redis_url, args.travellers, args.batch, args.seed)).decode())
+        print(orjson.dumps(measure(args.redis_url, args.travellers, args.batch, args.seed,
+                                   instructions=args.instructions)).decode())
         return 0
     import redis
 
