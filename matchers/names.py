@@ -436,7 +436,8 @@ def loose_skeleton(token: str) -> str:
 # a vowel (or Y, read I) stays a vowel (A), G/Q/X become K, V/W become F, and no rule starts
 # with the others. C, D, P, T, Z and other characters depend on what follows (CE/CA, DIA/DA,
 # PH/PA, TSH/TA, ZH/ZA).
-_LOOSE_FIRST = {c: "A" for c in "AEIOUY"} | {c: c for c in "BFHJKLMNRS"} | dict(G="K", Q="K", X="K", V="F", W="F")
+_LOOSE_FIRST = ({c: "A" for c in "AEIOUY"} | {c: c for c in "BFHJKLMNRS"}
+                | dict(G="K", Q="K", X="K", V="F", W="F"))
 
 
 def loose_first(token: str) -> str:

@@ -37,7 +37,15 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cpdist
 
-from matchers.names import canonical, is_patronymic, loose_first, loose_skeleton, name_form, name_symbols, skeleton
+from matchers.names import (
+    canonical,
+    is_patronymic,
+    loose_first,
+    loose_skeleton,
+    name_form,
+    name_symbols,
+    skeleton,
+)
 
 __all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
 

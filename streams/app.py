@@ -1,4 +1,4 @@
-"""The Faust application: topics and two thin agents.
+"""The Faust application: topics and two thin stages, an agent and a batch reader.
 
 - ``ingest`` reads raw airline messages, turns them into traveller events with the injected
   ``decode`` function, and dead-letters what cannot be read (raw bytes, offset, reason).

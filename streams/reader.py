@@ -59,7 +59,8 @@ class BatchReader:
     then commits the batch's offsets. Reports its partitions and lag to ``metrics``."""
 
     def __init__(self, settings: Settings, name: str, topic: str, handle: Handler, metrics: Metrics) -> None:
-        self.settings, self.name, self.topic, self.handle, self.metrics = settings, name, topic, handle, metrics
+        self.settings, self.name, self.topic = settings, name, topic
+        self.handle, self.metrics = handle, metrics
         self.assigned: set[int] = set()
         self._consumer: Any = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"paxscreen-{name}")
@@ -86,7 +87,8 @@ class BatchReader:
         from confluent_kafka import Consumer
 
         self._consumer = Consumer(self._config(), logger=log)
-        self._consumer.subscribe([self.topic], on_assign=self._assign, on_revoke=self._revoke, on_lost=self._revoke)
+        self._consumer.subscribe([self.topic], on_assign=self._assign, on_revoke=self._revoke,
+                                 on_lost=self._revoke)
 
     def _assign(self, consumer: Any, partitions: list) -> None:
         self.assigned |= {p.partition for p in partitions}
@@ -128,7 +130,8 @@ class BatchReader:
             self._consumer.commit(offsets=[TopicPartition(self.topic, p, o + 1) for p, o in last.items()],
                                   asynchronous=False)
         except KafkaException as exc:  # a rebalance took the partitions: their next owner reads them again
-            log.warning("%s reader: commit refused (%s); the batch will be read again", self.name, exc.args[0])
+            log.warning("%s reader: commit refused (%s); the batch will be read again",
+                        self.name, exc.args[0])
 
     def _observe_lag(self) -> None:
         from confluent_kafka import TopicPartition

@@ -184,10 +184,12 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
             try:
                 airports = orjson.loads(r.value).get("airports") or ()
             except (orjson.JSONDecodeError, AttributeError, TypeError):
-                log.warning("unreadable alert topic=%s partition=%s offset=%s", r.topic, r.partition, r.offset)
+                log.warning("unreadable alert topic=%s partition=%s offset=%s",
+                            r.topic, r.partition, r.offset)
                 continue
             names = list(dict.fromkeys(
-                taskforce_topic(settings, a) for a in airports if isinstance(a, str) and _IATA.match(a.upper())
+                taskforce_topic(settings, a) for a in airports
+                if isinstance(a, str) and _IATA.match(a.upper())
             ))
             for n in names:
                 out.append((await out_topic(n), r.key, r.value))

@@ -123,7 +123,8 @@ def test_no_window_where_years_apart_never_rule_a_candidate_out(name) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 2), st.integers(0, 50), st.integers(1, 9), st.booleans()),
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 2), st.integers(0, 50), st.integers(1, 9),
+                          st.booleans()),
                 max_size=300, unique_by=lambda c: c[:3]),
        st.integers(0, 12))
 def test_each_travellers_most_shared_are_those_the_sort_puts_first(cands, limit: int) -> None:
