@@ -11,7 +11,9 @@ At-least-once, as the agents: a batch's offsets are committed only after its han
 that is after everything it produced was acknowledged by the broker (the `Outbox`). A crash
 before the commit reads the batch again (alerts keep their ids and the ledger keeps them
 single). librdkafka calls the rebalance callbacks from within ``consume()``, which the reader
-calls only between batches, so a batch is never in flight while its partitions move. Every
+calls only between batches, so a batch is never in flight while its partitions move, unless
+the group gave up waiting for this reader (no ``consume()`` for ``max.poll.interval.ms``, five
+minutes: a very long Redis outage); its commit is then refused and the batch read again. Every
 call on the consumer runs in one thread of the reader's own; handlers run on the event loop.
 """
 
