@@ -3,9 +3,10 @@ whose events are many and small (a traveller, an alert).
 
 Faust's agents cost ~72 µs of CPU per event read (`python -m paxscreen.bench_faust`), against
 ~1.3 µs for librdkafka: at 10,000 travellers a second, most of a core before any screening.
-So the ``screen`` stage (the travellers topic) and the task-force routing (the alerts topic)
-read through a `BatchReader`, each in a consumer group of its own (``<app_id>-<name>``), while
-Faust keeps the raw and bookings topics and the timers.
+So the ``screen`` stage (the travellers topic), the risk targeting (the bookings topic) and
+the task-force routing (the alerts topic) read through a `BatchReader`, each in a consumer
+group of its own (``<app_id>-<name>``), while Faust keeps the raw topic (one event per
+airline message, parsed at length) and the timers.
 
 At-least-once, as the agents: a batch's offsets are committed only after its handler returned,
 that is after everything it produced was acknowledged by the broker (the `Outbox`). A crash

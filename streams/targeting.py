@@ -1,8 +1,9 @@
 """The worker's targeting extension: risk rules on bookings, task-force routing, the rules
 reload timer and the retro-screening memory. Registered through ``Pipeline.extensions``.
 
-- ``target`` (bookings topic, in batches): every booking's travellers against every risk
-  profile; risk alerts go to the alerts topic through the same `AlertLedger` as watchlist alerts.
+- ``target`` (bookings topic, in batches: a `streams.reader.BatchReader`, as airlines push each
+  PNR up to five times): every booking's travellers against every risk profile; risk alerts go
+  to the alerts topic through the same `AlertLedger` as watchlist alerts.
 - ``remember`` (a `streams.app.Pipeline.on_travellers` hook: each batch ``screen`` screened,
   decoded once): keeps each traveller in the recent travellers store for retro-screening, and
   evaluates the profiles that apply to API records.
@@ -103,7 +104,6 @@ def targeting_extension(targeting: Targeting) -> Callable[[faust.App, Settings, 
 
 
 def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -> None:
-    bookings_topic = app.topic(settings.topic("bookings"), key_type=bytes, value_type=bytes)
     outbox = pipeline.outbox
     alerts_out, deadletter_out = settings.topic("alerts"), settings.topic("deadletter")
     m, tm = pipeline.metrics, _Metrics(pipeline.metrics.registry)
@@ -142,23 +142,23 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
             outbox=outbox, topic=deadletter_out, metrics=m,
         )
 
-    @app.agent(bookings_topic, name="target")
-    async def target(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
-            bookings: list[Booking] = []
-            for event in events:
-                try:
-                    bookings.append(decode_booking(event.message.value))
-                except InvalidMessage as exc:
-                    await dead_letter(event.message, exc)
-            if not bookings:
-                continue
-            rules = observe(await retrying("rules", t.rules.current))
-            tm.bookings.inc(len(bookings))
-            if rules is None:
-                continue
-            now = utc_now_iso()
-            await publish([a for b in bookings for a in evaluate(t.booking_alerts, b, rules, now)])
+    async def target(batch: list[Record]) -> None:
+        bookings: list[Booking] = []
+        for record in batch:
+            try:
+                bookings.append(decode_booking(record.value))
+            except InvalidMessage as exc:
+                await dead_letter(record, exc)
+        if not bookings:
+            return
+        rules = observe(await retrying("rules", t.rules.current))
+        tm.bookings.inc(len(bookings))
+        if rules is None:
+            return
+        now = utc_now_iso()
+        await publish([a for b in bookings for a in evaluate(t.booking_alerts, b, rules, now)])
+
+    pipeline.readers.append(BatchReader(settings, "target", settings.topic("bookings"), target, m))
 
     async def remember(travellers: list[Traveller]) -> None:
         """Each batch `screen` screened: kept for retro-screening, and API profiles evaluated."""

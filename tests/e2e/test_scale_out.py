@@ -51,8 +51,8 @@ def test_two_workers_share_the_partitions(e2e_settings, tmp_path) -> None:
     ]
     alerts = TopicReader(e2e_settings, "alerts")
     try:
-        # both in every group (Faust's on the raw and bookings topics, the screen and route
-        # readers'), each with its share, before anything is published (no rebalance later)
+        # both in every group (Faust's on the raw topic, the screen, route and target readers'),
+        # each with its share, before anything is published (no rebalance later)
         wait_for(
             lambda: all(metric(w.settings.metrics_port, "paxscreen_assigned_partitions") > 0 for w in workers)
             and sum(metric(w.settings.metrics_port, "paxscreen_assigned_partitions") for w in workers)

@@ -40,7 +40,7 @@ class _Rules:
 def test_the_screened_batch_goes_to_the_recent_travellers_through_the_screen_agents_hook(tmp_path) -> None:
     app = faust.App("hook-test", broker="kafka://127.0.0.1:1", store="memory://", datadir=str(tmp_path))
     recent, metrics = _Recent(), Metrics()
-    pipeline = SimpleNamespace(outbox=None, ledger=None, metrics=metrics, on_travellers=[])
+    pipeline = SimpleNamespace(outbox=None, ledger=None, metrics=metrics, on_travellers=[], readers=[])
 
     def no_alerts(*_: object) -> list[Alert]:
         raise AssertionError("no rules: nothing to evaluate")
@@ -83,8 +83,9 @@ def test_routing_sends_a_batch_of_alerts_at_once_and_dead_letters_what_a_task_fo
     targeting = Targeting(rules=_Rules(), booking_alerts=lambda *_: [], api_alerts=lambda *_: [],
                           create_topics=lambda names: None)
     targeting_extension(targeting)(app, settings, pipeline)
-    (reader,) = pipeline.readers
-    assert (reader.name, reader.topic) == ("route", "p.alerts")
+    readers = {r.name: r for r in pipeline.readers}
+    assert sorted(readers) == ["route", "target"] and readers["route"].topic == "p.alerts"
+    reader = readers["route"]
 
     def alert(i: int, airports: list[str]) -> Record:
         value = orjson.dumps({"alert_id": f"a-{i}", "airports": airports})
@@ -98,3 +99,22 @@ def test_routing_sends_a_batch_of_alerts_at_once_and_dead_letters_what_a_task_fo
     letters = [orjson.loads(v) for t, _, v in outbox.sent if t == "p.deadletter"]
     assert [(d["stage"], d["source"]["offset"]) for d in letters] == [("route", 1), ("route", 3)]  # once each
     assert metrics.registry.get_sample_value("paxscreen_taskforce_routed_total") == 3
+
+
+def test_a_booking_event_that_cannot_be_read_is_dead_lettered_by_the_target_reader(tmp_path) -> None:
+    import orjson
+
+    from streams.reader import Record
+
+    app = faust.App("target-test", broker="kafka://127.0.0.1:1", store="memory://", datadir=str(tmp_path))
+    settings, metrics = Settings(topic_prefix="p"), Metrics()
+    outbox = _Outbox(refuse="none")
+    pipeline = SimpleNamespace(outbox=outbox, ledger=None, metrics=metrics, on_travellers=[], readers=[])
+    targeting = Targeting(rules=_Rules(), booking_alerts=lambda *_: [], api_alerts=lambda *_: [], route=False)
+    targeting_extension(targeting)(app, settings, pipeline)
+    (reader,) = pipeline.readers
+    assert (reader.name, reader.topic) == ("target", "p.bookings")
+    asyncio.run(reader.handle([Record("p.bookings", 2, 7, b"PNR1", b"{not a booking", None)]))
+    (letter,) = [orjson.loads(v) for t, _, v in outbox.sent if t == "p.deadletter"]
+    assert (letter["stage"], letter["source"]["partition"], letter["source"]["offset"]) == ("target", 2, 7)
+    assert metrics.registry.get_sample_value("paxscreen_bookings_evaluated_total") == 0
