@@ -1,15 +1,17 @@
 """What the stream framework costs per event: ``python -m paxscreen.bench_faust``.
 
 Starts its own embedded broker (`paxscreen.devstack`), writes ``--count`` records of a
-traveller event's size to one topic, then reads them all twice, doing nothing with them:
+traveller event's size to one topic, then reads them all three times, doing nothing with them:
 
-- with confluent-kafka (librdkafka), as `bench_kafka.passthrough` reads, in this process;
-- through a Faust agent taking batches as the worker's ``screen`` agent takes them (the
+- with confluent-kafka (librdkafka) alone, as `bench_kafka.passthrough` reads, in this process;
+- through the worker's own `streams.reader.BatchReader` (librdkafka in its thread, a handler
+  on the event loop, each batch committed), as the ``screen`` stage reads, in this process;
+- through a Faust agent taking batches as ``screen`` took them before it had a reader (the
   worker's transport, `streams.transport`, and event loop, `jobs.use_event_loop`), in a child
   process (a Faust worker owns its process).
 
-For each: events/s and CPU time per event, from the first event read to the last. Progress on
-stderr; the last line on stdout is one JSON object, with the ratio of the two CPU times.
+For each: events/s and CPU time per event, timed from the first batch on. Progress on stderr; the last line on stdout is one JSON object, with the ratio of the
+Faust agent's CPU time to the reader's.
 """
 
 from __future__ import annotations
@@ -53,6 +55,44 @@ def _confluent(settings: Settings, topic: str, count: int) -> dict:
     if n < count:
         raise RuntimeError(f"confluent-kafka read {n} of {count} events in 300 s")
     return {"events_per_s": round(n / seconds), "cpu_us_per_event": round(cpu / n * 1e6, 1)}
+
+
+def _batch_reader(settings: Settings, topic: str, count: int) -> dict:
+    """Read through the worker's `BatchReader`, as the ``screen`` stage does (in its own group)."""
+    import asyncio
+    import dataclasses
+
+    from streams.metrics import Metrics
+    from streams.reader import BatchReader
+
+    seen = {"n": 0, "first": 0, "t0": 0.0, "c0": 0.0}
+    figures: dict = {}
+
+    async def handle(batch: list) -> None:
+        if seen["n"] == 0:  # timed from here, as the Faust reader is
+            seen["t0"], seen["c0"], seen["first"] = time.perf_counter(), time.process_time(), len(batch)
+        seen["n"] += len(batch)
+        if seen["n"] >= count and not figures:
+            seconds, cpu = time.perf_counter() - seen["t0"], time.process_time() - seen["c0"]
+            timed = max(1, seen["n"] - seen["first"])
+            figures.update(events_per_s=round(timed / seconds), cpu_us_per_event=round(cpu / timed * 1e6, 1))
+
+    async def main() -> None:
+        own = dataclasses.replace(settings, app_id=f"bench-{uuid.uuid4().hex[:8]}")
+        task = asyncio.create_task(BatchReader(own, "reader", topic, handle, Metrics()).run())
+        deadline = time.monotonic() + 300
+        while not figures and not task.done() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+
+    asyncio.run(main())
+    if not figures:
+        raise RuntimeError(f"the batch reader read {seen['n']} of {count} events in 300 s")
+    return figures
 
 
 def _faust_child(bootstrap: str, topic: str, count: int, workdir: str) -> None:
@@ -106,6 +146,8 @@ def measure(count: int) -> dict:
             write_all(settings, topic, itertools.repeat(VALUE, count))
             _say(f"{count:,} events written; reading them with confluent-kafka")
             confluent = _confluent(settings, topic, count)
+            _say("reading them through the worker's batch reader")
+            reader = _batch_reader(settings, topic, count)
             _say("reading them through a Faust agent (child process)")
             child = subprocess.run(
                 [sys.executable, "-m", "paxscreen.bench_faust", "--child", settings.kafka_bootstrap, topic,
@@ -120,8 +162,9 @@ def measure(count: int) -> dict:
     return {
         "events": count,
         "confluent": confluent,
+        "reader": reader,
         "faust": faust,
-        "faust_cpu_ratio": round(faust["cpu_us_per_event"] / max(confluent["cpu_us_per_event"], 0.1), 1),
+        "faust_cpu_ratio": round(faust["cpu_us_per_event"] / max(reader["cpu_us_per_event"], 0.1), 1),
     }
 
 

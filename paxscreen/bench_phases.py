@@ -11,8 +11,8 @@ on stdout is one JSON object: ms per traveller per phase, travellers/s, the shar
 the candidate pairs per traveller.
 
 Time on a shared machine moves by ±15% between two runs of the same code. For changes smaller
-than that, count instructions instead: the same run under callgrind gives the same count
-within 0.03%, whatever else the machine does::
+than that, count instructions instead: two runs under callgrind against the same loaded list
+gave counts 0.008% apart, whatever else the machine did (0.1% against a list loaded again)::
 
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=cg.out \
         python -m paxscreen.bench_phases --redis-url redis://127.0.0.1:6390 --travellers 2000 --instructions

@@ -101,7 +101,7 @@ def test_framework_cost_prints_its_figures() -> None:
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
     result = orjson.loads(proc.stdout.decode().strip().splitlines()[-1])
     assert result["events"] == 3000
-    for reader in ("confluent", "faust"):
+    for reader in ("confluent", "reader", "faust"):
         assert result[reader]["events_per_s"] > 0 and result[reader]["cpu_us_per_event"] > 0
     assert result["faust_cpu_ratio"] > 0
 
