@@ -76,8 +76,8 @@ from matchers.keys import digest, query_digests
 from matchers.prefilter import NAME_LAYOUT
 from matchers.records import parser_fingerprint
 from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
-from matchers.store_load import NameParts, Prepared, chunks, given, indexing_seed, load_workers
-from matchers.store_load import prepared_chunks
+from matchers.store_load import (NameParts, Prepared, chunks, given, indexing_seed, load_workers,
+                                  prepared_chunks)
 from matchers.unread import NameBound, bound_names, dob_filter, dob_windows
 from paxscreen.errors import Unavailable
 from paxscreen.models import Traveller, WatchEntry

@@ -74,11 +74,11 @@ class Pipeline:
     # Multi-part PAXLST: where raw parts wait for their flight, and how a group is re-read.
     parts: PartStore | None = None
     assemble_parts: Callable[[list[bytes]], Decoded] | None = None
-    # More agents (targeting rules, routing...): each is called with (app, settings, pipeline)
-    # once the core agents are defined.
+    # More stages (targeting rules, routing...): each is called with (app, settings, pipeline)
+    # once the core stages are defined.
     extensions: tuple[Callable[..., None], ...] = ()
     # What else is done with each batch of travellers, awaited by `screen` after its alerts
-    # (an extension adds to it): one agent reads the topic, and each traveller is decoded once.
+    # (an extension adds to it): one reader reads the topic, and each traveller is decoded once.
     on_travellers: list[Callable[[list[Traveller]], Awaitable[None]]] = dataclasses.field(
         default_factory=list)
     # Topics read in batches with librdkafka (`streams.reader`): ``screen``'s, and what the

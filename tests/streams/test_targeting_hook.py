@@ -1,5 +1,6 @@
-"""The targeting extension's work on travellers: a hook of the ``screen`` agent (one agent reads
-the travellers topic, each traveller decoded once), not an agent of its own."""
+"""The targeting extension's stages: its work on travellers is a hook of the ``screen`` stage (one
+reader reads the travellers topic, each traveller decoded once), not an agent of its own; routing
+and the risk targeting are batch readers."""
 
 from __future__ import annotations
 
