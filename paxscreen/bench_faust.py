@@ -10,8 +10,9 @@ traveller event's size to one topic, then reads them all three times, doing noth
   worker's transport, `streams.transport`, and event loop, `jobs.use_event_loop`), in a child
   process (a Faust worker owns its process).
 
-For each: events/s and CPU time per event, timed from the first batch on. Progress on stderr; the last line on stdout is one JSON object, with the ratio of the
-Faust agent's CPU time to the reader's.
+For each: events/s and CPU time per event, timed from the first batch on. Progress on
+stderr; the last line on stdout is one JSON object, with the ratio of the Faust agent's CPU
+time to the reader's.
 """
 
 from __future__ import annotations
