@@ -67,24 +67,29 @@ class RecentTravellers:
     def traveller_key(self, event_id: str) -> str:
         return f"{self.prefix}:recent:t:{event_id}"
 
-    def remember(self, travellers: Sequence[Traveller], *, now: float | None = None) -> int:
-        """Keep the travellers whose flight lands within the window or later; returns how many."""
+    def remember(
+        self, travellers: Sequence[Traveller], *, encoded: Sequence[bytes] | None = None, now: float | None = None
+    ) -> int:
+        """Keep the travellers whose flight lands within the window or later; returns how many.
+        ``encoded``: each traveller's event as it was read (paxscreen.traveller/1 bytes), kept
+        as is instead of encoding the traveller again."""
         now = time.time() if now is None else now
         floor = now - self.behind
         pipe = self.redis.pipeline(transaction=False)
-        kept = 0
-        for t in travellers:
+        landings: dict[str, float] = {}  # one ZADD for the batch (the last of an event id wins)
+        for i, t in enumerate(travellers):
             dep, arr = flight_times(t)
             landing = arr or dep or _received(t) or now
             if landing < floor:
                 continue
             ttl = max(60, int(landing + self.behind + 3600 - now))  # relative to `now`: tests pass their own clock
-            pipe.set(self.traveller_key(t.event_id), encode_traveller(t), ex=ttl)
-            pipe.zadd(self.index_key, {t.event_id: landing})
-            kept += 1
+            pipe.set(self.traveller_key(t.event_id), encode_traveller(t) if encoded is None else encoded[i], ex=ttl)
+            landings[t.event_id] = landing
+        if landings:
+            pipe.zadd(self.index_key, landings)
         pipe.zremrangebyscore(self.index_key, "-inf", f"({floor}")
         pipe.execute()
-        return kept
+        return len(landings)
 
     def window(self, *, now: float | None = None, batch: int = 1000) -> Iterator[list[Traveller]]:
         """The travellers of flights landing after ``now - behind`` and leaving before ``now +

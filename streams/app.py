@@ -79,7 +79,8 @@ class Pipeline:
     extensions: tuple[Callable[..., None], ...] = ()
     # What else is done with each batch of travellers, awaited by `screen` after its alerts
     # (an extension adds to it): one reader reads the topic, and each traveller is decoded once.
-    on_travellers: list[Callable[[list[Traveller]], Awaitable[None]]] = dataclasses.field(
+    # Called with the travellers and each one's event as read (bytes).
+    on_travellers: list[Callable[[list[Traveller], list[bytes]], Awaitable[None]]] = dataclasses.field(
         default_factory=list)
     # Topics read in batches with librdkafka (`streams.reader`): ``screen``'s, and what the
     # extensions add; each runs as an app task once the app started.
@@ -199,11 +200,14 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     async def screen(batch: list[Record]) -> None:
         nonlocal frozen
         travellers: list[Traveller] = []
+        encoded: list[bytes] = []
         for record in batch:
             try:
                 travellers.append(decode_traveller(record.value))
             except InvalidMessage as exc:
                 await dead_letter("screen", record.value or b"", exc, record, headers_dict(record.headers))
+                continue
+            encoded.append(record.value)
         if not travellers:
             return
         alerts = await retry_redis(
@@ -221,7 +225,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
         await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m,
                              deadletter=deadletter_out)
         for hook in pipeline.on_travellers:
-            await hook(travellers)
+            await hook(travellers, encoded)
 
     pipeline.readers.append(BatchReader(settings, "screen", travellers_out, screen, m))
 

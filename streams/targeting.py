@@ -23,6 +23,7 @@ are retried with backoff inside the agent, as in `streams.app`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -57,7 +58,7 @@ class Rules(Protocol):
 
 
 class Recent(Protocol):
-    def remember(self, travellers: Sequence[Traveller]) -> int: ...
+    def remember(self, travellers: Sequence[Traveller], *, encoded: Sequence[bytes] | None = None) -> int: ...
 
 
 @dataclass
@@ -160,10 +161,12 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
 
     pipeline.readers.append(BatchReader(settings, "target", settings.topic("bookings"), target, m))
 
-    async def remember(travellers: list[Traveller]) -> None:
-        """Each batch `screen` screened: kept for retro-screening, and API profiles evaluated."""
+    async def remember(travellers: list[Traveller], encoded: list[bytes]) -> None:
+        """Each batch `screen` screened (with each traveller's event as read): kept for
+        retro-screening, and API profiles evaluated."""
         if t.recent is not None:
-            tm.remembered.inc(await retrying("recent_write", t.recent.remember, travellers))
+            write = functools.partial(t.recent.remember, travellers, encoded=encoded)
+            tm.remembered.inc(await retrying("recent_write", write))
         rules = observe(await retrying("rules", t.rules.current))
         if rules is not None:
             await publish(evaluate(t.api_alerts, travellers, rules, utc_now_iso()))

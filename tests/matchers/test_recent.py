@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from matcher_factories import pax
 
 from matchers.recent import RecentTravellers, flight_times
+from paxscreen.codec import encode_traveller
 from paxscreen.models import Flight, Leg
 
 NOW = datetime(2025, 4, 8, 12, 0, tzinfo=UTC).timestamp()
@@ -47,3 +49,14 @@ def test_remembering_again_replaces(redis_client, prefix) -> None:
     t = pax("A", event_id="t-1", flight=flight("2025-04-08T13:00", "2025-04-08T20:00"))
     recent.remember([t, t], now=NOW)
     assert recent.count(now=NOW) == 1
+
+
+def test_the_events_as_read_are_kept_as_they_are(redis_client, prefix) -> None:
+    recent = RecentTravellers(redis_client, prefix)
+    t = pax("A", event_id="t-1", flight=flight("2025-04-08T13:00", "2025-04-08T20:00"))
+    u = pax("B", event_id="t-2", flight=flight("2025-04-08T13:00", "2025-04-08T20:00"))
+    read = encode_traveller(dataclasses.replace(t, given_names="AS READ"))
+    assert recent.remember([t, u], encoded=[read, encode_traveller(u)], now=NOW) == 2
+    assert redis_client.get(recent.traveller_key("t-1")) == read
+    got = {x.event_id: x.given_names for batch in recent.window(now=NOW) for x in batch}
+    assert got == {"t-1": "AS READ", "t-2": u.given_names}

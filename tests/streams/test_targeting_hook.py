@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import faust
 
+from paxscreen.codec import encode_traveller
 from paxscreen.models import Alert, Flight, Leg, Traveller
 from paxscreen.settings import Settings
 from streams.metrics import Metrics
@@ -24,9 +25,11 @@ def pax(surname: str, given: str, dob: str) -> Traveller:
 class _Recent:
     def __init__(self) -> None:
         self.kept: list[list] = []
+        self.encoded: list[list[bytes] | None] = []
 
-    def remember(self, travellers) -> int:
+    def remember(self, travellers, *, encoded=None) -> int:
         self.kept.append(list(travellers))
+        self.encoded.append(encoded)
         return len(travellers)
 
 
@@ -52,8 +55,9 @@ def test_the_screened_batch_goes_to_the_recent_travellers_through_the_screen_age
     assert "remember" not in {a.name.rsplit(".", 1)[-1] for a in app.agents.values()}
     assert len(pipeline.on_travellers) == 1
     batch = [pax("DIALLO", "MAMADOU", dob="1980-01-02"), pax("SMITH", "JOHN", dob="1975-05-06")]
-    asyncio.run(pipeline.on_travellers[0](batch))
+    asyncio.run(pipeline.on_travellers[0](batch, [encode_traveller(t) for t in batch]))
     assert recent.kept == [batch]
+    assert recent.encoded == [[encode_traveller(t) for t in batch]]  # the events as read, not encoded again
     assert metrics.registry.get_sample_value("paxscreen_recent_travellers_total") == 2
 
 
