@@ -74,9 +74,10 @@ def ocr_canonical(number: str) -> str:
     return normalize_number(number).translate(_OCR)
 
 
-def transpositions(number: str) -> list[str]:
-    """Every number one adjacent transposition away (identical neighbours skipped)."""
-    n = normalize_number(number)
+def transpositions(number: str, *, normalized: bool = False) -> list[str]:
+    """Every number one adjacent transposition away (identical neighbours skipped);
+    ``normalized``: ``number`` is already `normalize_number`'s."""
+    n = number if normalized else normalize_number(number)
     return [n[:i] + n[i + 1] + n[i] + n[i + 2 :] for i in range(len(n) - 1) if n[i] != n[i + 1]]
 
 

@@ -139,20 +139,27 @@ def name_keys(names: Iterable[NameForm], birth_years: Iterable[int] = (), *, que
     return keys
 
 
-def document_keys(number: str | None) -> set[str]:
-    """The key a document number is indexed under (none for placeholders and short numbers)."""
+def _canonical_key(number: str | None) -> str | None:
+    """The OCR-canonical number a document is keyed by (None for placeholders and short numbers)."""
     n = normalize_number(number)
     if len(n) < MIN_DOCUMENT_LENGTH or is_placeholder(n):
-        return set()
-    return {f"d:{ocr_canonical(n)}"}
+        return None
+    return ocr_canonical(n)
+
+
+def document_keys(number: str | None) -> set[str]:
+    """The key a document number is indexed under (none for placeholders and short numbers)."""
+    c = _canonical_key(number)
+    return set() if c is None else {"d:" + c}
 
 
 def query_document_keys(number: str | None) -> set[str]:
     """The keys a traveller's document asks for: its own and each adjacent transposition."""
-    keys = document_keys(number)
-    if keys:  # OCR-canonical spelling maps character by character: transpose the canonical number
-        keys.update(f"d:{t}" for t in transpositions(ocr_canonical(number)))
-    return keys
+    c = _canonical_key(number)
+    if c is None:
+        return set()
+    # OCR-canonical spelling maps character by character: transpose the canonical number
+    return {"d:" + c, *("d:" + t for t in transpositions(c, normalized=True))}
 
 
 def _years(dates: Iterable[str | None]) -> list[int]:
