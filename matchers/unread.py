@@ -39,10 +39,8 @@ from matchers.prefilter import (
     Shape,
     TokenTable,
     _contrib,
-    _name_bounds,
     glued_layout,
     key_code,
-    layout_shape,
     name_bounds_flat,
 )
 from matchers.scoring import KINDS
@@ -245,13 +243,11 @@ class IndexNameBound:
             t_glue = _any_in(np.repeat(who, n_tok), nt.token_codes()[toks], glue_wide, len(sel), n_tok)
             fine = ~e_glue & ~t_glue
             glued = np.flatnonzero(~fine)
-            if len(glued):  # with glued variants, shape by shape (as `reachable` bounds them)
-                left = [shapes[i].full if g else shapes[i].base for i, g in
-                        zip(who[glued].tolist(), t_glue[glued].tolist(), strict=True)]
-                wide = [shapes[i].tokens_wide if g else None
-                        for i, g in zip(who[glued].tolist(), e_glue[glued].tolist(), strict=True)]
-                right = self._entry_shapes(nt, rows[glued].tolist(), wide)
-                out[sel[glued]] = _name_bounds(self.table, left, right)
+            if len(glued):  # with glued variants, on the side where `align` may glue (as `reachable`)
+                g_who, g_rows = who[glued].tolist(), rows[glued].tolist()
+                left = _rows_of(shapes, g_who, t_glue[glued].tolist())
+                wide = [shapes[i].tokens_wide if g else None for i, g in zip(g_who, e_glue[glued].tolist(), strict=True)]
+                out[sel[glued]] = name_bounds_flat(self.table, left, self._entry_names(nt, g_rows, wide))
             if not fine.any():
                 continue
             toks, n_tok = toks[np.repeat(fine, n_tok)], n_tok[fine]
@@ -259,36 +255,59 @@ class IndexNameBound:
             n_var, var_len = nt.take("var_len", rows)
             _, pos = nt.take("pos", rows)
             right = Names(n_tok, nt.token_ids(toks, self.table), n_var, var_len.astype(np.int64), pos.astype(np.int64))
-            tn_tok, t_toks = ragged_take(t.n_tok, t.tokens, who)
-            tn_var, t_vlen = ragged_take(t.n_var, t.var_len, who)
-            _, t_pos = ragged_take(n_pos, t.var_pos, who)
-            out[sel] = name_bounds_flat(self.table, Names(tn_tok, t_toks, tn_var, t_vlen, t_pos), right)
+            out[sel] = name_bounds_flat(self.table, _take_names(t, n_pos, who), right)
         return out
 
-    def _entry_shapes(self, nt: NameTable, rows: list[int], against: list[frozenset | None]) -> list[Shape]:
-        """The names' shapes of entries from their stored layouts, with the glued variants
-        `align` could try against the traveller's widened token keys where ``against`` has
-        them (`prefilter.glued_layout`), else without (those are kept for the next batches:
-        the others depend on the traveller)."""
+    def _entry_names(self, nt: NameTable, rows: list[int], against: list[frozenset | None]) -> Names:
+        """The names of entries (rows of ``nt``) from their stored layouts, flat, with the glued
+        variants `align` could try against the traveller's widened token keys where
+        ``against`` has them (`prefilter.glued_layout`), else without (those are kept for the
+        next batches: the others depend on the traveller)."""
         cache = nt.derived(self.table)
-        out = [cache.get(r) if w is None else None for r, w in zip(rows, against, strict=True)]
-        todo = [i for i, s in enumerate(out) if s is None]
+        held = [cache.get(r) if w is None else None for r, w in zip(rows, against, strict=True)]
+        todo = [i for i, h in enumerate(held) if h is None]
         if todo:
             at = np.array([rows[i] for i in todo], np.int64)
             cols = [nt.take(c, at) for c in ("toks", "var_len", "pos")]
             (n_tok, toks), (n_var, var_len), (_, pos) = [(n.tolist(), v.tolist()) for n, v in cols]
             a = b = c = 0
+            vocab, tid = nt.vocab, self.table.id
             for i, nt_, nv in zip(todo, n_tok, n_var, strict=True):
                 lengths = var_len[b : b + nv]
                 npos = sum(lengths)
-                layout = ([nt.vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos], lengths)
+                layout = ([vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos], lengths)
                 a, b, c = a + nt_, b + nv, c + npos
                 wide = against[i]
+                tokens, var_pos, var_lens = layout if wide is None else glued_layout(*layout, wide)
+                held[i] = (list(map(tid, tokens)), var_pos, var_lens)
                 if wide is None:
-                    out[i] = cache[rows[i]] = layout_shape(layout, self.table, _NO_DOCS)
-                else:
-                    out[i] = layout_shape(glued_layout(*layout, wide), self.table, _NO_DOCS)
-        return out  # type: ignore[return-value]
+                    cache[rows[i]] = held[i]
+        n_tok_out, tok_out, n_var_out, vlen_out, pos_out = [], [], [], [], []
+        for ids, var_pos, var_lens in held:  # type: ignore[misc]
+            n_tok_out.append(len(ids))
+            tok_out += ids
+            n_var_out.append(len(var_lens))
+            vlen_out += var_lens
+            pos_out += var_pos
+        return Names(*(np.array(x, np.int64) for x in (n_tok_out, tok_out, n_var_out, vlen_out, pos_out)))
+
+
+def _take_names(names: Names, n_pos: np.ndarray, rows: np.ndarray) -> Names:
+    """Rows of many shapes' flat names (``n_pos``: each shape's positions, its variants' total
+    length), flat again."""
+    n_tok, tokens = ragged_take(names.n_tok, names.tokens, rows)
+    n_var, var_len = ragged_take(names.n_var, names.var_len, rows)
+    _, var_pos = ragged_take(n_pos, names.var_pos, rows)
+    return Names(n_tok, tokens, n_var, var_len, var_pos)
+
+
+def _rows_of(shapes: list, who: list[int], full: list[bool]) -> Names:
+    """Travellers' names, flat: traveller ``who[i]``'s `TravellerShapes` base shape, or its
+    full one (with glued variants) where ``full[i]``; each shape is laid out once."""
+    key = np.array(who, np.int64) * 2 + np.array(full, np.int64)
+    uniq, inv = np.unique(key, return_inverse=True)
+    picked = [shapes[k >> 1].full if k & 1 else shapes[k >> 1].base for k in uniq.tolist()]
+    return _take_names(Names.of(picked), np.array([len(s.var_pos) for s in picked], np.int64), inv)
 
 
 def _pair_codes(keys_per_traveller: Sequence[frozenset]) -> np.ndarray:
