@@ -15,6 +15,7 @@ import re
 from datetime import date as _date
 
 from matchers.documents import RELATION_SCORES, number_relation, specificity
+from matchers.memo import memo
 from matchers.records import DocRef, Record
 from matchers.similarity import Alignment, TokenSims, align, token_relation
 from paxscreen.models import FeatureResult
@@ -90,6 +91,7 @@ def name_similarity(a: Record, b: Record, sims: TokenSims | None = None) -> Feat
 _DATE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?")
 
 
+@memo("token")  # a traveller's date is read by its keys, the ranking, the prefilter and the scoring
 def parse_date(value: str | None) -> tuple[int, int | None, int | None] | None:
     """``"1970"``, ``"1970-05"``, ``"1970-05-03"`` (or ``19700503``) -> (year, month, day)."""
     if not value:
