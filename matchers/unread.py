@@ -69,13 +69,15 @@ def dob_bounds(t: np.ndarray, e: np.ndarray) -> np.ndarray:
     t, e = t.astype(np.int32, copy=False), e.astype(np.int32, copy=False)
     ty, ey = t // 10000, e // 10000
     diff = np.abs(ty - ey)
-    far = (diff > 3) & (t > 0) & (e > 0)  # only these can score below 1
-    tmd, emd = t - ty * 10000, e - ey * 10000
-    a, b = ty % 100, ey % 100
-    swap = (a // 10 == b % 10) & (a % 10 == b // 10)
-    slip = (tmd % 100 > 0) & (tmd == emd) & (ty // 100 == ey // 100) & ((ty // 10 == ey // 10) | swap)
-    out = np.where(far & ~slip, _APART[np.minimum(diff, len(_APART) - 1)], 1.0)
-    out[(t == 0) | (e == 0)] = NEUTRAL
+    out = np.where((t == 0) | (e == 0), NEUTRAL, 1.0)
+    far = np.flatnonzero((diff > 3) & (t > 0) & (e > 0))  # only these can score below 1 (few:
+    if len(far):  # the ranking reads name keys only within the traveller's years)
+        ty, ey, diff = ty[far], ey[far], diff[far]
+        tmd, emd = t[far] - ty * 10000, e[far] - ey * 10000
+        a, b = ty % 100, ey % 100
+        swap = (a // 10 == b % 10) & (a % 10 == b // 10)
+        slip = (tmd % 100 > 0) & (tmd == emd) & (ty // 100 == ey // 100) & ((ty // 10 == ey // 10) | swap)
+        out[far] = np.where(slip, 1.0, _APART[np.minimum(diff, len(_APART) - 1)])
     return out
 
 
@@ -321,7 +323,8 @@ def _any_in(who: np.ndarray, codes: np.ndarray, table: np.ndarray, n: int, lengt
     codes among that traveller's in ``table`` (`_pair_codes`)?"""
     if not len(codes) or not len(table):
         return np.zeros(n, bool)
-    hit = np.isin((who.astype(np.int64) << 32) | codes.astype(np.int64), table, assume_unique=False)
+    q = (who.astype(np.int64) << 32) | codes.astype(np.int64)
+    hit = table[np.minimum(np.searchsorted(table, q), len(table) - 1)] == q  # (`table` is sorted)
     return np.bincount(np.repeat(np.arange(n), lengths), weights=hit, minlength=n) > 0
 
 
