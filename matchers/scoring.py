@@ -160,21 +160,34 @@ def _contribution(
     return weight, weight * (2.0 * score - 1.0), note
 
 
-def score_kind(kind: str, results: dict[Feature, FeatureResult], threshold: float) -> MatchResult:
-    """Combine already computed feature results under one kind's table."""
+def _contributions(kind: str, results: dict[Feature, FeatureResult]) -> tuple[float, list[tuple[float, float, str]]]:
+    """A kind's score from already computed feature results, and each rule's (weight applied,
+    contribution, note)."""
     rules = KINDS[kind]
     base = next(r for r in rules if r.base)
     support = _support(base, results[base.feature].score)
+    parts = [_contribution(rule, results[rule.feature].score, results, support) for rule in rules]
     total = 0.0
-    explained: list[FeatureResult] = []
-    for rule in rules:
-        r = results[rule.feature]
-        weight, contrib, note = _contribution(rule, r.score, results, support)
+    for _, contrib, _ in parts:
         total += contrib
+    return round(min(1.0, max(0.0, total)), 4), parts
+
+
+def score_kind(kind: str, results: dict[Feature, FeatureResult], threshold: float) -> MatchResult:
+    """Combine already computed feature results under one kind's table."""
+    return _explained(kind, results, threshold, _contributions(kind, results))
+
+
+def _explained(kind: str, results: dict[Feature, FeatureResult], threshold: float,
+               scored: tuple[float, list[tuple[float, float, str]]]) -> MatchResult:
+    score, parts = scored
+    explained: list[FeatureResult] = []
+    for rule, (weight, contrib, note) in zip(KINDS[kind], parts, strict=True):
+        r = results[rule.feature]
         how = "base score" if rule.base else "no effect" if contrib == 0 else f"{contrib:+.2f}"
         how += f"; {note}" if note else ""
         explained.append(FeatureResult(r.feature, r.score, f"{r.detail} [{how}]", weight))
-    return MatchResult(kind, round(min(1.0, max(0.0, total)), 4), threshold, tuple(explained))
+    return MatchResult(kind, score, threshold, tuple(explained))
 
 
 def _ceiling(kind: str, base: FeatureResult) -> float:
@@ -209,10 +222,10 @@ def evaluate(
         for rule in KINDS[kind]:
             if rule.feature not in results:
                 results[rule.feature] = rule.feature(a, b, sims)
+    scored = {k: _contributions(k, results) for k in kinds}  # explained for the best one only
     order = list(THRESHOLDS)
-    scored = [score_kind(k, results, thresholds[k]) for k in kinds]
-    scored.sort(key=lambda m: (not m.matched, -m.score, order.index(m.kind)))
-    return scored[0]
+    best = min(kinds, key=lambda k: (not scored[k][0] >= thresholds[k], -scored[k][0], order.index(k)))
+    return _explained(best, results, thresholds[best], scored[best])
 
 
 def compare(
