@@ -24,19 +24,26 @@ __all__ = [
     "NEUTRAL",
     "best_document_pair",
     "dob_agreement",
+    "dob_score",
     "document_country_agreement",
     "document_number_similarity",
     "name_similarity",
     "nationality_agreement",
+    "nationality_score",
     "parse_date",
     "sex_agreement",
+    "sex_score",
 ]
 
 NEUTRAL = 0.5
 
 
+def _clamped(score: float) -> float:
+    return round(min(1.0, max(0.0, float(score))), 4)
+
+
 def _result(feature: str, score: float, detail: str) -> FeatureResult:
-    return FeatureResult(feature=feature, score=round(min(1.0, max(0.0, float(score))), 4), detail=detail)
+    return FeatureResult(feature=feature, score=_clamped(score), detail=detail)
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -232,6 +239,15 @@ def dob_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> Featur
     return _result("birth_date", score, f"Birth dates {why}: {_fmt(x)} and {_fmt(y)}.")
 
 
+def dob_score(a: Record, b: Record) -> float:
+    """`dob_agreement`'s score alone (the prefilter's exact cheap feature: no sentence)."""
+    da = [p for p in map(parse_date, a.birth_dates) if p]
+    db = [p for p in map(parse_date, b.birth_dates) if p]
+    if not da or not db:
+        return NEUTRAL
+    return _clamped(max(_date_pair(x, y)[0] for x in da for y in db))
+
+
 def _fmt(d: tuple[int, int | None, int | None]) -> str:
     y, m, dd = d
     return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{dd:02d}" if dd else "")
@@ -262,6 +278,18 @@ def nationality_agreement(a: Record, b: Record, sims: TokenSims | None = None) -
     return _result("nationality", 0.0, f"Nationalities differ: {'/'.join(sorted(na))} vs {'/'.join(sorted(nb))}.")
 
 
+def nationality_score(a: Record, b: Record) -> float:
+    """`nationality_agreement`'s score alone (no sentence)."""
+    na, nb = set(a.nationalities), set(b.nationalities)
+    if not na or not nb:
+        return NEUTRAL
+    if na & nb:
+        return 1.0
+    if any(d.country in nb for d in a.documents if d.country) or any(d.country in na for d in b.documents if d.country):
+        return 0.65
+    return 0.0
+
+
 def sex_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> FeatureResult:
     """Sex M/F: same (1.0), different (0.0); unknown or X is neutral."""
     sa, sb = set(a.sexes), set(b.sexes)
@@ -270,6 +298,14 @@ def sex_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> Featur
     if sa & sb:
         return _result("sex", 1.0, f"Sex agrees ({'/'.join(sorted(sa & sb))}).")
     return _result("sex", 0.0, f"Sex differs: {'/'.join(sorted(sa))} vs {'/'.join(sorted(sb))}.")
+
+
+def sex_score(a: Record, b: Record) -> float:
+    """`sex_agreement`'s score alone (no sentence)."""
+    sa, sb = set(a.sexes), set(b.sexes)
+    if not sa or not sb:
+        return NEUTRAL
+    return 1.0 if sa & sb else 0.0
 
 
 # --- documents ------------------------------------------------------------------------------

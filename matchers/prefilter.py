@@ -46,10 +46,13 @@ from matchers.documents import RELATION_SCORES, ocr_canonical
 from matchers.features import (
     NEUTRAL,
     dob_agreement,
+    dob_score,
     document_number_similarity,
     name_similarity,
     nationality_agreement,
+    nationality_score,
     sex_agreement,
+    sex_score,
 )
 from matchers.records import Record
 from matchers.scoring import KINDS, THRESHOLDS, kinds_for
@@ -90,7 +93,9 @@ __all__ = [
 
 MARGIN = 1e-3
 MAX_TOKENS = 10  # names with more tokens in a variant are always scored in full
-CHEAP = (dob_agreement, nationality_agreement, sex_agreement)
+# the cheap features, each with its score alone (no sentence), computed exactly for the pairs
+# whose bounds pass
+CHEAP = {dob_agreement: dob_score, nationality_agreement: nationality_score, sex_agreement: sex_score}
 _ALNUM = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}
 
 
@@ -468,8 +473,8 @@ def _weight_against(rule, exact: dict | None = None) -> float:
     if ease is None:
         return w
     try:
-        known = (exact or {}).get(ease.feature)
-        if known is None or known.score >= ease.at:
+        known = (exact or {}).get(ease.feature)  # its exact score, if known
+        if known is None or known >= ease.at:
             return min(w, ease.weight)
         return w
     except AttributeError:  # an ease this module does not understand: assume the lightest
@@ -484,7 +489,7 @@ def _contrib(rule, score: np.ndarray) -> np.ndarray:
 
 
 def _contribution(rule, score: float, exact: dict) -> float:
-    """The same for one pair, with the features computed exactly so far."""
+    """The same for one pair, with the scores of the features computed exactly so far."""
     if rule.base:
         return score
     return (rule.weight_for if score >= 0.5 else _weight_against(rule, exact)) * (2.0 * score - 1.0)
@@ -516,7 +521,7 @@ def reachable(
             if not ceilings[kind][i]:
                 continue
             # possible on bounds alone: now the cheap features, exactly
-            exact = {f: f(a, b, None) for f in CHEAP if any(r.feature is f for r in KINDS[kind])}
+            exact = {f: score_of(a, b) for f, score_of in CHEAP.items() if any(r.feature is f for r in KINDS[kind])}
             total = 0.0
             for rule in KINDS[kind]:
                 f = rule.feature
@@ -525,7 +530,7 @@ def reachable(
                 elif f is document_number_similarity:
                     score = doc_b[i]
                 elif f in exact:
-                    score = exact[f].score
+                    score = exact[f]
                 else:
                     score = 1.0
                 total += _contribution(rule, score, exact)

@@ -10,12 +10,15 @@ from matcher_factories import pax, person, stolen
 from matchers.features import (
     NEUTRAL,
     dob_agreement,
+    dob_score,
     document_country_agreement,
     document_number_similarity,
     name_similarity,
     nationality_agreement,
+    nationality_score,
     parse_date,
     sex_agreement,
+    sex_score,
 )
 from matchers.records import DocRef, Record, record_of
 
@@ -161,3 +164,25 @@ def test_every_feature_scores_in_unit_range_and_never_raises(sn, en, td, ed, tn,
         r = f(t, e)
         assert 0.0 <= r.score <= 1.0
         assert r.detail
+
+
+_COUNTRIES = st.lists(st.sampled_from(["SEN", "FRA", "GIN", "MLI", ""]), max_size=3).map(tuple)
+_DATES = st.lists(st.one_of(
+    st.tuples(st.integers(1930, 2010), st.integers(0, 13), st.integers(0, 32)).map(lambda d: "%04d-%02d-%02d" % d),
+    st.integers(1930, 2010).map(str), st.sampled_from(["1975-01-01", "1957-06-15", "", "15/06/1975"]),
+), max_size=3).map(tuple)
+
+
+@st.composite
+def _record(draw) -> Record:
+    docs = tuple(DocRef("AB123456", draw(st.sampled_from(["SEN", "FRA", None]))) for _ in range(draw(st.integers(0, 2))))
+    return Record("x", birth_dates=draw(_DATES), nationalities=tuple(c for c in draw(_COUNTRIES) if c),
+                  sexes=tuple(draw(st.lists(st.sampled_from(["M", "F"]), max_size=2))), documents=docs)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_record(), _record())
+def test_the_prefilters_scores_alone_are_the_features_scores(a, b) -> None:
+    assert dob_score(a, b) == dob_agreement(a, b).score
+    assert nationality_score(a, b) == nationality_agreement(a, b).score
+    assert sex_score(a, b) == sex_agreement(a, b).score
