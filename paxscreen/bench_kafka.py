@@ -128,6 +128,16 @@ class AlertCollector:
     def since(self, t0: float) -> list[float]:
         return [lat for at, lat in list(self.latencies) if at >= t0]
 
+    def settle(self, quiet: float = 1.0, most: float = 15.0) -> None:
+        """Wait until no alert has arrived for ``quiet`` seconds (at most ``most``): the last
+        batch's alerts are published after its travellers count as screened."""
+        start = seen_at = time.monotonic()
+        seen = len(self.latencies)
+        while time.monotonic() - seen_at < quiet and time.monotonic() - start < most:
+            time.sleep(0.1)
+            if len(self.latencies) != seen:
+                seen, seen_at = len(self.latencies), time.monotonic()
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join(5)
