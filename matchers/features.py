@@ -285,7 +285,8 @@ def nationality_score(a: Record, b: Record) -> float:
         return NEUTRAL
     if na & nb:
         return 1.0
-    if any(d.country in nb for d in a.documents if d.country) or any(d.country in na for d in b.documents if d.country):
+    linked = any(d.country in nb for d in a.documents if d.country)
+    if linked or any(d.country in na for d in b.documents if d.country):
         return 0.65
     return 0.0
 

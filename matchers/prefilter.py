@@ -521,7 +521,8 @@ def reachable(
             if not ceilings[kind][i]:
                 continue
             # possible on bounds alone: now the cheap features, exactly
-            exact = {f: score_of(a, b) for f, score_of in CHEAP.items() if any(r.feature is f for r in KINDS[kind])}
+            exact = {f: score_of(a, b) for f, score_of in CHEAP.items()
+                     if any(r.feature is f for r in KINDS[kind])}
             total = 0.0
             for rule in KINDS[kind]:
                 f = rule.feature

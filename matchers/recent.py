@@ -68,7 +68,11 @@ class RecentTravellers:
         return f"{self.prefix}:recent:t:{event_id}"
 
     def remember(
-        self, travellers: Sequence[Traveller], *, encoded: Sequence[bytes] | None = None, now: float | None = None
+        self,
+        travellers: Sequence[Traveller],
+        *,
+        encoded: Sequence[bytes] | None = None,
+        now: float | None = None,
     ) -> int:
         """Keep the travellers whose flight lands within the window or later; returns how many.
         ``encoded``: each traveller's event as it was read (paxscreen.traveller/1 bytes), kept
@@ -83,7 +87,8 @@ class RecentTravellers:
             if landing < floor:
                 continue
             ttl = max(60, int(landing + self.behind + 3600 - now))  # relative to `now`: tests pass their own clock
-            pipe.set(self.traveller_key(t.event_id), encode_traveller(t) if encoded is None else encoded[i], ex=ttl)
+            event = encode_traveller(t) if encoded is None else encoded[i]
+            pipe.set(self.traveller_key(t.event_id), event, ex=ttl)
             landings[t.event_id] = landing
         if landings:
             pipe.zadd(self.index_key, landings)

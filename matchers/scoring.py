@@ -160,7 +160,9 @@ def _contribution(
     return weight, weight * (2.0 * score - 1.0), note
 
 
-def _contributions(kind: str, results: dict[Feature, FeatureResult]) -> tuple[float, list[tuple[float, float, str]]]:
+def _contributions(
+    kind: str, results: dict[Feature, FeatureResult]
+) -> tuple[float, list[tuple[float, float, str]]]:
     """A kind's score from already computed feature results, and each rule's (weight applied,
     contribution, note)."""
     rules = KINDS[kind]

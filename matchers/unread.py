@@ -248,7 +248,8 @@ class IndexNameBound:
             if len(glued):  # with glued variants, on the side where `align` may glue (as `reachable`)
                 g_who, g_rows = who[glued].tolist(), rows[glued].tolist()
                 left = _rows_of(shapes, g_who, t_glue[glued].tolist())
-                wide = [shapes[i].tokens_wide if g else None for i, g in zip(g_who, e_glue[glued].tolist(), strict=True)]
+                wide = [shapes[i].tokens_wide if g else None
+                        for i, g in zip(g_who, e_glue[glued].tolist(), strict=True)]
                 out[sel[glued]] = name_bounds_flat(self.table, left, self._entry_names(nt, g_rows, wide))
             if not fine.any():
                 continue

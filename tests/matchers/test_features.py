@@ -168,14 +168,16 @@ def test_every_feature_scores_in_unit_range_and_never_raises(sn, en, td, ed, tn,
 
 _COUNTRIES = st.lists(st.sampled_from(["SEN", "FRA", "GIN", "MLI", ""]), max_size=3).map(tuple)
 _DATES = st.lists(st.one_of(
-    st.tuples(st.integers(1930, 2010), st.integers(0, 13), st.integers(0, 32)).map(lambda d: "%04d-%02d-%02d" % d),
+    st.tuples(st.integers(1930, 2010), st.integers(0, 13), st.integers(0, 32))
+    .map(lambda d: "%04d-%02d-%02d" % d),
     st.integers(1930, 2010).map(str), st.sampled_from(["1975-01-01", "1957-06-15", "", "15/06/1975"]),
 ), max_size=3).map(tuple)
 
 
 @st.composite
 def _record(draw) -> Record:
-    docs = tuple(DocRef("AB123456", draw(st.sampled_from(["SEN", "FRA", None]))) for _ in range(draw(st.integers(0, 2))))
+    countries = st.sampled_from(["SEN", "FRA", None])
+    docs = tuple(DocRef("AB123456", draw(countries)) for _ in range(draw(st.integers(0, 2))))
     return Record("x", birth_dates=draw(_DATES), nationalities=tuple(c for c in draw(_COUNTRIES) if c),
                   sexes=tuple(draw(st.lists(st.sampled_from(["M", "F"]), max_size=2))), documents=docs)
 
