@@ -12,6 +12,7 @@ The weights live in `matchers.scoring`, not here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date as _date
 
 from matchers.documents import RELATION_SCORES, number_relation, specificity
@@ -230,22 +231,23 @@ def dob_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> Featur
     (0.1; full dates at most 800 days), more (0.0: another person, however alike the name).
     1 January often stands for an unknown day: such a date also counts as its year alone.
     The best pair counts when either side has several dates."""
-    da = [p for p in map(parse_date, a.birth_dates) if p]
-    db = [p for p in map(parse_date, b.birth_dates) if p]
-    if not da or not db:
-        return _result("birth_date", NEUTRAL, "No birth date to compare on one side; neutral.")
-    best = max(((*_date_pair(x, y), x, y) for x in da for y in db), key=lambda r: r[0])
-    score, why, x, y = best
-    return _result("birth_date", score, f"Birth dates {why}: {_fmt(x)} and {_fmt(y)}.")
+    score, why = _dob(a, b)
+    return _result("birth_date", score, why())
 
 
 def dob_score(a: Record, b: Record) -> float:
-    """`dob_agreement`'s score alone (the prefilter's exact cheap feature: no sentence)."""
+    """`dob_agreement`'s score alone (the prefilter's exact cheap feature: no sentence made)."""
+    return _clamped(_dob(a, b)[0])
+
+
+def _dob(a: Record, b: Record) -> tuple[float, Callable[[], str]]:
+    """The birth-date score, and how to say why (made only when asked)."""
     da = [p for p in map(parse_date, a.birth_dates) if p]
     db = [p for p in map(parse_date, b.birth_dates) if p]
     if not da or not db:
-        return NEUTRAL
-    return _clamped(max(_date_pair(x, y)[0] for x in da for y in db))
+        return NEUTRAL, lambda: "No birth date to compare on one side; neutral."
+    score, why, x, y = max(((*_date_pair(x, y), x, y) for x in da for y in db), key=lambda r: r[0])
+    return score, lambda: f"Birth dates {why}: {_fmt(x)} and {_fmt(y)}."
 
 
 def _fmt(d: tuple[int, int | None, int | None]) -> str:
@@ -259,54 +261,49 @@ def _fmt(d: tuple[int, int | None, int | None]) -> str:
 def nationality_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> FeatureResult:
     """Nationality shared (1.0); else a document issued by one of the other side's
     nationalities (0.65); else both known and different (0.0); unknown is neutral."""
+    score, why = _nationality(a, b)
+    return _result("nationality", score, why())
+
+
+def nationality_score(a: Record, b: Record) -> float:
+    """`nationality_agreement`'s score alone (no sentence made)."""
+    return _nationality(a, b)[0]
+
+
+def _nationality(a: Record, b: Record) -> tuple[float, Callable[[], str]]:
     na, nb = set(a.nationalities), set(b.nationalities)
     if not na or not nb:
-        return _result("nationality", NEUTRAL, "Nationality unknown on one side; neutral.")
+        return NEUTRAL, lambda: "Nationality unknown on one side; neutral."
     common = na & nb
     if common:
-        return _result("nationality", 1.0, f"Nationality agrees ({', '.join(sorted(common))}).")
+        return 1.0, lambda: f"Nationality agrees ({', '.join(sorted(common))})."
     doc_a = {d.country for d in a.documents if d.country}
     doc_b = {d.country for d in b.documents if d.country}
     linked = (doc_a & nb) | (doc_b & na)
     if linked:
-        return _result(
-            "nationality",
-            0.65,
-            f"Nationalities differ ({'/'.join(sorted(na))} vs {'/'.join(sorted(nb))}) but a document "
-            f"was issued by {', '.join(sorted(linked))}.",
-        )
-    return _result("nationality", 0.0, f"Nationalities differ: {'/'.join(sorted(na))} vs {'/'.join(sorted(nb))}.")
-
-
-def nationality_score(a: Record, b: Record) -> float:
-    """`nationality_agreement`'s score alone (no sentence)."""
-    na, nb = set(a.nationalities), set(b.nationalities)
-    if not na or not nb:
-        return NEUTRAL
-    if na & nb:
-        return 1.0
-    linked = any(d.country in nb for d in a.documents if d.country)
-    if linked or any(d.country in na for d in b.documents if d.country):
-        return 0.65
-    return 0.0
+        return 0.65, lambda: (f"Nationalities differ ({'/'.join(sorted(na))} vs {'/'.join(sorted(nb))}) "
+                              f"but a document was issued by {', '.join(sorted(linked))}.")
+    return 0.0, lambda: f"Nationalities differ: {'/'.join(sorted(na))} vs {'/'.join(sorted(nb))}."
 
 
 def sex_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> FeatureResult:
     """Sex M/F: same (1.0), different (0.0); unknown or X is neutral."""
-    sa, sb = set(a.sexes), set(b.sexes)
-    if not sa or not sb:
-        return _result("sex", NEUTRAL, "Sex unknown on one side; neutral.")
-    if sa & sb:
-        return _result("sex", 1.0, f"Sex agrees ({'/'.join(sorted(sa & sb))}).")
-    return _result("sex", 0.0, f"Sex differs: {'/'.join(sorted(sa))} vs {'/'.join(sorted(sb))}.")
+    score, why = _sex(a, b)
+    return _result("sex", score, why())
 
 
 def sex_score(a: Record, b: Record) -> float:
-    """`sex_agreement`'s score alone (no sentence)."""
+    """`sex_agreement`'s score alone (no sentence made)."""
+    return _sex(a, b)[0]
+
+
+def _sex(a: Record, b: Record) -> tuple[float, Callable[[], str]]:
     sa, sb = set(a.sexes), set(b.sexes)
     if not sa or not sb:
-        return NEUTRAL
-    return 1.0 if sa & sb else 0.0
+        return NEUTRAL, lambda: "Sex unknown on one side; neutral."
+    if sa & sb:
+        return 1.0, lambda: f"Sex agrees ({'/'.join(sorted(sa & sb))})."
+    return 0.0, lambda: f"Sex differs: {'/'.join(sorted(sa))} vs {'/'.join(sorted(sb))}."
 
 
 # --- documents ------------------------------------------------------------------------------

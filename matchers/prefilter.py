@@ -96,6 +96,8 @@ MAX_TOKENS = 10  # names with more tokens in a variant are always scored in full
 # the cheap features, each with its score alone (no sentence), computed exactly for the pairs
 # whose bounds pass
 CHEAP = {dob_agreement: dob_score, nationality_agreement: nationality_score, sex_agreement: sex_score}
+_CHEAP_OF = {kind: [(r.feature, CHEAP[r.feature]) for r in rules if r.feature in CHEAP]  # per kind, once
+             for kind, rules in KINDS.items()}
 _ALNUM = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}
 
 
@@ -521,8 +523,7 @@ def reachable(
             if not ceilings[kind][i]:
                 continue
             # possible on bounds alone: now the cheap features, exactly
-            exact = {f: score_of(a, b) for f, score_of in CHEAP.items()
-                     if any(r.feature is f for r in KINDS[kind])}
+            exact = {f: score_of(a, b) for f, score_of in _CHEAP_OF[kind]}
             total = 0.0
             for rule in KINDS[kind]:
                 f = rule.feature
