@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["FAMILIES", "bound", "make", "memo", "sizes", "store"]
+__all__ = ["FAMILIES", "Generations", "bound", "make", "memo", "sizes", "store"]
 
 FAMILIES = {"token": 300_000, "name": 25_000}  # default bounds (as `screening.Screener` sets them)
 _MISSING: Any = object()
@@ -136,3 +136,37 @@ def sizes() -> dict[str, int]:
     for m in _MEMOS:
         out[m.family] += m.size()
     return out
+
+
+class Generations:
+    """A bounded dict of values kept by key in two generations of at most half of ``size``
+    each: a hit in the old one moves to the young one, and when the young one is full the old
+    one is dropped whole (no per-hit bookkeeping). For caches of objects rather than of a
+    function's values: the store's decoded entries, the screener's parsed entries and its
+    screened travellers."""
+
+    __slots__ = ("half", "young", "old")
+
+    def __init__(self, size: int) -> None:
+        self.half = max(1, size // 2)
+        self.young: dict = {}
+        self.old: dict = {}
+
+    def __len__(self) -> int:
+        return len(self.young) + len(self.old)
+
+    def get(self, key: Any) -> Any:
+        v = self.young.get(key)
+        if v is None:
+            v = self.old.get(key)
+            if v is not None:
+                self.put(key, v)
+        return v
+
+    def put(self, key: Any, value: Any) -> None:
+        if len(self.young) >= self.half:
+            self.old, self.young = self.young, {}
+        self.young[key] = value
+
+    def clear(self) -> None:
+        self.young, self.old = {}, {}

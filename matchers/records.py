@@ -16,7 +16,7 @@ from matchers.documents import normalize_country, normalize_number
 from matchers.names import NameForm, parse_name, parse_parts
 from paxscreen.models import Traveller, WatchEntry
 
-__all__ = ["DocRef", "Record", "entry_forms", "parser_fingerprint", "record_of"]
+__all__ = ["DocRef", "Record", "entry_forms", "matched_fields", "parser_fingerprint", "record_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,15 @@ def record_of(obj: Traveller | WatchEntry | Record, forms: tuple[NameForm, ...] 
             documents=_docs((d.number, d.country, d.type) for d in obj.documents),
         )
     raise TypeError(f"cannot compare a {type(obj).__name__!r}")
+
+
+def matched_fields(t: Traveller) -> tuple:
+    """Every field of a traveller that screening reads (its `record_of` but the id, its
+    blocking keys, its birth date for the ranking), as given: two travellers with the same
+    screen alike against the same list versions (`screening.Screener` keeps screenings by
+    it). tests/matchers/test_records.py changes each other field and checks nothing read moves."""
+    return (t.surname, t.given_names, t.date_of_birth, t.sex, t.nationality,
+            tuple((d.number, d.issuing_country, d.type) for d in t.documents))
 
 
 # Names that exercise every step of name parsing: scripts, diacritics, particles, titles,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from matchers import memo
+from matchers.memo import Generations
 from matchers.names import warm_up
 from matchers.prefilter import (
     Shape,
@@ -33,7 +34,7 @@ from matchers.prefilter import (
     token_keys,
     widen,
 )
-from matchers.records import Record, record_of
+from matchers.records import Record, matched_fields, record_of
 from matchers.scoring import MatchResult, evaluate
 from matchers.similarity import TokenSims
 from matchers.store import Candidate, WatchlistStore
@@ -42,7 +43,10 @@ from paxscreen.codec import alert_id, flight_dict, passenger_dict
 from paxscreen.models import Alert, Traveller, WatchEntry
 from paxscreen.settings import Settings
 
-__all__ = ["ScreenCache", "Screener", "TravellerShapes", "make_alert", "screen_against", "utc_now"]
+__all__ = [
+    "Matches", "ScreenCache", "Screener", "TravellerShapes", "alerts_of", "make_alert", "match_against",
+    "screen_against", "utc_now",
+]
 
 _DEFAULTS = Settings()
 MAX_TOKENS = _DEFAULTS.cache_tokens  # token table size at which the caches start over
@@ -122,8 +126,7 @@ class ScreenCache:
         self.size = size
         self.max_tokens = max_tokens
         self.tokens = TokenTable()
-        self.young: dict = {}
-        self.old: dict = {}
+        self.held = Generations(size)
 
     def entry(
         self, entry: WatchEntry, forms: tuple | None = None, other: frozenset | None = None
@@ -134,15 +137,12 @@ class ScreenCache:
         against those, the shape leaves out the glued variants (on the 1M-person bench, leaving
         them out everywhere more than halved the time of first sights and of the bounds), else
         (and when None) it has them, built on first need."""
-        key = entry.id
-        h = self.young.get(key)
+        h = self.held.get(entry.id)
         if h is None or (h.entry is not entry and h.entry != entry):
-            h = self.old.get(key)
-            if h is None or (h.entry is not entry and h.entry != entry):
-                rec = record_of(entry, forms)
-                glue = glue_keys(rec)
-                h = _Held(entry, rec, shape_of(rec, self.tokens, glued=not glue), glue, token_keys(rec))
-            self._put(key, h)
+            rec = record_of(entry, forms)
+            glue = glue_keys(rec)
+            h = _Held(entry, rec, shape_of(rec, self.tokens, glued=not glue), glue, token_keys(rec))
+            self.held.put(entry.id, h)
         if h.glue and (other is None or may_glue(h.glue, other)):
             if h.full is None:
                 h.full = shape_of(h.rec, self.tokens)
@@ -155,16 +155,16 @@ class ScreenCache:
         base, full = shapes_of(rec, self.tokens)
         return TravellerShapes(rec, base, full, widen(glue_keys(rec)), widen(token_keys(rec)))
 
-    def _put(self, key, value) -> None:
-        if len(self.young) >= self.size // 2:
-            self.old, self.young = self.young, {}
-        self.young[key] = value
-
     def trim(self) -> None:
         """Start over when the token table has grown past ``max_tokens`` (shapes refer to it)."""
         if len(self.tokens) > self.max_tokens:
             self.tokens.reset()
-            self.young, self.old = {}, {}
+            self.held.clear()
+
+
+Matches = list[tuple[MatchResult, WatchEntry, str | None]]
+"""A traveller's matches: (result, entry, version) per entry at or above its kind's
+threshold, best first (what its alerts are made of)."""
 
 
 def screen_against(
@@ -185,8 +185,29 @@ def screen_against(
     `ScreenCache.traveller`, where the caller keeps them (in ``cache``'s token table, which is
     then not trimmed).
     """
-    settings = settings or Settings()
+    matches = match_against(travellers, candidates_per_traveller, settings, cache=cache, prefilter=prefilter,
+                            traveller_shapes=traveller_shapes)
+    return alerts_of(travellers, matches, now=now)
+
+
+def alerts_of(travellers: Sequence[Traveller], matches: Sequence[Matches], *, now: str | None = None) -> list[Alert]:
+    """The alerts of each traveller's `Matches`, in traveller order."""
     screened_at = now or utc_now()
+    return [make_alert(t, e, r, screened_at=screened_at, version=v)
+            for t, found in zip(travellers, matches, strict=True) for r, e, v in found]
+
+
+def match_against(
+    travellers: Sequence[Traveller],
+    candidates_per_traveller: Sequence[Sequence[WatchEntry | Candidate]],
+    settings: Settings | None = None,
+    *,
+    cache: ScreenCache | None = None,
+    prefilter: bool = True,
+    traveller_shapes: Callable[[int], TravellerShapes] | None = None,
+) -> list[Matches]:
+    """`screen_against`'s matches of each traveller, before they are made alerts."""
+    settings = settings or Settings()
     cache = cache or ScreenCache()
     if traveller_shapes is None:
         cache.trim()
@@ -221,9 +242,8 @@ def screen_against(
     all_sims = TokenSims.many([
         (t_info[i].rec.tokens, {tok for p in pairs for tok in p[2].tokens})  # type: ignore[union-attr]
         for i, pairs in scored])
-    alerts: list[Alert] = []
+    out: list[Matches] = [[] for _ in travellers]
     for (i, pairs), sims in zip(scored, all_sims, strict=True):
-        traveller = travellers[i]
         t_rec = t_info[i].rec  # type: ignore[union-attr]
         best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
         for entry, version, rec, _, _, _ in pairs:
@@ -233,9 +253,8 @@ def screen_against(
             prev = best.get(entry.id)
             if prev is None or result.score > prev[0].score:
                 best[entry.id] = (result, entry, version)
-        ranked = sorted(best.values(), key=lambda r: (-r[0].score, r[1].id))
-        alerts.extend(make_alert(traveller, e, r, screened_at=screened_at, version=v) for r, e, v in ranked)
-    return alerts
+        out[i] = sorted(best.values(), key=lambda r: (-r[0].score, r[1].id))
+    return out
 
 
 class Screener:
@@ -251,6 +270,9 @@ class Screener:
         self.settings = settings
         self.prefilter = prefilter
         self.cache = ScreenCache(settings.cache_entries, settings.cache_tokens)
+        # (versions, matches) by what is matched of a traveller (`records.matched_fields`)
+        self.screened = Generations(settings.cache_screened)
+        self.repeats = 0  # travellers answered from ``screened``, since the start
         # This process's memos: of tokens as many as the token table; of names (a traveller's
         # recurs within a few pushes of its booking) a quarter of the entries kept parsed.
         memo.bound("token", settings.cache_tokens)
@@ -262,15 +284,41 @@ class Screener:
         """How full the caches are: ``tokens`` (the token table, which starts over past
         ``Settings.cache_tokens``) and ``entries`` (entries held parsed, at most
         ``Settings.cache_entries``)."""
-        return {"tokens": len(self.cache.tokens), "entries": len(self.cache.young) + len(self.cache.old)}
+        return {"tokens": len(self.cache.tokens), "entries": len(self.cache.held), "screened": len(self.screened)}
 
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]:
-        """Alerts for a batch: one pipelined candidate lookup, then `screen_against`."""
+        """Alerts for a batch: one pipelined candidate lookup, then `screen_against`.
+
+        A traveller matched as one screened before against the same active versions (a PNR
+        pushed again, the API message after the PNR, the next leg of a journey: the same
+        `records.matched_fields`) gets that screening's matches again, made alerts of its
+        own, without a lookup (``Settings.cache_screened`` of them are kept; 0: none)."""
         if not travellers:
             return []
+        if not self.settings.cache_screened:
+            return alerts_of(travellers, self._match(travellers), now=now)
+        versions = self.store.versions()  # one round trip: what the kept matches are valid for
+        keys = [matched_fields(t) for t in travellers]
+        found: list[Matches | None] = []
+        for k in keys:
+            held = self.screened.get(k)
+            found.append(held[1] if held is not None and held[0] == versions else None)
+        todo: dict[tuple, int] = {}  # the first traveller of each not found
+        for i, k in enumerate(keys):
+            if found[i] is None:
+                todo.setdefault(k, i)
+        self.repeats += len(travellers) - len(todo)
+        new = dict(zip(todo, self._match([travellers[i] for i in todo.values()]), strict=True)) if todo else {}
+        for k, got in new.items():
+            self.screened.put(k, (versions, got))
+        return alerts_of(travellers, [got if got is not None else new[k] for k, got in zip(keys, found, strict=True)],
+                         now=now)
+
+    def _match(self, travellers: Sequence[Traveller]) -> list[Matches]:
+        """The travellers' `Matches`: one pipelined candidate lookup, then `match_against`."""
         if not self.prefilter:
             candidates = self.store.lookup(travellers, self.settings.max_candidates)
-            return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, prefilter=False)
+            return match_against(travellers, candidates, self.settings, cache=self.cache, prefilter=False)
         self.cache.trim()  # not later: the travellers' shapes and the index's bound share the token table
         shapes: dict[int, TravellerShapes] = {}
 
@@ -284,4 +332,4 @@ class Screener:
             travellers, self.settings.max_candidates, thresholds=thresholds_of(self.settings),
             names=IndexNameBound(self.cache.tokens, shape),
         )
-        return screen_against(travellers, candidates, self.settings, now=now, cache=self.cache, traveller_shapes=shape)
+        return match_against(travellers, candidates, self.settings, cache=self.cache, traveller_shapes=shape)

@@ -73,6 +73,7 @@ from matchers import token_props
 from matchers.features import parse_date
 from matchers.index import ARRAYS, NAME_ARRAYS, POSTS_ORDER, PostingIndex, pack_dates, rank
 from matchers.keys import digest, query_digests
+from matchers.memo import Generations
 from matchers.prefilter import NAME_LAYOUT
 from matchers.records import parser_fingerprint
 from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
@@ -120,29 +121,6 @@ class _Active:
         return cls(name, m["version"], m["tag"], int(m["buckets"]), m)
 
 
-class _EntryCache:
-    """Decoded entries by (version tag, entry digest): two generations, the older dropped whole
-    when the younger is full (no per-hit bookkeeping)."""
-
-    def __init__(self, size: int) -> None:
-        self.half = max(1, size // 2)
-        self.young: dict = {}
-        self.old: dict = {}
-
-    def get(self, key):
-        v = self.young.get(key)
-        if v is None:
-            v = self.old.get(key)
-            if v is not None:
-                self.put(key, v)
-        return v
-
-    def put(self, key, value) -> None:
-        if len(self.young) >= self.half:
-            self.old, self.young = self.young, {}
-        self.young[key] = value
-
-
 class WatchlistStore:
     """Watchlists in Redis (sync redis-py; safe to share between threads).
 
@@ -168,7 +146,7 @@ class WatchlistStore:
         self._hset_many = redis_client.register_script(_HSET_MANY)
         self._active: dict[str, _Active] | None = None
         self._indexes: dict[str, PostingIndex] = {}  # by version tag
-        self._entries = _EntryCache(entry_cache)
+        self._entries = Generations(entry_cache)  # decoded entries
 
     # --- key names --------------------------------------------------------------------------
 
@@ -515,19 +493,8 @@ class WatchlistStore:
                               np.int32)
             windows = dob_windows(t_dobs, thresholds)
         for _ in range(attempts):
-            lists = sorted((self._active or {}).values(), key=lambda a: a.list_name)
-            pipe = self.redis.pipeline(transaction=False)
-            for act in lists:
-                pipe.exists(f"{act.tag}:meta")
-            pipe.hgetall(self.lists_key)
-            res = pipe.execute()
-            pointer = self._parse_pointer(res[-1])
-            if {a.tag for a in lists} != {a.tag for a in pointer.values()} or not all(res[:-1]):
-                self._switch(pointer)  # a switch happened (or first call): read again
-                continue
-            if any(a.tag not in self._indexes for a in lists):
-                self._switch(pointer)
-                continue
+            if (lists := self._current()) is None:
+                continue  # a switch happened (or first call): read again
             indexes = [self._indexes[a.tag] for a in lists]
             if thresholds is not None:
                 possible = dob_filter(indexes, t_dobs, thresholds)
@@ -550,6 +517,34 @@ class WatchlistStore:
                     out[t].append(Candidate(got[0], act.list_name, act.version, n, hit, got[1] if trusted[li] else None))
             return out
         raise Unavailable(f"watchlist versions kept changing during {attempts} lookups; retry")
+
+    def _current(self) -> list[_Active] | None:
+        """The active versions by list name, checked with one round trip; None after adopting
+        a switch (or on the first call): ask again."""
+        lists = sorted((self._active or {}).values(), key=lambda a: a.list_name)
+        pipe = self.redis.pipeline(transaction=False)
+        for act in lists:
+            pipe.exists(f"{act.tag}:meta")
+        pipe.hgetall(self.lists_key)
+        res = pipe.execute()
+        pointer = self._parse_pointer(res[-1])
+        if ({a.tag for a in lists} != {a.tag for a in pointer.values()} or not all(res[:-1])
+                or any(a.tag not in self._indexes for a in lists)):
+            self._switch(pointer)
+            return None
+        return lists
+
+    def versions(self, attempts: int = 5) -> tuple[str, ...]:
+        """The active versions' tags (one round trip; adopting a switch): what a screening
+        against them depends on. `lookup` reads these too (`tags`, after it)."""
+        for _ in range(attempts):
+            if self._current() is not None:
+                return self.tags()
+        raise Unavailable(f"watchlist versions kept changing during {attempts} checks; retry")
+
+    def tags(self) -> tuple[str, ...]:
+        """The tags of the versions the last `lookup` or `versions` found active (no round trip)."""
+        return tuple(sorted(a.tag for a in (self._active or {}).values()))
 
     def _switch(self, pointer: dict[str, _Active]) -> None:
         """Adopt the active versions: read the index of each new one, forget the old ones."""

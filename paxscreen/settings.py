@@ -58,6 +58,9 @@ class Settings:
     cache_entries: int = 100_000
     # Name tokens a worker keeps with their properties (the token table, each memo of matchers.memo; about 1 KB each).
     cache_tokens: int = 300_000
+    # Travellers whose matches a worker keeps by what is matched of them, so a re-pushed PNR, the API message after it
+    # or a journey's next leg is not screened again against the same list versions (0: keep none).
+    cache_screened: int = 100_000
     # Travellers screened per batch by the worker (Faust take()).
     batch_size: int = 500
     # Seconds the worker waits to fill a batch before screening what it has.
@@ -173,4 +176,6 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     for name in ("cache_entries", "cache_tokens"):
         if getattr(s, name) < 1000:
             raise ConfigError(f"{PREFIX}{name.upper()}={getattr(s, name)!r} must be at least 1000")
+    if s.cache_screened < 0:
+        raise ConfigError(f"{PREFIX}CACHE_SCREENED={s.cache_screened!r} must be 0 (keep none) or more")
     return s

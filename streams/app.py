@@ -61,6 +61,8 @@ class Screener(Protocol):
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]: ...
     def cache_sizes(self) -> dict[str, int]: ...
 
+    repeats: int  # travellers answered from kept screenings, since the start
+
 
 @dataclass
 class Pipeline:
@@ -210,13 +212,16 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             encoded.append(record.value)
         if not travellers:
             return
+        repeats = pipeline.screener.repeats
         alerts = await retry_redis(
             "screen", pipeline.screener.screen, travellers, observe=m.screen_batch_seconds.observe
         )
         m.screened.inc(len(travellers))
+        m.repeats.inc(pipeline.screener.repeats - repeats)
         held = pipeline.screener.cache_sizes()
         m.cache_tokens.set(held["tokens"])
         m.cache_entries.set(held["entries"])
+        m.cache_screened.set(held["screened"])
         if not frozen:
             # The first batch read the watchlist indexes and warmed the caches: millions of
             # long-lived objects the cyclic collector need not scan again and again.

@@ -84,6 +84,16 @@ class Metrics:
             "Watchlist entries the screener holds parsed (two bounded generations)",
             registry=r,
         )
+        self.cache_screened = Gauge(
+            "paxscreen_screen_cache_travellers",
+            "Screenings the screener keeps by what is matched of a traveller (two bounded generations)",
+            registry=r,
+        )
+        self.repeats = Counter(
+            "paxscreen_screen_repeats_total",
+            "Travellers answered with the kept screening of one matched alike against the same list versions",
+            registry=r,
+        )
         self._owned: dict[str, int] = {}
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r

@@ -328,10 +328,10 @@ def test_the_screener_reports_how_full_its_caches_are(store) -> None:
 
     store.load(listing())
     screener = Screener(store, Settings(), warm=False)
-    assert screener.cache_sizes() == {"tokens": 0, "entries": 0}
+    assert screener.cache_sizes() == {"tokens": 0, "entries": 0, "screened": 0}
     screener.screen([pax("DIALLO", "MOHAMED", dob="1975-04-02")])
     sizes = screener.cache_sizes()
-    assert sizes["tokens"] > 0 and sizes["entries"] > 0
+    assert sizes["tokens"] > 0 and sizes["entries"] > 0 and sizes["screened"] == 1
 
 
 def test_the_screeners_caches_stay_within_the_settings_bounds(store) -> None:
@@ -342,14 +342,16 @@ def test_the_screeners_caches_stay_within_the_settings_bounds(store) -> None:
     store.load(bd.person_chunk(2, 0, 3000))
     travellers = [pax(*e.names[0].split(" ", 1)[::-1], dob=(e.birth_dates or (None,))[0])
                   for e in bd.person_chunk(2, 0, 3000)[:1200]]
-    for settings, bounded in ((Settings(cache_entries=1000), "entries"), (Settings(cache_tokens=1000), "tokens")):
+    for settings, bounded in ((Settings(cache_entries=1000), "entries"), (Settings(cache_tokens=1000), "tokens"),
+                              (Settings(cache_screened=1000), "screened")):
         screener = Screener(store, settings, warm=False)
         most = 0
         for i in range(0, len(travellers), 100):
             screener.screen(travellers[i : i + 100])
             sizes = screener.cache_sizes()
             most = max(most, sizes[bounded])
-            assert sizes["entries"] <= 1000 or bounded == "tokens"
+            assert sizes["entries"] <= 1000 or bounded != "entries"
+            assert sizes["screened"] <= 1000 or bounded != "screened"
         assert most > 500 and screener.cache_sizes()[bounded] < most  # it filled, and started over
 
 

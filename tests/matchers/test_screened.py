@@ -1,0 +1,175 @@
+"""Kept screenings (`Screener.screened`): a traveller matched alike to one screened before,
+against the same list versions, gets that screening's matches again without a lookup; a new
+list version, or any field screening reads, screens it afresh. Real redis-server."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+from matcher_factories import listed_people, pax, person, vary
+
+from matchers.features import parse_date
+from matchers.keys import traveller_keys
+from matchers.records import matched_fields, record_of
+from matchers.screening import Screener
+from matchers.store import WatchlistStore
+from paxscreen.models import Document, Flight, Leg, Traveller
+from paxscreen.settings import Settings
+
+OTHER_FLIGHT = Flight((Leg("KL", "KL588", "LOS", "AMS", "2026-12-01T23:10", "2026-12-02T06:05"),))
+
+
+@pytest.fixture
+def store(redis_client, prefix) -> WatchlistStore:
+    return WatchlistStore(redis_client, prefix=prefix, buckets=64)
+
+
+def _counted(store: WatchlistStore) -> list[int]:
+    """Travellers asked of ``store.lookup`` per call, from now on."""
+    calls: list[int] = []
+    lookup = store.lookup
+
+    def counting(travellers, *args, **kwargs):
+        calls.append(len(travellers))
+        return lookup(travellers, *args, **kwargs)
+
+    store.lookup = counting  # type: ignore[method-assign]
+    return calls
+
+
+def _seen(alerts) -> list[tuple]:
+    """What an alert says of the match (not of the traveller it is about)."""
+    return [(a.traveller_event_id, a.entry_id, a.kind, a.score, a.explanation) for a in alerts]
+
+
+def _travellers(listed: list, n: int, seed: int) -> list[Traveller]:
+    rnd = random.Random(seed)
+    kinds = ["swap", "typo", "transposition", "given_typo"]
+    return [vary(kinds[i % len(kinds)], e, rnd) for i, e in enumerate(rnd.sample(listed, n))]  # each alike once
+
+
+def test_pushed_again_the_same_alerts_without_a_lookup(store) -> None:
+    listed = listed_people(300)
+    store.load(listed)
+    travellers = _travellers(listed, 120, seed=5)
+    screener = Screener(store, Settings(), warm=False)
+    calls = _counted(store)
+    first = screener.screen(travellers, now="T")
+    assert first and calls == [120]
+    # the same people pushed again (new messages), and on their next leg (new event ids)
+    again = screener.screen(travellers, now="T")
+    legs = [dataclasses.replace(t, event_id="leg2-" + t.event_id, flight=OTHER_FLIGHT) for t in travellers]
+    next_leg = screener.screen(legs, now="T")
+    assert calls == [120] and screener.repeats == 240
+    assert again == first
+    fresh = Screener(store, Settings(cache_screened=0), warm=False).screen(legs, now="T")
+    assert next_leg == fresh  # ids, flights and airports those of the next leg
+    assert {a.traveller_event_id for a in next_leg} == {t.event_id for t in legs if any(
+        a.traveller_event_id == t.event_id for a in fresh)}
+
+
+def test_kept_and_fresh_screenings_agree_in_any_batch(store) -> None:
+    listed = listed_people(300)
+    store.load(listed)
+    travellers = _travellers(listed, 200, seed=9)
+    fresh = Screener(store, Settings(cache_screened=0), warm=False)
+    expected = {t.event_id: _seen(fresh.screen([t], now="T")) for t in travellers}
+    kept = Screener(store, Settings(), warm=False)
+    rnd = random.Random(1)
+    for _ in range(3):  # batches of other sizes and orders, each traveller seen before or not
+        order = travellers[:]
+        rnd.shuffle(order)
+        for i in range(0, len(order), 37):
+            batch = order[i : i + 37]
+            assert _seen(kept.screen(batch, now="T")) == [x for t in batch for x in expected[t.event_id]]
+    assert kept.repeats == 400
+
+
+def test_the_same_traveller_twice_in_one_batch_is_screened_once(store) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")])
+    screener = Screener(store, Settings(), warm=False)
+    calls = _counted(store)
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03")
+    twice = screener.screen([t, dataclasses.replace(t, event_id="again", flight=OTHER_FLIGHT)])
+    assert calls == [1] and screener.repeats == 1
+    assert [(a.traveller_event_id, a.entry_id) for a in twice] == [(t.event_id, "p1"), ("again", "p1")]
+
+
+def test_a_new_list_version_screens_again(store) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")], list_name="watch")
+    screener = Screener(store, Settings(), warm=False)
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03")
+    assert [a.entry_id for a in screener.screen([t])] == ["p1"]
+    store.load([person("Fatou Ndiaye", dob="1975-01-01", id="p2")], list_name="watch")  # p1 delisted
+    assert screener.screen([t]) == []
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p3")], list_name="other")  # a second list
+    assert [a.entry_id for a in screener.screen([t])] == ["p3"]
+    assert screener.repeats == 0
+
+
+def test_any_field_screening_reads_screens_again(store) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", nat="SEN", sex="M", docs=(("A1234567", "SEN"),), id="p1")])
+    kept = Screener(store, Settings(), warm=False)
+    fresh = Screener(store, Settings(cache_screened=0), warm=False)
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03", nat="SEN", sex="M", doc="A1234567", country="SEN")
+    named = dataclasses.replace(t, documents=())  # alerts on its name: nationality and sex tell
+    for before, after in ((t, dataclasses.replace(t, date_of_birth="1950-06-07", documents=())),
+                          (named, dataclasses.replace(named, nationality="FRA", sex="F")),
+                          (t, dataclasses.replace(t, documents=(Document("A1234576", "P", "SEN"),))),
+                          (t, dataclasses.replace(t, surname="KAMARA"))):
+        got = _seen(kept.screen([before])), _seen(kept.screen([after]))
+        assert got == (_seen(fresh.screen([before])), _seen(fresh.screen([after])))
+        assert got[0] != got[1]
+    assert kept.repeats == 2  # t again, twice
+
+
+def test_keeping_none_screens_every_push(store) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")])
+    screener = Screener(store, Settings(cache_screened=0), warm=False)
+    calls = _counted(store)
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03")
+    assert screener.screen([t], now="T") == screener.screen([t], now="T")
+    assert calls == [1, 1] and screener.repeats == 0 and screener.cache_sizes()["screened"] == 0
+
+
+# --- matched_fields: every field screening reads, and only those ---------------------------
+
+
+_BASE = pax("CAMARA", "OUSMANE", dob="1980-02-03", nat="SEN", sex="M", doc="A1234567", country="SEN")
+_OTHER = {
+    "event_id": "another", "flight": OTHER_FLIGHT, "role": "crew", "surname": "DIALLO", "given_names": "MAMADOU",
+    "date_of_birth": "1979-02-03", "sex": "F", "nationality": "GMB", "residence_country": "FRA",
+    "birth_place": "DAKAR", "documents": (Document("B7654321", "P", "SEN", "2030-01-01"),), "embarkation": "DKR",
+    "debarkation": "CDG", "pnr_locator": "ABC123", "seat": "12A", "source": "pnrgov", "message_ref": "M2",
+    "sender": "AF", "received_at": "2026-11-29T10:00:00Z", "schema": "paxscreen.traveller/2",
+}
+_DOCUMENT_OTHER = {"number": "B7654321", "type": "I", "issuing_country": "GMB", "expiry": "2031-05-05"}
+
+
+def _read(t: Traveller) -> tuple:
+    """What screening reads of a traveller: its record but the id, its blocking keys, its
+    birth date as the ranking parses it."""
+    return dataclasses.replace(record_of(t), id=""), traveller_keys(t), parse_date(t.date_of_birth)
+
+
+def _each_change() -> list[tuple[str, Traveller]]:
+    out = [(f.name, dataclasses.replace(_BASE, **{f.name: _OTHER[f.name]})) for f in dataclasses.fields(Traveller)]
+    doc = _BASE.documents[0]
+    out += [(f"documents.{f.name}", dataclasses.replace(_BASE, documents=(
+        dataclasses.replace(doc, **{f.name: _DOCUMENT_OTHER[f.name]}),))) for f in dataclasses.fields(Document)]
+    return out
+
+
+def test_every_traveller_field_is_tried() -> None:
+    assert {f.name for f in dataclasses.fields(Traveller)} <= set(_OTHER)
+    assert {f.name for f in dataclasses.fields(Document)} <= set(_DOCUMENT_OTHER)
+
+
+@pytest.mark.parametrize(("field", "changed"), _each_change(), ids=[name for name, _ in _each_change()])
+def test_matched_fields_moves_with_whatever_screening_reads(field: str, changed: Traveller) -> None:
+    if _read(changed) != _read(_BASE):
+        assert matched_fields(changed) != matched_fields(_BASE), f"screening reads {field}: it must be kept by it"
+    else:  # a re-push differing only there (another flight, seat, message) is a repeat
+        assert matched_fields(changed) == matched_fields(_BASE), f"screening does not read {field}"
