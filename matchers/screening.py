@@ -162,7 +162,7 @@ class ScreenCache:
             self.held.clear()
 
 
-Matches = list[tuple[MatchResult, WatchEntry, str | None]]
+Matches = tuple[tuple[MatchResult, WatchEntry, str | None], ...]
 """A traveller's matches: (result, entry, version) per entry at or above its kind's
 threshold, best first (what its alerts are made of)."""
 
@@ -190,7 +190,9 @@ def screen_against(
     return alerts_of(travellers, matches, now=now)
 
 
-def alerts_of(travellers: Sequence[Traveller], matches: Sequence[Matches], *, now: str | None = None) -> list[Alert]:
+def alerts_of(
+    travellers: Sequence[Traveller], matches: Sequence[Matches], *, now: str | None = None
+) -> list[Alert]:
     """The alerts of each traveller's `Matches`, in traveller order."""
     screened_at = now or utc_now()
     return [make_alert(t, e, r, screened_at=screened_at, version=v)
@@ -242,7 +244,7 @@ def match_against(
     all_sims = TokenSims.many([
         (t_info[i].rec.tokens, {tok for p in pairs for tok in p[2].tokens})  # type: ignore[union-attr]
         for i, pairs in scored])
-    out: list[Matches] = [[] for _ in travellers]
+    out: list[Matches] = [() for _ in travellers]
     for (i, pairs), sims in zip(scored, all_sims, strict=True):
         t_rec = t_info[i].rec  # type: ignore[union-attr]
         best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
@@ -253,7 +255,7 @@ def match_against(
             prev = best.get(entry.id)
             if prev is None or result.score > prev[0].score:
                 best[entry.id] = (result, entry, version)
-        out[i] = sorted(best.values(), key=lambda r: (-r[0].score, r[1].id))
+        out[i] = tuple(sorted(best.values(), key=lambda r: (-r[0].score, r[1].id)))  # kept: not to be changed
     return out
 
 
@@ -284,7 +286,8 @@ class Screener:
         """How full the caches are: ``tokens`` (the token table, which starts over past
         ``Settings.cache_tokens``) and ``entries`` (entries held parsed, at most
         ``Settings.cache_entries``)."""
-        return {"tokens": len(self.cache.tokens), "entries": len(self.cache.held), "screened": len(self.screened)}
+        return {"tokens": len(self.cache.tokens), "entries": len(self.cache.held),
+                "screened": len(self.screened)}
 
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]:
         """Alerts for a batch: one pipelined candidate lookup, then `screen_against`.
@@ -308,11 +311,13 @@ class Screener:
             if found[i] is None:
                 todo.setdefault(k, i)
         self.repeats += len(travellers) - len(todo)
-        new = dict(zip(todo, self._match([travellers[i] for i in todo.values()]), strict=True)) if todo else {}
+        new = {}
+        if todo:
+            new = dict(zip(todo, self._match([travellers[i] for i in todo.values()]), strict=True))
         for k, got in new.items():
             self.screened.put(k, (versions, got))
-        return alerts_of(travellers, [got if got is not None else new[k] for k, got in zip(keys, found, strict=True)],
-                         now=now)
+        matches = [got if got is not None else new[k] for k, got in zip(keys, found, strict=True)]
+        return alerts_of(travellers, matches, now=now)
 
     def _match(self, travellers: Sequence[Traveller]) -> list[Matches]:
         """The travellers' `Matches`: one pipelined candidate lookup, then `match_against`."""

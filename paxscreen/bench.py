@@ -341,27 +341,12 @@ def _saturation(o: Options, listed, pacer, alerts, workers, flight: int) -> dict
     n = o.saturation
     say(f"saturation: writing {n:,} travellers' manifests")
     batch, _ = _manifests(o, listed, n, flight)
-    _wait(lambda: workers.total("paxscreen_travellers_screened_total") >= workers.total(
-        "paxscreen_travellers_emitted_total"), 1800, "the previous phase to drain", workers)
-    base = workers.total("paxscreen_travellers_screened_total")
+    _drain(workers)
     cpu0 = workers.cpu_seconds()
     per0 = workers.each("paxscreen_travellers_screened_total")
     say(f"saturation: publishing {n:,} travellers as fast as possible")
     t0 = time.time()
-    marks: list[tuple[float, float]] = []
-
-    def progress() -> bool:
-        done = workers.total("paxscreen_travellers_screened_total") - base
-        marks.append((time.perf_counter(), done))
-        return done >= n
-
-    sent_s = pacer.publish(batch, None)
-    _wait(progress, 1800, "the backlog to be screened", workers)
-    # sustained rate: between 10% and 90% of the backlog screened
-    lo = next(t for t, d in marks if d >= 0.1 * n)
-    hi = next(t for t, d in marks if d >= 0.9 * n)
-    first = next(t for t, d in marks if d > 0)
-    pax_per_s = 0.8 * n / (hi - lo) if hi > lo else n / max(1e-9, marks[-1][0] - first)
+    pax_per_s, sent_s = _backlog(pacer, batch, n, workers)
     alerts.settle()
     lat = percentiles(alerts.since(t0))
     per = [round(b - a) for a, b in zip(per0, workers.each("paxscreen_travellers_screened_total"), strict=True)]
@@ -371,19 +356,15 @@ def _saturation(o: Options, listed, pacer, alerts, workers, flight: int) -> dict
             "saturation_latency": lat, "travellers_per_worker": per, "saturation_worker_cpu_seconds": cpu}
 
 
-def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> dict:
-    """The saturation phase's manifests pushed again, each in a new message (an airline's
-    update at check-in close, a PNR pushed again), as fast as possible: the workers answer
-    those travellers from their kept screenings (`Settings.cache_screened`), the same alerts
-    already published (the ledger keeps them from being published twice)."""
-    n = o.saturation
-    batch, _ = _manifests(o, listed, n, flight, push=1)
+def _drain(workers) -> None:
     _wait(lambda: workers.total("paxscreen_travellers_screened_total") >= workers.total(
         "paxscreen_travellers_emitted_total"), 1800, "the previous phase to drain", workers)
+
+
+def _backlog(pacer, batch, n: int, workers) -> tuple[float, float]:
+    """Publish ``batch`` (``n`` travellers) as fast as possible and wait until all are screened:
+    (the sustained rate, between 10% and 90% of them screened; seconds to publish)."""
     base = workers.total("paxscreen_travellers_screened_total")
-    repeats0 = workers.total("paxscreen_screen_repeats_total")
-    cpu0 = workers.cpu_seconds()
-    say(f"pushed again: publishing the saturation phase's {n:,} travellers again as fast as possible")
     marks: list[tuple[float, float]] = []
 
     def progress() -> bool:
@@ -391,11 +372,26 @@ def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> 
         marks.append((time.perf_counter(), done))
         return done >= n
 
-    pacer.publish(batch, None)
-    _wait(progress, 1800, "the pushed-again backlog to be screened", workers)
+    sent_s = pacer.publish(batch, None)
+    _wait(progress, 1800, "the backlog to be screened", workers)
     lo = next(t for t, d in marks if d >= 0.1 * n)
     hi = next(t for t, d in marks if d >= 0.9 * n)
-    rate = 0.8 * n / (hi - lo) if hi > lo else float(n)
+    first = next(t for t, d in marks if d > 0)
+    return (0.8 * n / (hi - lo) if hi > lo else n / max(1e-9, marks[-1][0] - first)), sent_s
+
+
+def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> dict:
+    """The saturation phase's manifests pushed again, each in a new message (an airline's
+    update at check-in close, a PNR pushed again), as fast as possible: the workers answer
+    those travellers from their kept screenings (`Settings.cache_screened`), the same alerts
+    already published (the ledger keeps them from being published twice)."""
+    n = o.saturation
+    batch, _ = _manifests(o, listed, n, flight, push=1)
+    _drain(workers)
+    repeats0 = workers.total("paxscreen_screen_repeats_total")
+    cpu0 = workers.cpu_seconds()
+    say(f"pushed again: publishing the saturation phase's {n:,} travellers again as fast as possible")
+    rate, _ = _backlog(pacer, batch, n, workers)
     repeats = workers.total("paxscreen_screen_repeats_total") - repeats0
     cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
     say(f"  sustained {rate:,.0f} travellers/s ({rate / max(pax_per_s, 1):.1f} x first pushes); "

@@ -58,8 +58,7 @@ class Settings:
     cache_entries: int = 100_000
     # Name tokens a worker keeps with their properties (the token table, each memo of matchers.memo; about 1 KB each).
     cache_tokens: int = 300_000
-    # Travellers whose matches a worker keeps by what is matched of them, so a re-pushed PNR, the API message after it
-    # or a journey's next leg is not screened again against the same list versions (0: keep none).
+    # Screenings a worker keeps, so a traveller pushed again (matched alike, same list versions) is not screened again; 0: none.
     cache_screened: int = 100_000
     # Travellers screened per batch by the worker (Faust take()).
     batch_size: int = 500
