@@ -117,7 +117,7 @@ def matched_fields(t: Traveller) -> tuple:
     """Every field of a traveller that screening reads (its `record_of` but the id, its
     blocking keys, its birth date for the ranking), as given: two travellers with the same
     screen alike against the same list versions (`screening.Screener` keeps screenings by
-    it). tests/matchers/test_records.py changes each other field and checks nothing read moves."""
+    it). tests/matchers/test_screened.py changes each other field and checks nothing read moves."""
     return (t.surname, t.given_names, t.date_of_birth, t.sex, t.nationality,
             tuple((d.number, d.issuing_country, d.type) for d in t.documents))
 

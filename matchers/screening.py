@@ -123,7 +123,6 @@ class ScreenCache:
     two bounded generations, and the token table they refer to."""
 
     def __init__(self, size: int = MAX_RECORDS, max_tokens: int = MAX_TOKENS) -> None:
-        self.size = size
         self.max_tokens = max_tokens
         self.tokens = TokenTable()
         self.held = Generations(size)
@@ -284,13 +283,14 @@ class Screener:
 
     def cache_sizes(self) -> dict[str, int]:
         """How full the caches are: ``tokens`` (the token table, which starts over past
-        ``Settings.cache_tokens``) and ``entries`` (entries held parsed, at most
-        ``Settings.cache_entries``)."""
+        ``Settings.cache_tokens``), ``entries`` (entries held parsed, at most
+        ``Settings.cache_entries``) and ``screened`` (kept screenings, at most
+        ``Settings.cache_screened``)."""
         return {"tokens": len(self.cache.tokens), "entries": len(self.cache.held),
                 "screened": len(self.screened)}
 
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]:
-        """Alerts for a batch: one pipelined candidate lookup, then `screen_against`.
+        """Alerts for a batch: one pipelined candidate lookup, then `match_against`.
 
         A traveller matched as one screened before against the same active versions (a PNR
         pushed again, the API message after the PNR, the next leg of a journey: the same
@@ -300,7 +300,10 @@ class Screener:
             return []
         if not self.settings.cache_screened:
             return alerts_of(travellers, self._match(travellers), now=now)
-        versions = self.store.versions()  # one round trip: what the kept matches are valid for
+        # One round trip: what kept matches must have been made against. Should a switch come
+        # between it and the lookup, this batch's matches are kept under the older versions
+        # and never found again (tags are never reused): nothing stale is ever served.
+        versions = self.store.versions()
         keys = [matched_fields(t) for t in travellers]
         found: list[Matches | None] = []
         for k in keys:
@@ -310,12 +313,12 @@ class Screener:
         for i, k in enumerate(keys):
             if found[i] is None:
                 todo.setdefault(k, i)
-        self.repeats += len(travellers) - len(todo)
         new = {}
         if todo:
             new = dict(zip(todo, self._match([travellers[i] for i in todo.values()]), strict=True))
         for k, got in new.items():
             self.screened.put(k, (versions, got))
+        self.repeats += len(travellers) - len(todo)  # once screened (a Redis error retries the batch)
         matches = [got if got is not None else new[k] for k, got in zip(keys, found, strict=True)]
         return alerts_of(travellers, matches, now=now)
 

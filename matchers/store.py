@@ -535,16 +535,12 @@ class WatchlistStore:
         return lists
 
     def versions(self, attempts: int = 5) -> tuple[str, ...]:
-        """The active versions' tags (one round trip; adopting a switch): what a screening
-        against them depends on. `lookup` reads these too (`tags`, after it)."""
+        """The active versions' tags, checked with one round trip (adopting a switch, as
+        `lookup` does): what a screening against them depends on. Tags are never reused."""
         for _ in range(attempts):
-            if self._current() is not None:
-                return self.tags()
+            if (lists := self._current()) is not None:
+                return tuple(a.tag for a in lists)
         raise Unavailable(f"watchlist versions kept changing during {attempts} checks; retry")
-
-    def tags(self) -> tuple[str, ...]:
-        """The tags of the versions the last `lookup` or `versions` found active (no round trip)."""
-        return tuple(sorted(a.tag for a in (self._active or {}).values()))
 
     def _switch(self, pointer: dict[str, _Active]) -> None:
         """Adopt the active versions: read the index of each new one, forget the old ones."""
