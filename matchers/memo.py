@@ -39,38 +39,21 @@ def make(fn: Callable[..., Any] | None, family: str) -> Any:
     not registered: `bound` does not reach it (tests; `memo` registers). A function of several
     arguments is kept by the tuple of them."""
     _family(family)
-    young: dict[Any, Any] = {}
-    old: dict[Any, Any] = {}
-    half = max(1, FAMILIES[family] // 2)
-
-    def put(key: Any, value: Any) -> None:
-        nonlocal young, old
-        if len(young) >= half:
-            old, young = young, {}
-        young[key] = value
-
-    def from_old(key: Any) -> Any:  # after a miss in the young generation: moved up, or _MISSING
-        got = old.get(key, _MISSING)
-        if got is not _MISSING:
-            put(key, got)
-        return got
+    gens = Generations(FAMILIES[family])
+    put, clear = gens.put, gens.clear
 
     def get(key: Any) -> Any:
         """The value kept for ``key`` (one argument, or the tuple of several), or None."""
-        try:
-            return young[key]
-        except KeyError:
-            got = from_old(key)
-            return None if got is _MISSING else got
+        return gens.get(key)
 
     one = getattr(getattr(fn, "__code__", None), "co_argcount", 1) == 1  # builtins: one argument
     compute = fn if one else (lambda args: fn(*args))  # type: ignore[misc]
 
     def call(key: Any) -> Any:
         try:
-            return young[key]  # a hit is this one dict lookup
+            return gens.young[key]  # a hit is this one dict lookup
         except KeyError:
-            got = from_old(key)
+            got = gens.get(key, _MISSING)
             if got is _MISSING:
                 got = compute(key)  # type: ignore[misc]
                 put(key, got)
@@ -80,22 +63,12 @@ def make(fn: Callable[..., Any] | None, family: str) -> Any:
         for key, value in items:
             put(key, value)
 
-    def clear() -> None:
-        nonlocal young, old
-        young, old = {}, {}
-
-    def resize(entries: int) -> None:
-        nonlocal half
-        half = max(1, entries // 2)
-        if len(young) > half or len(old) > half:
-            clear()
-
     out: Any = call if one else (lambda *args: call(args))
     if fn is not None:
         functools.update_wrapper(out, fn)
     out.get, out.put, out.put_many, out.clear = get, put, put_many, clear
-    out.size = lambda: len(young) + len(old)
-    out.family, out._resize = family, resize
+    out.size = gens.__len__
+    out.family, out._resize = family, gens.resize
     return out
 
 
@@ -141,9 +114,9 @@ def sizes() -> dict[str, int]:
 class Generations:
     """A bounded dict of values kept by key in two generations of at most half of ``size``
     each: a hit in the old one moves to the young one, and when the young one is full the old
-    one is dropped whole (no per-hit bookkeeping). For caches of objects rather than of a
-    function's values: the store's decoded entries, the screener's parsed entries and its
-    screened travellers."""
+    one is dropped whole (no per-hit bookkeeping). The memos (`make`) keep their values in
+    one; so do the store's decoded entries, the screener's parsed entries and its kept
+    screenings."""
 
     __slots__ = ("half", "young", "old")
 
@@ -155,12 +128,14 @@ class Generations:
     def __len__(self) -> int:
         return len(self.young) + len(self.old)
 
-    def get(self, key: Any) -> Any:
-        v = self.young.get(key)
-        if v is None:
-            v = self.old.get(key)
-            if v is not None:
-                self.put(key, v)
+    def get(self, key: Any, default: Any = None) -> Any:
+        """The value kept for ``key`` (moved to the young generation), else ``default``."""
+        v = self.young.get(key, _MISSING)
+        if v is _MISSING:
+            v = self.old.get(key, _MISSING)
+            if v is _MISSING:
+                return default
+            self.put(key, v)
         return v
 
     def put(self, key: Any, value: Any) -> None:
@@ -170,3 +145,9 @@ class Generations:
 
     def clear(self) -> None:
         self.young, self.old = {}, {}
+
+    def resize(self, size: int) -> None:
+        """At most ``size`` values from now on (starting over if more are held)."""
+        self.half = max(1, size // 2)
+        if len(self.young) > self.half or len(self.old) > self.half:
+            self.clear()

@@ -86,3 +86,30 @@ def test_the_screener_bounds_the_memos_of_names_from_its_settings(token_bound) -
         assert names.skeleton.size() <= 1000 and names.parse_parts.size() <= 2000
     finally:
         memo.bound("name", saved)
+
+
+def test_a_function_whose_value_is_none_is_called_once_per_argument(token_bound) -> None:
+    calls: list[str] = []
+    memo.FAMILIES["token"] = 4  # two generations of two
+
+    def f(a: str) -> None:
+        calls.append(a)
+
+    m = make(f, "token")
+    for a in ("a", "b", "c", "a", "b", "c", "a"):  # each hit in turn from the old generation
+        m(a)
+    assert calls == ["a", "b", "c"] and m.size() == 3
+
+
+def test_generations_move_hits_up_and_drop_the_old_whole() -> None:
+    g = memo.Generations(4)
+    for k in "abc":
+        g.put(k, None if k == "a" else k.upper())
+    assert g.get("a", "absent") is None and g.get("z", "absent") == "absent"  # None is a value
+    assert g.get("b") == "B" and len(g) == 3  # young ["b"], old ["c", "a"]
+    g.put("d", "D")
+    g.put("e", "E")  # the young one was full: it is now the old one, and "c" and "a" are gone
+    assert g.get("c") is None and g.get("a", "absent") == "absent" and len(g) == 3
+    assert [g.get(k) for k in "bde"] == ["B", "D", "E"]
+    g.resize(2)
+    assert len(g) == 0 and g.half == 1
