@@ -169,9 +169,7 @@ def _contributions(
     base = next(r for r in rules if r.base)
     support = _support(base, results[base.feature].score)
     parts = [_contribution(rule, results[rule.feature].score, results, support) for rule in rules]
-    total = 0.0
-    for _, contrib, _ in parts:
-        total += contrib
+    total = sum(contrib for _, contrib, _ in parts)
     return round(min(1.0, max(0.0, total)), 4), parts
 
 

@@ -302,15 +302,14 @@ class Screener:
             return alerts_of(travellers, self._match(travellers), now=now)
         # One round trip: what kept matches must have been made against. Should a switch come
         # between it and the lookup, this batch's matches are kept under the older versions
-        # and never found again (tags are never reused): nothing stale is ever served.
+        # and never found again (a new version gets a new random tag): nothing stale is served.
         versions = self.store.versions()
         keys = [matched_fields(t) for t in travellers]
         found: list[Matches | None] = []
-        for k in keys:
-            held = self.screened.get(k)
-            found.append(held[1] if held is not None and held[0] == versions else None)
         todo: dict[tuple, int] = {}  # the first traveller of each not found
         for i, k in enumerate(keys):
+            held = self.screened.get(k)
+            found.append(held[1] if held is not None and held[0] == versions else None)
             if found[i] is None:
                 todo.setdefault(k, i)
         new = {}
