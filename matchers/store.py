@@ -536,7 +536,7 @@ class WatchlistStore:
 
     def versions(self, attempts: int = 5) -> tuple[str, ...]:
         """The active versions' tags, checked with one round trip (adopting a switch, as
-        `lookup` does): what a screening against them depends on. Each load makes a new random tag."""
+        `lookup` does): what a screening against them depends on. Each load writes under a new random tag."""
         for _ in range(attempts):
             if (lists := self._current()) is not None:
                 return tuple(a.tag for a in lists)
