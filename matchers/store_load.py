@@ -22,6 +22,7 @@ from matchers import token_props
 from matchers.features import parse_date
 from matchers.index import NameTable, pack_dates
 from matchers.keys import digest, entry_keys
+from matchers.names import warm_up
 from matchers.prefilter import MAX_TOKENS, glue_codes, name_layout
 from matchers.records import entry_forms, parser_fingerprint
 from matchers.store_codec import encode_entry
@@ -62,6 +63,7 @@ class Prepared:
     pos: list[int]  # flat: each variant's tokens, as positions into its entry's tokens
     n_glue: list[int]  # per named entry, the words `align` may glue of its tokens
     glue: list[int]  # flat: those, as (first letter, length) codes (`prefilter.glue_codes`)
+    props: dict[str, str]  # `token_props` lines of the ``vocab`` tokens its process had not sent
     content: int  # sum of the entries' content hashes (order-insensitive)
     persons: int
     documents: int
@@ -69,8 +71,12 @@ class Prepared:
     name_keys: int
 
 
-def prepare(chunk: list[WatchEntry], buckets: int) -> Prepared:
-    """Parse, encode and key a chunk of entries: pure CPU, no Redis (runs in the load's pool)."""
+def prepare(chunk: list[WatchEntry], buckets: int, sent: set[str] | None = None) -> Prepared:
+    """Parse, encode and key a chunk of entries: pure CPU, no Redis (runs in the load's pool).
+
+    ``sent``: the tokens whose `token_props` lines this process has already sent in this load
+    (chunks it prepared before this one, which the loader reads first); the lines of the
+    chunk's other tokens are computed here and added to it. None: none sent."""
     content = persons = documents = doc_numbers = name_count = 0
     bucket_of: list[int] = []
     eids: list[bytes] = []
@@ -123,17 +129,25 @@ def prepare(chunk: list[WatchEntry], buckets: int) -> Prepared:
                 n_glue.append(len(codes))
                 glue += codes
     tokens = list(vocab)
+    sent = set() if sent is None else sent
+    new = [t for t in tokens if t not in sent]
+    sent.update(new)
     return Prepared(bucket_of, b"".join(eids), blobs, b"".join(key_digests), per_entry, dated,
                     b"".join(named), tokens, n_tok, toks, n_var, var_len, pos, n_glue,
-                    glue, content, persons, documents, doc_numbers, name_count)
+                    glue, dict(zip(new, token_props.lines(new), strict=True)), content, persons,
+                    documents, doc_numbers, name_count)
+
+
+_SENT: set[str] = set()  # in a load's pool process: the tokens whose properties it has sent
 
 
 def _pool_init() -> None:
     """A load process: what it inherited is frozen out of the collector's way, and collections
     are rarer (its caches of parsed names hold millions of objects; at the default thresholds
-    the collector took a fifth of a load's time)."""
+    the collector took a fifth of a load's time). It has sent no token properties yet."""
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    _SENT.clear()
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -148,8 +162,9 @@ def given(chunk: list[WatchEntry]) -> list[WatchEntry]:
     return chunk
 
 
-def make_and_prepare(maker: Callable[[], Sequence[WatchEntry]], buckets: int) -> Prepared:
-    return prepare(maker(), buckets)
+def make_and_prepare(maker: Callable[[], Sequence[WatchEntry]], buckets: int, sent: set[str] | None = None) -> Prepared:
+    """`prepare` of the maker's chunk; ``sent``: this load's set (None: this pool process's)."""
+    return prepare(maker(), buckets, _SENT if sent is None else sent)
 
 
 def load_workers(workers: int | None) -> int:
@@ -172,17 +187,25 @@ def indexing_seed(index_format: str, buckets: int, posting_cap: int) -> int:
 def prepared_chunks(makers: Iterable[Callable[[], Sequence[WatchEntry]]], buckets: int, workers: int) -> Iterator[Prepared]:
     """`prepare` over the chunks the ``makers`` make, in order. With ``workers`` > 1 and more
     than one chunk, a pool of that many processes makes and prepares them, at most two each
-    in flight (bounded memory), while this process writes to Redis."""
+    in flight (bounded memory), while this process writes to Redis.
+
+    Each process computes the token properties of the tokens it meets first (`prepare`), so a
+    token's are computed once per process, not once per chunk, and not in this process: a
+    chunk's vocabulary new to the load was then either new to its process or sent by that
+    process with an earlier chunk (a process takes its chunks in order). rigour's tagger,
+    which they need, is built here first: forked processes share it."""
     makers = iter(makers)
     first = next(makers, None)
     if first is None:
         return
     second = next(makers, None) if workers > 1 else None
     if second is None:  # one process asked for, or one chunk: not worth starting processes
-        yield make_and_prepare(first, buckets)
+        sent: set[str] = set()
+        yield make_and_prepare(first, buckets, sent)
         for maker in makers:
-            yield make_and_prepare(maker, buckets)
+            yield make_and_prepare(maker, buckets, sent)
         return
+    warm_up()  # ~6 s; under ``spawn`` each process builds its own on its first chunk
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_pool_init) as pool:
         pending: deque = deque()
         try:
@@ -207,13 +230,15 @@ class NameParts:
         self.parts: list[tuple[np.ndarray, ...]] = []
 
     def add(self, chunk: Prepared) -> None:
-        """Take the chunk's layouts; the properties of tokens new to the version are computed
-        here, once each (the pool's processes would each compute the frequent ones again)."""
+        """Take the chunk's layouts, and the properties of its tokens new to the version from
+        the chunk (`prepared_chunks` says why they are there; any missing are computed here)."""
         vocab, props = self.vocab, self.props
         new = [t for t in chunk.vocab if t not in vocab]
         for t in new:
             vocab[t] = len(vocab)
-        props += token_props.lines(new)
+        missing = [t for t in new if t not in chunk.props]
+        computed = dict(zip(missing, token_props.lines(missing), strict=True)) if missing else {}
+        props += (chunk.props[t] if t in chunk.props else computed[t] for t in new)
         ids = np.array([vocab[t] for t in chunk.vocab], np.uint32)
         self.parts.append((
             np.frombuffer(chunk.named, dtype=">u8").astype(np.uint64),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 
@@ -9,10 +10,12 @@ import pytest
 import redis
 from matcher_factories import VARIATIONS, listed_people, pax, person, stolen, vary
 
+from matchers import token_props
 from matchers.index import NAME_ARRAYS
 from matchers.keys import digest, name_keys
 from matchers.names import parse_name
 from matchers.store import WatchlistStore, decode_entry, encode_entry
+from matchers.store_load import NameParts, prepare
 
 BUCKETS = 256  # small, so tests also exercise many entries per bucket
 
@@ -196,6 +199,8 @@ def test_a_load_in_processes_writes_what_one_process_writes(store) -> None:
     for name in ("keys", "starts", "posts", "eids", "dobs"):
         assert (getattr(a, name) == getattr(b, name)).all(), name
     assert a.names is not None and b.names is not None and a.names.vocab == b.names.vocab
+    # the pool's processes computed the token properties, each token's once per process
+    assert a.names.props == b.names.props == token_props.lines(a.names.vocab)
     for name in NAME_ARRAYS:
         assert (getattr(a.names, name) == getattr(b.names, name)).all(), name
     assert len(a.names.named) == one.persons  # every person laid out, no document
@@ -385,3 +390,19 @@ def test_a_name_tables_map_to_token_ids_follows_the_token_table(store) -> None:
         table.reset()
         got = names.token_ids(ids, table).tolist()
         assert got == [table.id(t) for t in names.vocab] and len(table) == len(names.vocab)
+
+
+def test_a_chunk_carries_the_properties_of_the_tokens_its_process_had_not_sent() -> None:
+    sent: set[str] = set()
+    first = prepare([person("Mohamed Ould Diallo", id="a")], 64, sent)
+    second = prepare([person("Awa Diallo", id="b"), person("Mohamed Diop", id="c")], 64, sent)
+    assert set(first.props) == set(first.vocab) and {"MOHAMED", "DIALLO"} <= set(first.vocab)
+    assert {"AWA", "DIOP", "DIALLO", "MOHAMED"} <= set(second.vocab)
+    assert set(second.props) == set(second.vocab) - set(first.vocab)  # DIALLO and MOHAMED went with the first
+    assert sent == set(first.vocab) | set(second.vocab)
+    assert second.props["DIOP"] == token_props.lines(["DIOP"])[0]
+    # the loader takes them from the chunks, and computes any a chunk lacks
+    names = NameParts()
+    names.add(first)
+    names.add(dataclasses.replace(second, props={}))
+    assert names.props == token_props.lines(list(names.vocab))
