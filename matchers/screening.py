@@ -36,6 +36,7 @@ from matchers.prefilter import (
 )
 from matchers.records import Record, matched_fields, record_of
 from matchers.scoring import MatchResult, evaluate
+from matchers.screened import SharedScreenings, fingerprint
 from matchers.similarity import TokenSims
 from matchers.store import Candidate, WatchlistStore
 from matchers.unread import IndexNameBound
@@ -273,7 +274,12 @@ class Screener:
         self.cache = ScreenCache(settings.cache_entries, settings.cache_tokens)
         # (versions, matches) by what is matched of a traveller (`records.matched_fields`)
         self.screened = Generations(settings.cache_screened)
-        self.repeats = 0  # travellers answered from ``screened``, since the start
+        # the same in Redis, for pushes days apart and other workers (`matchers.screened`)
+        self.shared = (SharedScreenings(store.redis, store.prefix, settings.screened_ttl,
+                                        fingerprint(settings, prefilter=prefilter))
+                       if settings.screened_ttl else None)
+        self.repeats = 0  # travellers answered from kept screenings (here or in Redis), since the start
+        self.shared_repeats = 0  # of those, from Redis
         # This process's memos: of tokens as many as the token table; of names (a traveller's
         # recurs within a few pushes of its booking) a quarter of the entries kept parsed.
         memo.bound("token", settings.cache_tokens)
@@ -295,10 +301,14 @@ class Screener:
         A traveller matched as one screened before against the same active versions (a PNR
         pushed again, the API message after the PNR, the next leg of a journey: the same
         `records.matched_fields`) gets that screening's matches again, made alerts of its
-        own, without a lookup (``Settings.cache_screened`` of them are kept; 0: none)."""
+        own, without a lookup (``Settings.cache_screened`` of them are kept in this process;
+        0: none). Those not held here are asked of Redis (`matchers.screened`, where
+        screenings live ``Settings.screened_ttl`` seconds; 0: not kept there), in one round
+        trip a batch, and the ones screened now are kept there in another."""
         if not travellers:
             return []
-        if not self.settings.cache_screened:
+        keep = self.settings.cache_screened > 0
+        if not keep and self.shared is None:
             return alerts_of(travellers, self._match(travellers), now=now)
         # One round trip: what kept matches must have been made against. Should a switch come
         # between it and the lookup, this batch's matches are kept under the older versions
@@ -308,16 +318,32 @@ class Screener:
         found: list[Matches | None] = []
         todo: dict[tuple, int] = {}  # the first traveller of each not found
         for i, k in enumerate(keys):
-            held = self.screened.get(k)
+            held = self.screened.get(k) if keep else None
             found.append(held[1] if held is not None and held[0] == versions else None)
             if found[i] is None:
                 todo.setdefault(k, i)
-        new = {}
-        if todo:
-            new = dict(zip(todo, self._match([travellers[i] for i in todo.values()]), strict=True))
-        for k, got in new.items():
-            self.screened.put(k, (versions, got))
-        self.repeats += len(travellers) - len(todo)  # once screened (a Redis error retries the batch)
+        new: dict[tuple, Matches] = {}  # by key: the matches kept in Redis, then those screened now
+        redis_keys: dict[tuple, str] = {}
+        if todo and self.shared is not None:
+            redis_keys = {k: self.shared.key(k, versions) for k in todo}
+            new = {k: got for k, got in zip(todo, self.shared.get(list(redis_keys.values())), strict=True)
+                   if got is not None}
+        from_redis = len(new)
+        rest = [k for k in todo if k not in new]
+        if rest:
+            fresh = dict(zip(rest, self._match([travellers[todo[k]] for k in rest]), strict=True))
+            if self.shared is not None:
+                self.shared.put((redis_keys[k], got) for k, got in fresh.items())
+            new.update(fresh)
+        if keep:
+            for k, got in new.items():
+                self.screened.put(k, (versions, got))
+        # counted once screened (a Redis error retries the batch)
+        self.repeats += len(travellers) - len(rest)
+        if from_redis:
+            screened_now = set(rest)
+            self.shared_repeats += sum(1 for k, got in zip(keys, found, strict=True)
+                                       if got is None and k not in screened_now)
         matches = [got if got is not None else new[k] for k, got in zip(keys, found, strict=True)]
         return alerts_of(travellers, matches, now=now)
 

@@ -10,7 +10,7 @@ import orjson
 from matchers.names import NameForm
 from paxscreen.models import WatchDocument, WatchEntry
 
-__all__ = ["Candidate", "LoadReport", "decode_entry", "decode_entry_forms", "encode_entry"]
+__all__ = ["Candidate", "LoadReport", "decode_entry", "decode_entry_forms", "decode_entry_row", "encode_entry"]
 
 _FIELDS = 10  # of a WatchEntry; the parsed names, when stored, come after them
 
@@ -71,9 +71,15 @@ def decode_entry(data: bytes | str) -> WatchEntry:
     return decode_entry_forms(data)[0]
 
 
-def decode_entry_forms(data: bytes | str) -> tuple[WatchEntry, tuple[NameForm, ...] | None]:
-    """The entry `encode_entry` wrote, and its parsed names when they were stored."""
-    row = orjson.loads(data)
+def decode_entry_row(row: list) -> WatchEntry:
+    """The entry `encode_entry` wrote, read by orjson (as part of a larger value)."""
+    return decode_entry_forms(row)[0]
+
+
+def decode_entry_forms(data: bytes | str | list) -> tuple[WatchEntry, tuple[NameForm, ...] | None]:
+    """The entry `encode_entry` wrote (or its row, read), and its parsed names when they were
+    stored."""
+    row = list(data) if isinstance(data, list) else orjson.loads(data)
     row += [None] * (_FIELDS - len(row))
     names = tuple(row[2] or ())
     forms = None

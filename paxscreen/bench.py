@@ -389,15 +389,18 @@ def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> 
     batch, _ = _manifests(o, listed, n, flight, push=1)
     _drain(workers)
     repeats0 = workers.total("paxscreen_screen_repeats_total")
+    shared0 = workers.total("paxscreen_screen_repeats_shared_total")
     cpu0 = workers.cpu_seconds()
     say(f"pushed again: publishing the saturation phase's {n:,} travellers again as fast as possible")
     rate, _ = _backlog(pacer, batch, n, workers)
     repeats = workers.total("paxscreen_screen_repeats_total") - repeats0
+    shared = workers.total("paxscreen_screen_repeats_shared_total") - shared0
     cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
     say(f"  sustained {rate:,.0f} travellers/s ({rate / max(pax_per_s, 1):.1f} x first pushes); "
-        f"{repeats:,.0f} of {n:,} answered from kept screenings")
+        f"{repeats:,.0f} of {n:,} answered from kept screenings ({shared:,.0f} of them from Redis)")
     return {"repush_pax_per_s": round(rate), "repush_ratio": round(rate / max(pax_per_s, 1), 2),
-            "repush_repeats": round(repeats), "repush_worker_cpu_seconds": cpu}
+            "repush_repeats": round(repeats), "repush_shared_repeats": round(shared),
+            "repush_worker_cpu_seconds": cpu}
 
 
 def _batch(s: Settings, client, o: Options, listed) -> dict:
@@ -421,7 +424,18 @@ def _batch(s: Settings, client, o: Options, listed) -> dict:
         alerts += len(screener.screen(travellers[i : i + s.batch_size]))
     dt = time.perf_counter() - t0
     say(f"  {len(travellers) / dt:,.0f} travellers/s ({ready:.1f} s to read the indexes first), {alerts} alerts")
-    return {"batch_pax_per_s": round(len(travellers) / dt), "batch_index_read_seconds": round(ready, 1)}
+    out = {"batch_pax_per_s": round(len(travellers) / dt), "batch_index_read_seconds": round(ready, 1)}
+    if s.screened_ttl:
+        # the same travellers again in a new screener (a restarted worker, another one): from Redis
+        again = Screener(screener.store, s)
+        again.screen(travellers[:1])
+        t0 = time.perf_counter()
+        same = sum(len(again.screen(travellers[i : i + s.batch_size])) for i in range(0, len(travellers), s.batch_size))
+        dt = time.perf_counter() - t0
+        say(f"  again after a restart: {len(travellers) / dt:,.0f} travellers/s, {again.shared_repeats:,} "
+            f"answered from Redis, {same} alerts")
+        out |= {"batch_redis_pax_per_s": round(len(travellers) / dt), "batch_redis_repeats": again.shared_repeats}
+    return out
 
 
 def run(args: argparse.Namespace) -> int:

@@ -60,6 +60,8 @@ class Settings:
     cache_tokens: int = 300_000
     # Screenings a worker keeps, so a traveller pushed again (matched alike, same list versions) is not screened again; 0: none.
     cache_screened: int = 100_000
+    # Seconds screenings are also kept in Redis, for pushes days apart (T-72 h to the API message) and other workers; 0: none.
+    screened_ttl: int = 345_600
     # Travellers screened per batch by the worker (Faust take()).
     batch_size: int = 500
     # Seconds the worker waits to fill a batch before screening what it has.
@@ -175,6 +177,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     for name in ("cache_entries", "cache_tokens"):
         if getattr(s, name) < 1000:
             raise ConfigError(f"{PREFIX}{name.upper()}={getattr(s, name)!r} must be at least 1000")
-    if s.cache_screened < 0:
-        raise ConfigError(f"{PREFIX}CACHE_SCREENED={s.cache_screened!r} must be 0 (keep none) or more")
+    for name in ("cache_screened", "screened_ttl"):
+        if getattr(s, name) < 0:
+            raise ConfigError(f"{PREFIX}{name.upper()}={getattr(s, name)!r} must be 0 (keep none) or more")
     return s

@@ -62,6 +62,7 @@ class Screener(Protocol):
     def cache_sizes(self) -> dict[str, int]: ...
 
     repeats: int  # travellers answered from kept screenings, since the start
+    shared_repeats: int  # of those, from the screenings kept in Redis
 
 
 @dataclass
@@ -212,12 +213,13 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             encoded.append(record.value)
         if not travellers:
             return
-        repeats = pipeline.screener.repeats
+        repeats, shared = pipeline.screener.repeats, pipeline.screener.shared_repeats
         alerts = await retry_redis(
             "screen", pipeline.screener.screen, travellers, observe=m.screen_batch_seconds.observe
         )
         m.screened.inc(len(travellers))
         m.repeats.inc(pipeline.screener.repeats - repeats)
+        m.shared_repeats.inc(pipeline.screener.shared_repeats - shared)
         held = pipeline.screener.cache_sizes()
         m.cache_tokens.set(held["tokens"])
         m.cache_entries.set(held["entries"])

@@ -94,6 +94,11 @@ class Metrics:
             "Travellers answered with the kept screening of one matched alike against the same list versions",
             registry=r,
         )
+        self.shared_repeats = Counter(
+            "paxscreen_screen_repeats_shared_total",
+            "Of those, travellers answered with a screening kept in Redis (another worker's, or older)",
+            registry=r,
+        )
         self._owned: dict[str, int] = {}
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r

@@ -1,6 +1,7 @@
-"""Kept screenings (`Screener.screened`): a traveller matched alike to one screened before,
-against the same list versions, gets that screening's matches again without a lookup; a new
-list version, or any field screening reads, screens it afresh. Real redis-server."""
+"""Kept screenings (`Screener.screened`, and in Redis `matchers.screened`): a traveller
+matched alike to one screened before, against the same list versions, gets that screening's
+matches again without a lookup; a new list version, or any field screening reads, screens it
+afresh. Real redis-server."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from matchers.store import WatchlistStore
 from paxscreen.models import Document, Flight, Leg, Traveller
 from paxscreen.settings import Settings
 
+FRESH = Settings(cache_screened=0, screened_ttl=0)  # keeps no screening, here or in Redis
 OTHER_FLIGHT = Flight((Leg("KL", "KL588", "LOS", "AMS", "2026-12-01T23:10", "2026-12-02T06:05"),))
 
 
@@ -64,7 +66,7 @@ def test_pushed_again_the_same_alerts_without_a_lookup(store) -> None:
     next_leg = screener.screen(legs, now="T")
     assert calls == [120] and screener.repeats == 240
     assert again == first
-    fresh = Screener(store, Settings(cache_screened=0), warm=False).screen(legs, now="T")
+    fresh = Screener(store, FRESH, warm=False).screen(legs, now="T")
     assert next_leg and next_leg == fresh  # ids, flights and airports those of the next leg
 
 
@@ -72,7 +74,7 @@ def test_kept_and_fresh_screenings_agree_in_any_batch(store) -> None:
     listed = listed_people(300)
     store.load(listed)
     travellers = _travellers(listed, 200, seed=9)
-    fresh = Screener(store, Settings(cache_screened=0), warm=False)
+    fresh = Screener(store, FRESH, warm=False)
     expected = {t.event_id: _seen(fresh.screen([t], now="T")) for t in travellers}
     kept = Screener(store, Settings(), warm=False)
     rnd = random.Random(1)
@@ -110,7 +112,7 @@ def test_a_new_list_version_screens_again(store) -> None:
 def test_any_field_screening_reads_screens_again(store) -> None:
     store.load([person("Ousmane Camara", dob="1980-02-03", nat="SEN", sex="M", docs=(("A1234567", "SEN"),), id="p1")])
     kept = Screener(store, Settings(), warm=False)
-    fresh = Screener(store, Settings(cache_screened=0), warm=False)
+    fresh = Screener(store, FRESH, warm=False)
     t = pax("CAMARA", "OUSMANE", dob="1980-02-03", nat="SEN", sex="M", doc="A1234567", country="SEN")
     named = dataclasses.replace(t, documents=())  # alerts on its name: nationality and sex tell
     for before, after in ((t, dataclasses.replace(t, date_of_birth="1950-06-07", documents=())),
@@ -125,11 +127,92 @@ def test_any_field_screening_reads_screens_again(store) -> None:
 
 def test_keeping_none_screens_every_push(store) -> None:
     store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")])
-    screener = Screener(store, Settings(cache_screened=0), warm=False)
+    screener = Screener(store, FRESH, warm=False)
     calls = _counted(store)
     t = pax("CAMARA", "OUSMANE", dob="1980-02-03")
     assert screener.screen([t], now="T") == screener.screen([t], now="T")
     assert calls == [1, 1] and screener.repeats == 0 and screener.cache_sizes()["screened"] == 0
+
+
+# --- in Redis: pushes days apart, other workers, restarts -----------------------------------
+
+
+def test_another_worker_gets_the_screenings_from_redis(store, redis_client, prefix) -> None:
+    listed = listed_people(300)
+    store.load(listed)
+    travellers = _travellers(listed, 120, seed=7)
+    first = Screener(store, Settings(), warm=False).screen(travellers, now="T")
+    # another worker (or this one restarted, or after its memory forgot): its own store
+    other_store = WatchlistStore(redis_client, prefix=prefix, buckets=64)
+    other = Screener(other_store, Settings(), warm=False)
+    calls = _counted(other_store)
+    assert other.screen(travellers, now="T") == first and first
+    legs = [dataclasses.replace(t, event_id="leg2-" + t.event_id, flight=OTHER_FLIGHT) for t in travellers]
+    next_leg = other.screen(legs, now="T")  # from its memory now
+    assert calls == [] and other.repeats == 240 and other.shared_repeats == 120
+    assert next_leg == Screener(store, FRESH, warm=False).screen(legs, now="T")
+
+
+def test_without_a_workers_memory_every_push_after_the_first_comes_from_redis(store) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1"), person("Awa Diop", id="p2")])
+    screener = Screener(store, Settings(cache_screened=0), warm=False)
+    calls = _counted(store)
+    ts = [pax("CAMARA", "OUSMANE", dob="1980-02-03"), pax("NDIAYE", "FATOU", dob="1990-01-01")]
+    first = screener.screen(ts, now="T")
+    assert [a.entry_id for a in first] == ["p1"]
+    assert screener.screen(ts, now="T") == first == screener.screen(ts[::-1], now="T")[::-1]
+    assert calls == [2] and screener.repeats == screener.shared_repeats == 4
+
+
+def test_redis_keys_say_nothing_of_the_traveller_and_expire(store, redis_client, prefix) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", docs=(("A1234567", "SEN"),), id="p1")])
+    Screener(store, Settings(screened_ttl=3600), warm=False).screen(
+        [pax("CAMARA", "OUSMANE", dob="1980-02-03", doc="A1234567", country="SEN"),
+         pax("NDIAYE", "FATOU", dob="1990-01-01", doc="B7654321", country="SEN")])
+    keys = [k.decode() for k in redis_client.scan_iter(f"{{{prefix}:sc:*")]
+    assert len(keys) == 2
+    for k in keys:
+        assert not any(x in k.upper() for x in ("CAMARA", "OUSMANE", "NDIAYE", "FATOU", "1980", "A1234567", "B7654321"))
+        assert 3500 < redis_client.ttl(k) <= 3600
+    assert sorted(len(redis_client.get(k)) > 2 for k in keys) == [False, True]  # "[]" for the one not matched
+
+
+def test_redis_screenings_of_another_make_or_list_version_are_not_read(store) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")], list_name="watch")
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03")
+    assert [a.entry_id for a in Screener(store, Settings(), warm=False).screen([t])] == ["p1"]
+    calls = _counted(store)
+    for other in (Settings(cache_screened=0, name_threshold=0.9), Settings(cache_screened=0, max_candidates=20)):
+        screener = Screener(store, other, warm=False)
+        assert [a.entry_id for a in screener.screen([t])] == ["p1"] and screener.shared_repeats == 0
+    assert calls == [1, 1]  # each screened it again
+    store.load([person("Fatou Ndiaye", dob="1975-01-01", id="p2")], list_name="watch")  # p1 delisted
+    later = Screener(store, Settings(cache_screened=0), warm=False)
+    assert later.screen([t]) == [] and calls == [1, 1, 1] and later.shared_repeats == 0
+
+
+def test_keeping_none_in_redis_writes_none_there(store, redis_client, prefix) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")])
+    screener = Screener(store, Settings(screened_ttl=0), warm=False)
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03")
+    assert screener.screen([t], now="T") == screener.screen([t], now="T") and screener.repeats == 1
+    assert screener.shared is None and not list(redis_client.scan_iter(f"{{{prefix}:sc:*"))
+
+
+def test_matches_read_back_from_redis_are_the_ones_written() -> None:
+    from matchers.scoring import MatchResult
+    from matchers.screened import decode_matches, encode_matches
+    from paxscreen.models import FeatureResult, WatchDocument, WatchEntry
+
+    entry = WatchEntry("p1", names=("Ousmane Camara", "O. Kamara"), birth_dates=("1980-02-03",),
+                       nationalities=("SEN",), genders=("M",), documents=(WatchDocument("A1234567", "SEN", "P"),),
+                       dataset="interpol", topics=("crime",), reason="wanted \u00e9 \"x\"")
+    bare = WatchEntry("d1", schema="Document", documents=(WatchDocument("X9", None, None),))
+    result = MatchResult("name", 0.8712345678901234, 0.8,
+                         (FeatureResult("name", 0.93, "CAMARA ~ KAMARA", 0.6), FeatureResult("dob", 1.0, "same", 0.3)))
+    matches = ((result, entry, "v1"), (MatchResult("stolen_document", 1.0, 0.8, ()), bare, None))
+    assert decode_matches(encode_matches(matches)) == matches
+    assert decode_matches(encode_matches(())) == ()
 
 
 # --- matched_fields: every field screening reads, and only those ---------------------------

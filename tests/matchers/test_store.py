@@ -347,8 +347,9 @@ def test_the_screeners_caches_stay_within_the_settings_bounds(store) -> None:
     store.load(bd.person_chunk(2, 0, 3000))
     travellers = [pax(*e.names[0].split(" ", 1)[::-1], dob=(e.birth_dates or (None,))[0])
                   for e in bd.person_chunk(2, 0, 3000)[:1200]]
-    for settings, bounded in ((Settings(cache_entries=1000), "entries"), (Settings(cache_tokens=1000), "tokens"),
-                              (Settings(cache_screened=1000), "screened")):
+    for settings, bounded in ((Settings(cache_entries=1000, screened_ttl=0), "entries"),
+                              (Settings(cache_tokens=1000, screened_ttl=0), "tokens"),
+                              (Settings(cache_screened=1000, screened_ttl=0), "screened")):  # each screens all
         screener = Screener(store, settings, warm=False)
         most = 0
         for i in range(0, len(travellers), 100):
