@@ -11,7 +11,8 @@ the same list versions gets those matches again, from either, without a lookup.
 A key is a digest of what the screening depended on: what is matched of the traveller, the
 active versions' tags (a new load, a new tag: older screenings are never found again and
 expire), and the screener's own make (`fingerprint`: its thresholds, candidate limit,
-name parser and token properties). No name or document number is written in a key. Keys
+name parser, token properties, and how it scores probe pairs, so that a worker whose scoring
+differs reads none of them). No name or document number is written in a key. Keys
 are spread over `SHARDS` Redis Cluster hash slots, one MGET and one script call a slot per
 batch. The value is the matches (``[]`` for most travellers): per match the entry (as the
 store encodes it), its list version, the kind, score, threshold and each feature's verdict.
@@ -20,6 +21,7 @@ store encodes it), its list version, the kind, score, threshold and each feature
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -29,10 +31,10 @@ import orjson
 import redis
 
 from matchers import token_props
-from matchers.records import parser_fingerprint
-from matchers.scoring import MatchResult
+from matchers.records import parser_fingerprint, record_of
+from matchers.scoring import MatchResult, evaluate
 from matchers.store_codec import decode_entry_row, encode_entry
-from paxscreen.models import FeatureResult
+from paxscreen.models import Document, FeatureResult, Flight, Leg, Traveller, WatchDocument, WatchEntry
 from paxscreen.settings import Settings
 
 if TYPE_CHECKING:
@@ -40,9 +42,20 @@ if TYPE_CHECKING:
 
 __all__ = ["SHARDS", "SharedScreenings", "decode_matches", "encode_matches", "fingerprint"]
 
+log = logging.getLogger(__name__)
+
 SHARDS = 16  # hash slots the keys are spread over
-# Bump when scoring changes what a screening finds: older screenings are then not read.
+# Bump when screening changes what it finds in a way the probes below do not show.
 SCREENING = "1"
+# (listed name, birth date, nationality, document; traveller's surname, given names, birth
+# date, nationality, document): pairs that exercise names, dates, nationalities, documents
+_PROBES = (
+    ("Ousmane Camara", "1980-02-03", "SEN", "A1234567", "KAMARA", "OUSMANE", "1980-02-03", "SEN", "A1234576"),
+    ("Mohamed Ould Diallo", "1975", "MRT", None, "DIALO", "MOHAMMED", "1975-04-02", "MLI", None),
+    ("Fatou Ndiaye", "1990-01-01", None, None, "NDIAYE", "FATOU BINTOU", "1991-01-10", "SEN", None),
+    ("Ivan Petrovich Shevchenko", None, "UKR", None, "SCHEVTSCHENKO", "IWAN", "1961-08-30", "UKR", None),
+    ("Jose Maria Garcia Lopez", "1970-05-06", "COL", "PA998877", "GARCIALOPEZ", "JOSEMARIA", "1970-06-05", "COL", "PA998877"),
+)
 
 _SET_MANY = """
 local ttl = ARGV[#ARGV]
@@ -55,8 +68,25 @@ return #KEYS
 
 def fingerprint(settings: Settings, *, prefilter: bool = True) -> str:
     """What, besides the traveller and the list versions, a screening's matches depend on."""
-    return repr((SCREENING, _package(), parser_fingerprint(), token_props.fingerprint(), settings.name_threshold,
-                 settings.document_threshold, settings.max_candidates, prefilter))
+    how = (settings.name_threshold, settings.document_threshold, settings.max_candidates, prefilter)
+    return repr((SCREENING, _package(), parser_fingerprint(), token_props.fingerprint(), how,
+                 _probe_scores(settings.name_threshold, settings.document_threshold)))
+
+
+@lru_cache(maxsize=8)
+def _probe_scores(name_threshold: float, document_threshold: float) -> str:
+    """How this code scores the `_PROBES` pairs (kind, score, threshold, each feature's verdict)."""
+    settings = Settings(name_threshold=name_threshold, document_threshold=document_threshold)
+    flight = Flight((Leg(None, None, None, None),))
+    out = []
+    for name, dob, nat, doc, surname, given, t_dob, t_nat, t_doc in _PROBES:
+        entry = WatchEntry("probe", names=(name,), birth_dates=(dob,) if dob else (),
+                           nationalities=(nat,) if nat else (), documents=(WatchDocument(doc, nat, "P"),) if doc else ())
+        traveller = Traveller("probe", flight, surname=surname, given_names=given, date_of_birth=t_dob,
+                              nationality=t_nat, documents=(Document(t_doc, "P", t_nat),) if t_doc else ())
+        r = evaluate(record_of(traveller), record_of(entry), settings)
+        out.append(None if r is None else (r.kind, r.score, r.threshold, r.explanation))
+    return hashlib.blake2b(repr(out).encode(), digest_size=8).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +144,10 @@ class SharedScreenings:
         for at, values in zip(groups.values(), pipe.execute(), strict=True):
             for i, v in zip(at, values, strict=True):
                 if v is not None:
-                    out[i] = decode_matches(v)
+                    try:
+                        out[i] = decode_matches(v)
+                    except (ValueError, TypeError) as exc:  # screened again, and written again
+                        log.warning("a kept screening could not be read (%s): screened again", type(exc).__name__)
         return out
 
     def put(self, items: Iterable[tuple[str, Matches]]) -> None:

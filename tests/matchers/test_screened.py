@@ -199,6 +199,37 @@ def test_keeping_none_in_redis_writes_none_there(store, redis_client, prefix) ->
     assert screener.shared is None and not list(redis_client.scan_iter(f"{{{prefix}:sc:*"))
 
 
+def test_a_kept_screening_that_cannot_be_read_is_screened_again(store, redis_client, prefix, caplog) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")])
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03")
+    first = Screener(store, Settings(), warm=False).screen([t], now="T")
+    (key,) = redis_client.scan_iter(f"{{{prefix}:sc:*")
+    for garbage in (b"{not json", b'[["p1"]]', b"[1]"):
+        redis_client.set(key, garbage)
+        screener = Screener(store, Settings(cache_screened=0), warm=False)
+        calls = _counted(store)
+        assert screener.screen([t], now="T") == first and calls == [1] and screener.shared_repeats == 0
+        assert redis_client.get(key) != garbage  # written again
+    assert "could not be read" in caplog.text and "CAMARA" not in caplog.text
+
+
+def test_the_make_of_a_screening_moves_with_how_this_code_scores() -> None:
+    from matchers import screened
+
+    made = screened.fingerprint(Settings())
+    assert made == screened.fingerprint(Settings()) != screened.fingerprint(Settings(name_threshold=0.81))
+    assert made != screened.fingerprint(Settings(), prefilter=False)
+    real = screened.evaluate
+    try:  # scoring that gives other scores, or other verdicts, makes other keys
+        screened.evaluate = lambda *a, **k: dataclasses.replace(real(*a, **k), score=0.5)
+        screened._probe_scores.cache_clear()
+        assert screened.fingerprint(Settings()) != made
+    finally:
+        screened.evaluate = real
+        screened._probe_scores.cache_clear()
+    assert screened.fingerprint(Settings()) == made
+
+
 def test_matches_read_back_from_redis_are_the_ones_written() -> None:
     from matchers.scoring import MatchResult
     from matchers.screened import decode_matches, encode_matches
