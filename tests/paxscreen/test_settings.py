@@ -37,6 +37,8 @@ def test_reads_environment(env: dict, field: str, value: object) -> None:
         ({"PAXSCREEN_NO_SUCH_THING": "1"}, "PAXSCREEN_NO_SUCH_THING"),
         ({"PAXSCREEN_CACHE_TOKENS": "10"}, "PAXSCREEN_CACHE_TOKENS=10 must be at least 1000"),
         ({"PAXSCREEN_EVENT_LOOP": "trio"}, "PAXSCREEN_EVENT_LOOP='trio' must be one of uvloop, asyncio"),
+        ({"PAXSCREEN_CACHE_SCREENED": "-1"}, "PAXSCREEN_CACHE_SCREENED=-1 must be 0 (keep none) or more"),
+        ({"PAXSCREEN_SCREENED_TTL": "-5"}, "PAXSCREEN_SCREENED_TTL=-5 must be 0 (keep none) or more"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict, needle: str) -> None:
