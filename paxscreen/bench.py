@@ -34,6 +34,7 @@ import orjson
 
 from paxscreen.settings import Settings
 
+PUSHES = 5  # the mixed phase's pushes of each traveller: its PNR up to four times, then the API message
 QUICK = {"persons": 5_000, "documents": 20_000, "rate": 200.0, "duration": 4.0, "saturation": 2_000,
          "passthrough": 10_000, "batch": 500}
 
@@ -137,6 +138,8 @@ def run_bench(o: Options) -> dict:
         flight += int(o.rate * o.duration) // o.per_flight + 1
         result.update(_saturation(o, listed, pacer, alerts, workers, flight))
         result.update(_repush(o, listed, pacer, workers, flight, result["pax_per_s"]))
+        flight += o.saturation // o.per_flight + 1
+        result.update(_mixed(o, listed, pacer, workers, flight))
         result["alert_duplicates"] = alerts.duplicates
         result["worker_rss_mb_end"] = workers.rss_mb()
         pacer.producer.flush(10)
@@ -401,6 +404,29 @@ def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> 
     return {"repush_pax_per_s": round(rate), "repush_ratio": round(rate / max(pax_per_s, 1), 2),
             "repush_repeats": round(repeats), "repush_shared_repeats": round(shared),
             "repush_worker_cpu_seconds": cpu}
+
+
+def _mixed(o: Options, listed, pacer, workers, flight: int, pushes: int = PUSHES) -> dict:
+    """Traffic as the issue describes it: new travellers, each pushed ``pushes`` times (its
+    PNR pushed again, then the API message), ``--saturation`` traveller events in all,
+    published as fast as possible in rounds (every flight's first push, then every flight's
+    second...). Reported: traveller events/s, how many were answered from kept screenings,
+    and the workers' CPU."""
+    new = o.saturation // pushes
+    rounds = [_manifests(o, listed, new, flight, push=p)[0] for p in range(pushes)]
+    batch = [m for r in rounds for m in r]
+    n = sum(count for _, _, count in batch)
+    _drain(workers)
+    repeats0 = workers.total("paxscreen_screen_repeats_total")
+    cpu0 = workers.cpu_seconds()
+    say(f"mixed: {new:,} new travellers pushed {pushes} times each, {n:,} traveller events as fast as possible")
+    rate, _ = _backlog(pacer, batch, n, workers)
+    repeats = workers.total("paxscreen_screen_repeats_total") - repeats0
+    cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
+    say(f"  sustained {rate:,.0f} traveller events/s; {repeats:,.0f} of {n:,} answered from kept screenings; "
+        f"worker CPU {sum(cpu) / max(n, 1) * 1000:.2f} ms an event")
+    return {"mixed_events_per_s": round(rate), "mixed_events": n, "mixed_pushes": pushes,
+            "mixed_repeats": round(repeats), "mixed_worker_cpu_seconds": cpu}
 
 
 def _batch(s: Settings, client, o: Options, listed) -> dict:

@@ -71,6 +71,10 @@ def test_quick_bench_prints_its_figures(tmp_path) -> None:
     assert result["travellers_per_worker"] == [QUICK["saturation"]]
     # pushed again in new messages: every traveller answered from the kept screenings, no alert twice
     assert result["repush_repeats"] == QUICK["saturation"] and result["repush_pax_per_s"] > 0
+    # traffic as the issue describes it: each new traveller pushed five times, screened once
+    events = result["mixed_events"]
+    assert events == QUICK["saturation"] and result["mixed_events_per_s"] > 0
+    assert result["mixed_repeats"] == events - events // result["mixed_pushes"]
     # a restarted screener answers the batch phase's travellers from the screenings kept in Redis
     assert result["batch_redis_repeats"] == QUICK["batch"] and result["batch_redis_pax_per_s"] > 0
     assert result["redis_bytes_per_person"] > 0 and result["load_entities_per_s"] > 0
