@@ -33,7 +33,7 @@ import redis
 from matchers import token_props
 from matchers.records import parser_fingerprint, record_of
 from matchers.scoring import MatchResult, evaluate
-from matchers.store_codec import decode_entry_row, encode_entry
+from matchers.store_codec import decode_entry, encode_entry
 from paxscreen.models import Document, FeatureResult, Flight, Leg, Traveller, WatchDocument, WatchEntry
 from paxscreen.settings import Settings
 
@@ -109,13 +109,13 @@ def encode_matches(matches: Matches) -> bytes:
 def decode_matches(data: bytes) -> Matches:
     """The matches `encode_matches` wrote."""
     return tuple(
-        (MatchResult(kind, score, threshold, tuple(FeatureResult(*f) for f in features)), decode_entry_row(row), ver)
+        (MatchResult(kind, score, threshold, tuple(FeatureResult(*f) for f in features)), decode_entry(row), ver)
         for row, ver, kind, score, threshold, features in orjson.loads(data)
     )
 
 
 class SharedScreenings:
-    """Screenings in Redis under ``prefix``, kept ``ttl`` seconds (`get`, `put`)."""
+    """Screenings in Redis under ``prefix``, kept ``ttl`` seconds (`keys`, `get`, `put`)."""
 
     def __init__(self, redis_client: redis.Redis, prefix: str, ttl: int, make: str) -> None:
         if ttl < 1:
@@ -126,16 +126,21 @@ class SharedScreenings:
         self._make = make.encode()
         self._set_many = redis_client.register_script(_SET_MANY)
 
-    def key(self, fields: tuple, versions: tuple[str, ...]) -> str:
-        """The Redis key of a screening: a digest of ``fields`` (`records.matched_fields`),
-        the versions and the screener's make, in one of `SHARDS` hash slots."""
-        d = hashlib.blake2b(self._make, digest_size=16)
-        d.update(orjson.dumps([versions, fields]))
-        raw = d.digest()
-        return "{" + f"{self.prefix}:sc:{raw[0] % SHARDS}" + "}:" + raw.hex()
+    def keys(self, fields: Iterable[tuple], versions: tuple[str, ...]) -> list[str]:
+        """The Redis key of each screening: a digest of the screener's make, the versions and
+        its ``fields`` (`records.matched_fields`), in one of `SHARDS` hash slots."""
+        made = hashlib.blake2b(self._make, digest_size=16)
+        made.update(orjson.dumps(versions))  # once for the batch
+        out = []
+        for f in fields:
+            d = made.copy()
+            d.update(orjson.dumps(f))
+            raw = d.digest()
+            out.append("{" + f"{self.prefix}:sc:{raw[0] % SHARDS}" + "}:" + raw.hex())
+        return out
 
     def get(self, keys: Sequence[str]) -> list[Matches | None]:
-        """The matches kept under each `key`, None where none are: one round trip."""
+        """The matches kept under each of `keys`, None where none are: one round trip."""
         groups = _by_slot(keys)
         pipe = self.redis.pipeline(transaction=False)
         for at in groups.values():
@@ -151,7 +156,7 @@ class SharedScreenings:
         return out
 
     def put(self, items: Iterable[tuple[str, Matches]]) -> None:
-        """Keep each (`key`, matches) for ``ttl`` seconds: one round trip."""
+        """Keep each (key, matches) for ``ttl`` seconds: one round trip."""
         keys, values = [], []
         for key, matches in items:
             keys.append(key)

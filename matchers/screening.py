@@ -325,10 +325,10 @@ class Screener:
         new: dict[tuple, Matches] = {}  # by key: the matches kept in Redis, then those screened now
         redis_keys: dict[tuple, str] = {}
         if todo and self.shared is not None:
-            redis_keys = {k: self.shared.key(k, versions) for k in todo}
+            redis_keys = dict(zip(todo, self.shared.keys(todo, versions), strict=True))
             new = {k: got for k, got in zip(todo, self.shared.get(list(redis_keys.values())), strict=True)
                    if got is not None}
-        from_redis = len(new)
+        from_redis = set(new)
         rest = [k for k in todo if k not in new]
         if rest:
             fresh = dict(zip(rest, self._match([travellers[todo[k]] for k in rest]), strict=True))
@@ -341,9 +341,8 @@ class Screener:
         # counted once screened (a Redis error retries the batch)
         self.repeats += len(travellers) - len(rest)
         if from_redis:
-            screened_now = set(rest)
             self.shared_repeats += sum(1 for k, got in zip(keys, found, strict=True)
-                                       if got is None and k not in screened_now)
+                                       if got is None and k in from_redis)
         matches = [got if got is not None else new[k] for k, got in zip(keys, found, strict=True)]
         return alerts_of(travellers, matches, now=now)
 

@@ -10,7 +10,7 @@ import orjson
 from matchers.names import NameForm
 from paxscreen.models import WatchDocument, WatchEntry
 
-__all__ = ["Candidate", "LoadReport", "decode_entry", "decode_entry_forms", "decode_entry_row", "encode_entry"]
+__all__ = ["Candidate", "LoadReport", "decode_entry", "decode_entry_forms", "encode_entry"]
 
 _FIELDS = 10  # of a WatchEntry; the parsed names, when stored, come after them
 
@@ -66,14 +66,9 @@ def encode_entry(e: WatchEntry, forms: tuple[NameForm, ...] | None = None) -> by
     return orjson.dumps(row)
 
 
-def decode_entry(data: bytes | str) -> WatchEntry:
-    """The entry `encode_entry` wrote."""
+def decode_entry(data: bytes | str | list) -> WatchEntry:
+    """The entry `encode_entry` wrote (or its row, read by orjson as part of a larger value)."""
     return decode_entry_forms(data)[0]
-
-
-def decode_entry_row(row: list) -> WatchEntry:
-    """The entry `encode_entry` wrote, read by orjson (as part of a larger value)."""
-    return decode_entry_forms(row)[0]
 
 
 def decode_entry_forms(data: bytes | str | list) -> tuple[WatchEntry, tuple[NameForm, ...] | None]:
