@@ -383,6 +383,18 @@ def _backlog(pacer, batch, n: int, workers) -> tuple[float, float]:
     return (0.8 * n / (hi - lo) if hi > lo else n / max(1e-9, marks[-1][0] - first)), sent_s
 
 
+def _tally(workers) -> tuple[float, float, list[float]]:
+    """The workers' travellers answered from kept screenings (all, from Redis) and CPU seconds."""
+    return (workers.total("paxscreen_screen_repeats_total"), workers.total("paxscreen_screen_repeats_shared_total"),
+            workers.cpu_seconds())
+
+
+def _since(workers, before: tuple[float, float, list[float]]) -> tuple[float, float, list[float]]:
+    """`_tally` since ``before`` (CPU seconds per worker, to a tenth)."""
+    repeats, shared, cpu = _tally(workers)
+    return repeats - before[0], shared - before[1], [round(b - a, 1) for a, b in zip(before[2], cpu, strict=True)]
+
+
 def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> dict:
     """The saturation phase's manifests pushed again, each in a new message (an airline's
     update at check-in close, a PNR pushed again), as fast as possible: the workers answer
@@ -391,14 +403,10 @@ def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> 
     n = o.saturation
     batch, _ = _manifests(o, listed, n, flight, push=1)
     _drain(workers)
-    repeats0 = workers.total("paxscreen_screen_repeats_total")
-    shared0 = workers.total("paxscreen_screen_repeats_shared_total")
-    cpu0 = workers.cpu_seconds()
+    before = _tally(workers)
     say(f"pushed again: publishing the saturation phase's {n:,} travellers again as fast as possible")
     rate, _ = _backlog(pacer, batch, n, workers)
-    repeats = workers.total("paxscreen_screen_repeats_total") - repeats0
-    shared = workers.total("paxscreen_screen_repeats_shared_total") - shared0
-    cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
+    repeats, shared, cpu = _since(workers, before)
     say(f"  sustained {rate:,.0f} travellers/s ({rate / max(pax_per_s, 1):.1f} x first pushes); "
         f"{repeats:,.0f} of {n:,} answered from kept screenings ({shared:,.0f} of them from Redis)")
     return {"repush_pax_per_s": round(rate), "repush_ratio": round(rate / max(pax_per_s, 1), 2),
@@ -418,8 +426,7 @@ def _mixed(o: Options, listed, pacer, workers, flight: int, pushes: int = PUSHES
     rounds = [_manifests(o, listed, new, flight, push=p)[0] for p in range(pushes)]
     n = sum(count for r in rounds for _, _, count in r)
     _drain(workers)
-    repeats0 = workers.total("paxscreen_screen_repeats_total")
-    cpu0 = workers.cpu_seconds()
+    before = _tally(workers)
     say(f"mixed: {new:,} new travellers pushed {pushes} times each, {n:,} traveller events, round after round")
     seconds = []
     for r in rounds:
@@ -427,8 +434,7 @@ def _mixed(o: Options, listed, pacer, workers, flight: int, pushes: int = PUSHES
         _backlog(pacer, r, sum(count for _, _, count in r), workers)
         seconds.append(round(time.perf_counter() - t0, 2))
     rate = n / sum(seconds)
-    repeats = workers.total("paxscreen_screen_repeats_total") - repeats0
-    cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
+    repeats, _, cpu = _since(workers, before)
     say(f"  {rate:,.0f} traveller events/s (rounds {seconds} s); {repeats:,.0f} of {n:,} answered from kept "
         f"screenings; worker CPU {sum(cpu) / max(n, 1) * 1000:.2f} ms an event")
     return {"mixed_events_per_s": round(rate), "mixed_events": n, "mixed_pushes": pushes,
