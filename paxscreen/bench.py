@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -36,7 +38,7 @@ from paxscreen.settings import Settings
 
 PUSHES = 5  # the mixed phase's pushes of each traveller: its PNR up to four times, then the API message
 QUICK = {"persons": 5_000, "documents": 20_000, "rate": 200.0, "duration": 4.0, "saturation": 2_000,
-         "passthrough": 10_000, "batch": 500}
+         "passthrough": 10_000, "batch": 500, "per_flight": 50}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partitions", type=int, default=4, help="partitions of each topic")
     parser.add_argument("--batch-size", type=int, default=1000, help="PAXSCREEN_BATCH_SIZE of the workers")
     parser.add_argument("--batch-timeout", type=float, default=0.05, help="PAXSCREEN_BATCH_TIMEOUT of the workers")
-    parser.add_argument("--per-flight", type=int, default=200, help="travellers per manifest")
+    parser.add_argument("--per-flight", type=int, default=None, help="travellers per manifest (200)")
     parser.add_argument("--hit-rate", type=float, default=0.01, help="share of travellers planted on the list")
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument("--workdir", default=None, help="keep the stack's files and worker logs here")
@@ -140,6 +142,8 @@ def run_bench(o: Options) -> dict:
         result.update(_repush(o, listed, pacer, workers, flight, result["pax_per_s"]))
         flight += o.saturation // o.per_flight + 1
         result.update(_mixed(o, listed, pacer, workers, flight))
+        flight += o.saturation // PUSHES // o.per_flight + 1
+        result.update(_mixed_load(o, listed, pacer, alerts, workers, flight))
         result["alert_duplicates"] = alerts.duplicates
         result["worker_rss_mb_end"] = workers.rss_mb()
         pacer.producer.flush(10)
@@ -439,6 +443,58 @@ def _mixed(o: Options, listed, pacer, workers, flight: int, pushes: int = PUSHES
         f"screenings; worker CPU {sum(cpu) / max(n, 1) * 1000:.2f} ms an event")
     return {"mixed_events_per_s": round(rate), "mixed_events": n, "mixed_pushes": pushes,
             "mixed_round_seconds": seconds, "mixed_repeats": round(repeats), "mixed_worker_cpu_seconds": cpu}
+
+
+def interleave(rounds: list[list], lag: int) -> list[tuple[int, Any]]:
+    """The pushes of ``rounds`` (``rounds[p][j]``: flight ``j``'s push ``p``) as (slot, manifest),
+    in slot order: flight ``j``'s push ``p`` in slot ``j + p * lag``, so each slot holds one
+    flight's first push and the later pushes of flights ``lag``, ``2 * lag``... slots before
+    (traffic in which a traveller's pushes come a while apart, interleaved with others')."""
+    flights = len(rounds[0]) if rounds else 0
+    out = []
+    for slot in range(flights + (len(rounds) - 1) * lag):
+        for p, pushes in enumerate(rounds):
+            if 0 <= slot - p * lag < flights:
+                out.append((slot, pushes[slot - p * lag]))
+    return out
+
+
+def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes: int = PUSHES,
+                lag_s: float = 2.0) -> dict:
+    """Traffic as the issue describes it, at the fixed load's offered rate: ``--rate`` traveller
+    events/s for ``--duration`` s, a fifth of them new travellers, the rest later pushes of
+    travellers first pushed ``lag_s``, ``2 * lag_s``... seconds before (`interleave`). Slots are
+    paced at the steady rate, so the phase's first and last seconds offer less. Reported: the
+    event-to-alert latency percentiles (alerts come from first pushes: a later push finds its
+    alert already published), whether the workers kept up, and the events answered from kept
+    screenings."""
+    from paxscreen.bench_kafka import percentiles
+
+    new = max(o.per_flight, int(o.rate * o.duration) // pushes)
+    rounds = [_manifests(o, listed, new, flight, push=p)[0] for p in range(pushes)]
+    slot_s = pushes * o.per_flight / o.rate
+    schedule = [(slot * slot_s, m) for slot, m in interleave(rounds, max(1, math.ceil(lag_s / slot_s)))]
+    n = sum(count for _, (_, _, count) in schedule)
+    _drain(workers)
+    before = _tally(workers)
+    base = workers.total("paxscreen_travellers_screened_total")
+    say(f"mixed load: {o.rate:,.0f} traveller events/s, {new:,} new travellers pushed {pushes} times, {n:,} events")
+    t0 = time.time()
+    sent_s = pacer.publish_at(schedule)
+    kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - base >= n,
+                    max(60.0, 3 * o.duration), "the mixed load to be screened", workers, fatal=False)
+    done = time.time() - t0
+    alerts.settle()
+    lat = alerts.since(t0)
+    p = percentiles(lat)
+    repeats, _, cpu = _since(workers, before)
+    say(f"  published in {sent_s:.1f} s, all screened after {done:.1f} s; {len(lat)} alerts, latency p50 "
+        f"{p['p50_ms']} ms, p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms; {repeats:,.0f} of {n:,} answered from kept "
+        f"screenings; worker CPU {sum(cpu) / max(n, 1) * 1000:.2f} ms an event")
+    return {"mixed_load_events": n, "mixed_load_kept_up": kept_up, "mixed_load_seconds": round(done, 1),
+            "mixed_load_alerts": len(lat), **{f"mixed_load_{k}": v for k, v in p.items()},
+            "mixed_p99_ms_at_2000": p["p99_ms"] if o.rate == 2000 else None,
+            "mixed_load_repeats": round(repeats), "mixed_load_worker_cpu_seconds": cpu}
 
 
 def _batch(s: Settings, client, o: Options, listed) -> dict:

@@ -4,6 +4,7 @@ their metrics."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -65,15 +66,20 @@ class Pacer:
     def publish(self, manifests: Sequence[tuple[bytes, bytes, int]], rate: float | None) -> float:
         """Send (key, bytes, travellers) manifests; ``rate`` travellers/s (None: as fast as
         possible). Returns the seconds it took."""
+        if not rate:
+            return self.publish_at([(0.0, m) for m in manifests])
+        dues = itertools.accumulate((n for _, _, n in manifests), initial=0)
+        return self.publish_at([(sent / rate, m) for sent, m in zip(dues, manifests, strict=False)])
+
+    def publish_at(self, schedule: Sequence[tuple[float, tuple[bytes, bytes, int]]]) -> float:
+        """Send each (key, bytes, travellers) manifest of ``schedule`` once its seconds from the
+        start have passed (in order). Returns the seconds it took."""
         t0 = time.perf_counter()
-        sent = 0
-        for key, data, n in manifests:
-            if rate:
-                due = t0 + sent / rate
-                while (now := time.perf_counter()) < due:
-                    time.sleep(min(0.01, due - now))
+        for due_s, (key, data, _) in schedule:
+            due = t0 + due_s
+            while (now := time.perf_counter()) < due:
+                time.sleep(min(0.01, due - now))
             self.send(key, data)
-            sent += n
         self.producer.flush(60)
         return time.perf_counter() - t0
 

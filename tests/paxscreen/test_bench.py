@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from paxscreen import bench_data as bd
-from paxscreen.bench import QUICK, Options, add_arguments
+from paxscreen.bench import PUSHES, QUICK, Options, add_arguments, interleave
 from paxscreen.bench_kafka import percentiles
 from producers.decode import read_message
 from producers.paxlst_writer import Envelope, write_paxlst
@@ -47,13 +47,28 @@ def test_percentiles(values, expected) -> None:
     assert percentiles(values) == expected
 
 
+def test_interleave_spaces_each_travellers_pushes_by_the_lag() -> None:
+    rounds = [[(p, j) for j in range(4)] for p in range(3)]
+    out = interleave(rounds, 2)
+    assert sorted(m for _, m in out) == sorted(m for r in rounds for m in r)  # each push once
+    assert [slot for slot, _ in out] == sorted(slot for slot, _ in out)
+    slot_of = {m: slot for slot, m in out}
+    assert all(slot_of[(p, j)] == j + 2 * p for p in range(3) for j in range(4))
+    # a slot holds one flight's first push and the later pushes of flights lag slots before
+    assert [m for slot, m in out if slot == 3] == [(0, 3), (1, 1)]
+    assert [m for slot, m in out if slot == 5] == [(1, 3), (2, 1)]
+    assert interleave([], 3) == []
+
+
 def test_options() -> None:
     p = argparse.ArgumentParser()
     add_arguments(p)
     full = Options.from_args(p.parse_args([]))
-    assert (full.persons, full.documents, full.rate, full.workers) == (1_000_000, 10_000_000, 2000.0, 1)
+    assert (full.persons, full.documents, full.rate, full.workers, full.per_flight) == (
+        1_000_000, 10_000_000, 2000.0, 1, 200)
     quick = Options.from_args(p.parse_args(["--quick", "--workers", "2"]))
-    assert (quick.persons, quick.documents, quick.workers) == (QUICK["persons"], QUICK["documents"], 2)
+    assert (quick.persons, quick.documents, quick.workers, quick.per_flight) == (
+        QUICK["persons"], QUICK["documents"], 2, QUICK["per_flight"])
 
 
 @pytest.mark.e2e
@@ -75,6 +90,10 @@ def test_quick_bench_prints_its_figures(tmp_path) -> None:
     events = result["mixed_events"]
     assert events == QUICK["saturation"] and result["mixed_events_per_s"] > 0
     assert result["mixed_repeats"] == events - events // result["mixed_pushes"]
+    # the same traffic interleaved at the fixed load's rate: later pushes answered from kept screenings
+    load = result["mixed_load_events"]
+    assert load == QUICK["rate"] * QUICK["duration"] and result["mixed_load_kept_up"]
+    assert 0 < result["mixed_load_repeats"] <= load - load // PUSHES
     # a restarted screener answers the batch phase's travellers from the screenings kept in Redis
     assert result["batch_redis_repeats"] == QUICK["batch"] and result["batch_redis_pax_per_s"] > 0
     assert result["redis_bytes_per_person"] > 0 and result["load_entities_per_s"] > 0
