@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -445,18 +444,14 @@ def _mixed(o: Options, listed, pacer, workers, flight: int, pushes: int = PUSHES
             "mixed_round_seconds": seconds, "mixed_repeats": round(repeats), "mixed_worker_cpu_seconds": cpu}
 
 
-def interleave(rounds: list[list], lag: int) -> list[tuple[int, Any]]:
-    """The pushes of ``rounds`` (``rounds[p][j]``: flight ``j``'s push ``p``) as (slot, manifest),
-    in slot order: flight ``j``'s push ``p`` in slot ``j + p * lag``, so each slot holds one
-    flight's first push and the later pushes of flights ``lag``, ``2 * lag``... slots before
-    (traffic in which a traveller's pushes come a while apart, interleaved with others')."""
+def interleave(rounds: list[list], lag: int) -> list[list]:
+    """The pushes of ``rounds`` (``rounds[p][j]``: flight ``j``'s push ``p``) in slots: flight
+    ``j``'s push ``p`` in slot ``j + p * lag``, so each slot holds one flight's first push and the
+    later pushes of flights ``lag``, ``2 * lag``... slots before (traffic in which a traveller's
+    pushes come a while apart, interleaved with others')."""
     flights = len(rounds[0]) if rounds else 0
-    out = []
-    for slot in range(flights + (len(rounds) - 1) * lag):
-        for p, pushes in enumerate(rounds):
-            if 0 <= slot - p * lag < flights:
-                out.append((slot, pushes[slot - p * lag]))
-    return out
+    return [[pushes[slot - p * lag] for p, pushes in enumerate(rounds) if 0 <= slot - p * lag < flights]
+            for slot in range(flights + (len(rounds) - 1) * lag)]
 
 
 def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes: int = PUSHES,
@@ -464,7 +459,8 @@ def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes:
     """Traffic as the issue describes it, at the fixed load's offered rate: ``--rate`` traveller
     events/s for ``--duration`` s, a fifth of them new travellers, the rest later pushes of
     travellers first pushed ``lag_s``, ``2 * lag_s``... seconds before (`interleave`). Slots are
-    paced at the steady rate, so the phase's first and last seconds offer less. Reported: the
+    paced at the steady rate, a slot's manifests spread over it, so the phase's first and last
+    seconds offer less. Reported: the
     event-to-alert latency percentiles (alerts come from first pushes: a later push finds its
     alert already published), whether the workers kept up, and the events answered from kept
     screenings."""
@@ -473,7 +469,8 @@ def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes:
     new = max(o.per_flight, int(o.rate * o.duration) // pushes)
     rounds = [_manifests(o, listed, new, flight, push=p)[0] for p in range(pushes)]
     slot_s = pushes * o.per_flight / o.rate
-    schedule = [(slot * slot_s, m) for slot, m in interleave(rounds, max(1, math.ceil(lag_s / slot_s)))]
+    slots = interleave(rounds, max(1, math.ceil(lag_s / slot_s)))
+    schedule = [((i + k / len(ms)) * slot_s, m) for i, ms in enumerate(slots) for k, m in enumerate(ms)]
     n = sum(count for _, (_, _, count) in schedule)
     _drain(workers)
     before = _tally(workers)
