@@ -117,7 +117,8 @@ def _faust_child(bootstrap: str, topic: str, count: int, workdir: str) -> None:
 
     @app.agent(source)
     async def count_events(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout):
+        # Faust's take() needs a wait of its own to fill a batch (the readers' default is none)
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout or 0.05):
             if seen["n"] == 0:  # timed from here: the first batch was read before, not counted
                 seen["t0"], seen["c0"], seen["first"] = time.perf_counter(), time.process_time(), len(events)
             seen["n"] += len(events)

@@ -64,8 +64,8 @@ class Settings:
     screened_ttl: int = 345_600
     # Travellers screened per batch by the worker (Faust take()).
     batch_size: int = 500
-    # Seconds the worker waits to fill a batch before screening what it has.
-    batch_timeout: float = 0.05
+    # Seconds a worker's batch waits for more travellers once its first is there; 0: it screens what has arrived.
+    batch_timeout: float = 0.0
     # The worker's asyncio event loop: "uvloop" (libuv: less CPU per Kafka event) or "asyncio".
     event_loop: str = "uvloop"
     # Directory for local state (the dev stack's addresses, Faust tables).

@@ -36,6 +36,8 @@ __all__ = ["BatchReader", "Record", "reader_group"]
 
 log = logging.getLogger(__name__)
 
+IDLE_WAIT = 0.1  # seconds a reader with nothing fetched blocks for a first record, between checks
+
 
 @dataclass(frozen=True, slots=True)
 class Record:
@@ -112,9 +114,16 @@ class BatchReader:
         self.metrics.owned(self.name, len(self.assigned))
 
     def _consume(self) -> list[Record]:
-        """Up to a batch of records (none after a quiet ``batch_timeout``; broker errors logged)."""
-        s = self.settings
-        msgs = self._consumer.consume(num_messages=s.batch_size, timeout=s.batch_timeout)
+        """Up to a batch of records: those already fetched, or else the first to arrive within
+        `IDLE_WAIT` (none: an empty batch), then any more arriving within ``batch_timeout`` (0:
+        what has arrived, so a batch grows with the load and waits for nothing). Broker errors
+        are logged."""
+        s, consume = self.settings, self._consumer.consume
+        msgs = consume(num_messages=s.batch_size, timeout=0)
+        if not msgs:
+            msgs = consume(num_messages=1, timeout=IDLE_WAIT)
+        if msgs and len(msgs) < s.batch_size:
+            msgs += consume(num_messages=s.batch_size - len(msgs), timeout=s.batch_timeout)
         out = []
         for m in msgs:
             err = m.error()
