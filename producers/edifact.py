@@ -12,8 +12,11 @@ Bytes in, segments and envelope out; nothing here knows what a passenger is.
   before a segment tag are all read alike. Text after ``UNZ`` is ignored (with a warning).
 - The repetition separator is recorded but not split on: PAXLST and PNRGOV repeat no data
   element, and real feeds put ``*`` in ids (``APIS*ABE``) under a UNA that names it.
-- Bytes are read as UTF-8 (UNOY, and what most feeds really send) and, failing that, as
-  Latin-1 (UNOC); UNOA/UNOB are ASCII subsets of both.
+- Bytes are read as UTF-8 (UNOY, and what most feeds really send) and, failing that, in the
+  character set UNB declares (UNOD Latin-2, UNOE Cyrillic, UNOF Greek... ISO 8859), else as
+  Windows-1252 (a superset of UNOC's Latin-1 that feeds from Windows hosts really send);
+  UNOA/UNOB are ASCII subsets of all. A byte that fits neither is read as Latin-1: decoding
+  never fails.
 
 Errors are `paxscreen.errors.InvalidMessage` with the segment tag, its 1-based position among
 the interchange's segments (UNA is not counted) and the 1-based line where it starts.
@@ -21,6 +24,7 @@ the interchange's segments (UNA is not counted) and the 1-based line where it st
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -144,15 +148,46 @@ class Interchange:
 # --- bytes and service characters ----------------------------------------------------------------
 
 
+# UNB syntax identifiers (UN/EDIFACT code list 0001) whose character set is not UTF-8 or a
+# subset of Windows-1252, and the codec of each
+_SYNTAX_CODECS = {
+    "UNOD": "iso8859_2", "UNOE": "iso8859_5", "UNOF": "iso8859_7", "UNOG": "iso8859_3", "UNOH": "iso8859_4",
+    "UNOI": "iso8859_6", "UNOJ": "iso8859_8", "UNOK": "iso8859_9",
+}
+_UTF8_SYNTAX = frozenset({"UNOW", "UNOY"})
+_SYNTAX_ID = re.compile(rb"UNB[^A-Z0-9\s](UNO[A-Z])")
+
+
+def _as_latin1(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
+
+
+def _as_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    return exc.object[exc.start : exc.end].decode("cp1252", "paxscreen.latin1"), exc.end
+
+
+codecs.register_error("paxscreen.latin1", _as_latin1)
+codecs.register_error("paxscreen.cp1252", _as_cp1252)
+
+
 def decode(data: bytes | bytearray | memoryview | str) -> str:
-    """Bytes to text: UTF-8 (a BOM dropped) or, when that fails, Latin-1 (never fails)."""
+    """Bytes to text, never failing: UTF-8 (a BOM dropped) or, when that fails, the character
+    set UNB declares; a UTF-8 interchange's stray bytes are read as Windows-1252 one by one."""
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     raw = bytes(data)
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        pass
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before bytes that are not UTF-8
+    m = _SYNTAX_ID.search(raw, 0, 512)
+    syntax = m.group(1).decode() if m else ""
+    if syntax in _UTF8_SYNTAX:
+        return raw.decode("utf-8", "paxscreen.cp1252")
+    return raw.decode(_SYNTAX_CODECS.get(syntax, "cp1252"), "paxscreen.latin1")
 
 
 def _line_of(text: str, offset: int) -> int:

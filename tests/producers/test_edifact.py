@@ -180,8 +180,36 @@ def test_utf8_and_latin1(data: bytes | str) -> None:
     assert (nad.get(4, 1), nad.get(4, 2)) == ("MUÑOZ", "JOSÉ")
 
 
+@pytest.mark.parametrize(("data", "surname", "given"), [
+    # the character set UNB declares, where the bytes are not UTF-8
+    ("UNB+UNOE:4'NAD+FL+++ИВАНОВ:ИВАН'".encode("iso8859_5"), "ИВАНОВ", "ИВАН"),
+    ("UNB+UNOD:4'NAD+FL+++WAŁĘSA:ŁUKASZ'".encode("iso8859_2"), "WAŁĘSA", "ŁUKASZ"),
+    ("UNB+UNOF:4'NAD+FL+++ΠΑΠΑΔΟΠΟΥΛΟΣ:ΓΙΩΡΓΟΣ'".encode("iso8859_7"), "ΠΑΠΑΔΟΠΟΥΛΟΣ", "ΓΙΩΡΓΟΣ"),
+    ("UNA:+.? 'UNB+UNOE:4'NAD+FL+++ИВАНОВ:ИВАН'".encode("iso8859_5"), "ИВАНОВ", "ИВАН"),
+    # UTF-8 bytes are UTF-8 whatever UNB declares
+    ("UNB+UNOE:4'NAD+FL+++ИВАНОВ:ИВАН'".encode(), "ИВАНОВ", "ИВАН"),
+    # Windows-1252 sent as UNOC (Š, Ž are not Latin-1), or with no UNB
+    ("UNB+UNOC:4'NAD+FL+++DOŠEN:ŽELJKO'".encode("cp1252"), "DOŠEN", "ŽELJKO"),
+    ("NAD+FL+++DOŠEN:ŽELJKO'".encode("cp1252"), "DOŠEN", "ŽELJKO"),
+    # one stray Latin-1 byte in a UTF-8 interchange spoils no other name
+    ("UNB+UNOY:4'NAD+FL+++MÜLLER:JÖRG'".encode() + "NAD+FL+++NUÑEZ:JOSE'".encode("latin-1"), "MÜLLER", "JÖRG"),
+    # a UTF-8 byte order mark before Latin-1 bytes
+    (b"\xef\xbb\xbf" + "UNB+UNOC:4'NAD+FL+++MUÑOZ:JOSÉ'".encode("latin-1"), "MUÑOZ", "JOSÉ"),
+])  # fmt: skip
+def test_the_declared_character_set_where_the_bytes_are_not_utf8(data: bytes, surname: str, given: str) -> None:
+    nad = seg(data, "NAD")
+    assert (nad.get(4, 1), nad.get(4, 2)) == (surname, given)
+
+
+def test_a_stray_byte_in_utf8_is_read_alone() -> None:
+    text = decode("UNB+UNOY:4'NAD+FL+++MÜLLER'".encode() + "NAD+FL+++NUÑEZ'".encode("latin-1"))
+    assert text == "UNB+UNOY:4'NAD+FL+++MÜLLER'NAD+FL+++NUÑEZ'"
+
+
 def test_decode_never_fails() -> None:
     assert decode(bytes(range(256)))[:3] == "\x00\x01\x02"
+    assert len(decode(b"UNB+UNOC:4'" + bytes(range(128, 256)))) == 11 + 128  # cp1252's five holes too
+    assert decode(b"UNB+UNOY:4'\xff\x81") == "UNB+UNOY:4'ÿ\x81"
 
 
 # --- segment accessors ------------------------------------------------------------------------------
