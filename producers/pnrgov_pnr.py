@@ -282,16 +282,33 @@ class PnrReader:
 
     def _attach(self, person: _Person, docs: rd.Docs, seg: Segment) -> None:
         if docs.infant and person.kind not in ("IN", "INF"):
-            infant = _Person(
-                seg, None, docs.surname, docs.given_names, "IN", docs, infant_of=person.reference
-            )
-            infant.documents += [docs.document] if docs.document else []
-            self.people.append(infant)
+            # an infant's DOCS under its adult, often repeated after each flight segment: one infant
+            infant = next((p for p in self.people if p.infant_of == person.reference and p.reference is None
+                           and (p.surname, p.given) == (docs.surname, docs.given_names)), None)
+            if infant is None:
+                infant = _Person(seg, None, docs.surname, docs.given_names, "IN", docs, infant_of=person.reference)
+                self.people.append(infant)
+            if docs.document:
+                self._add_document(infant, docs.document)
             return
         if person.docs is None:
             person.docs = docs
         if docs.document:
             self._add_document(person, docs.document)
+
+    def _merge_infants(self) -> None:
+        """An infant in its own TIF and in an FI/MI DOCS under its adult is one traveller: the
+        TIF's (same surname, the DOCS's given name with or without a glued title), with the DOCS."""
+        for made in [p for p in self.people if p.infant_of is not None and p.reference is None and p.given]:
+            tif = next((p for p in self.people if p.kind in ("IN", "INF") and p.infant_of is None
+                        and p.surname == made.surname and rd.split_title(p.given, made.given)[0] == made.given), None)
+            if tif is None:
+                continue
+            if tif.docs is None:
+                tif.docs = made.docs
+            for document in made.documents:
+                self._add_document(tif, document)
+            self.people.remove(made)
 
     def _seat(self, seat: Seat) -> None:
         if seat not in self.seats:
@@ -400,6 +417,7 @@ class PnrReader:
                 self.ctx.warnings.append(f"SSR {code} for traveller reference {ref[:8]!r}, which no TIF has")
             else:
                 apply(person)
+        self._merge_infants()
         out = []
         for p in self.people:
             d = p.docs

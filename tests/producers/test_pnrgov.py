@@ -390,6 +390,33 @@ def test_infant_declared_under_adult_and_history_name_change() -> None:
     assert [t.given_names for t in booking_travellers(b)] == ["JOHN", "BABY"]
 
 
+INFANT_DOCS = "/P/GBR/I7654321/GBR/01JAN24/FI/01JAN29/DOE/BABY"
+
+
+def test_an_infants_docs_repeated_after_each_flight_segment_make_one_infant() -> None:
+    infant = f"SSR+DOCS:HK:1:XY:::::{INFANT_DOCS}+::1"
+    out = [OUT, "RPI+1+HK", f"SSR+DOCS:HK:1:XY:::AAA:BBB:{INFANT_DOCS}+::1"]
+    back = [BACK, "RPI+1+HK", f"SSR+DOCS:HK:1:XY:::BBB:AAA:{INFANT_DOCS}+::1"]
+    segs = pnr(*out, *back, flights=())
+    segs.insert(4, infant)
+    b = one(message(segs))
+    assert [(t.given_names, t.passenger_type, t.infant_of) for t in b.travellers] == [
+        ("JOHN", "A", None), ("BABY", "IN", "1")]
+    assert [d.number for d in b.travellers[1].documents] == ["I7654321"]
+    assert [t.given_names for t in booking_travellers(b)] == ["JOHN", "BABY"]
+
+
+@pytest.mark.parametrize("infant_tif", ["TIF+DOE:I+BABYMISS:IN:2", "TIF+DOE:I+BABY:IN:2"])
+def test_an_infant_in_its_own_tif_and_in_docs_under_its_adult_is_one_traveller(infant_tif) -> None:
+    segs = pnr()
+    segs[4:4] = [f"SSR+DOCS:HK:1:XY:::::{INFANT_DOCS}+::1", infant_tif]  # the TIF after the adult's DOCS
+    b = one(message(segs))
+    assert [(t.reference, t.given_names, t.passenger_type) for t in b.travellers] == [
+        ("1", "JOHN", "A"), ("2", "BABY", "IN")]
+    baby = b.travellers[1]
+    assert (baby.date_of_birth, [d.number for d in baby.documents]) == ("2024-01-01", ["I7654321"])
+
+
 def test_no_pushed_flight_screens_every_itinerary_flight() -> None:
     b = one(message(pnr(flights=(OUT, BACK)), pushed=None))
     assert [(t.flight.number, t.flight.departure_airport) for t in booking_travellers(b)] == [
