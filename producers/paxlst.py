@@ -118,6 +118,14 @@ def _person(seg: Segment, ctx: _Context) -> _Person:
     return _Person(nad=seg, qualifier=(seg.get(1) or "").upper(), surname=surname, given_names=given)
 
 
+# The segments of the PAXLST directories (D02B to D22A), service segments and those of the
+# directories' other versions: any other tag is not PAXLST (nor a PAXLST an airline may send)
+SEGMENT_TAGS = frozenset({
+    "UNH", "UNT", "BGM", "RFF", "DTM", "NAD", "CTA", "COM", "TDT", "LOC", "ATT", "GEI", "FTX", "MEA",
+    "QTY", "EMP", "NAT", "DOC", "CNT", "CPI", "TSR", "GID", "SEQ", "PDI", "FII", "AUT", "UNS",
+})
+
+
 def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
     """Read one segment of a traveller group (NAD ... DOC ... ) into ``p``."""
     tag, qualifier = seg.tag, seg.get(1)
@@ -259,7 +267,12 @@ def _read_body(msg: Message, ctx: _Context) -> _Body:
     person: _Person | None = None
     for seg in msg.segments:
         tag = seg.tag
-        if tag == "TDT":  # a flight group, wherever it comes, ends any traveller group
+        if tag not in SEGMENT_TAGS:  # its tag may be a name's end, after an apostrophe not released
+            ctx.warnings.append(
+                f"segment #{seg.position} (line {seg.line}) is not a PAXLST segment; skipped "
+                "(an apostrophe not released with ? in the segment before?)"
+            )
+        elif tag == "TDT":  # a flight group, wherever it comes, ends any traveller group
             body.transports.append(_transport(seg))
             stop, person = None, None
         elif tag == "NAD" and (seg.get(1) or "").upper() not in REPORTING_PARTIES:

@@ -439,6 +439,18 @@ def test_counts_are_warnings_not_errors(edi, cnt: str | None, warning: str | Non
     assert (warning is None) == (not m.warnings)
 
 
+def test_an_apostrophe_not_released_is_a_warning_naming_where_not_the_name(edi) -> None:
+    # O'DEA without ?: the segment ends at O, and DEA:SEAN reads as a segment no PAXLST has
+    m = one(edi.message(*edi.FLIGHT, *edi.pax("O'DEA:SEAN"), "CNT+42:1"))
+    assert [t.surname for t in m.travellers] == ["O"]
+    warned = [w for w in m.warnings if "not a PAXLST segment" in w]
+    assert warned == ["segment #10 (line 10) is not a PAXLST segment; skipped (an apostrophe not released "
+                      "with ? in the segment before?)"]
+    assert "DEA" not in warned[0] and "SEAN" not in warned[0]
+    released = one(edi.message(*edi.FLIGHT, *edi.pax("O?'DEA:SEAN"), "CNT+42:1"))
+    assert [t.surname for t in released.travellers] == ["O'DEA"] and released.warnings == ()
+
+
 def test_message_versions(edi) -> None:
     for version, warned in (("D:02B", False), ("D:12B", False), ("D:13B", False), ("D:99A", True)):
         text = edi.message(*edi.FLIGHT, "NAD+FL+++DOE:JOHN").replace("D:05B:UN", f"{version}:UN")
