@@ -12,7 +12,8 @@ Bytes in, segments and envelope out; nothing here knows what a passenger is.
   before a segment tag are all read alike. Text after ``UNZ`` is ignored (with a warning).
 - The repetition separator is recorded but not split on: PAXLST and PNRGOV repeat no data
   element, and real feeds put ``*`` in ids (``APIS*ABE``) under a UNA that names it.
-- Bytes are read as UTF-8 (UNOY, and what most feeds really send) and, failing that, in the
+- Bytes are read as UTF-16 where they start with its byte order mark, else as UTF-8 (UNOY,
+  and what most feeds really send) and, failing that, in the
   character set UNB declares (UNOD Latin-2, UNOE Cyrillic, UNOF Greek... ISO 8859), else as
   Windows-1252 (a superset of UNOC's Latin-1 that feeds from Windows hosts really send);
   UNOA/UNOB are ASCII subsets of all. A byte that fits neither is read as Latin-1: decoding
@@ -178,6 +179,8 @@ def decode(data: bytes | bytearray | memoryview | str) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     raw = bytes(data)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte order mark
+        return raw.decode("utf-16", "paxscreen.latin1").removeprefix("\ufeff")
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
@@ -418,7 +421,8 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
 
     Strict where the structure would be misread (no UNH, a UNH inside a message, a data segment
     outside a message, a UNT whose reference is not its UNH's, an interchange cut before UNT);
-    lenient where feeds are sloppy (segment counts, UNZ/UNE references, a missing UNZ: warnings).
+    lenient where feeds are sloppy (segment counts, UNZ/UNE references, a UNT without one, a
+    missing UNZ: warnings).
     """
     try:
         chars, segments, trailing = tokenize(data)
@@ -452,7 +456,9 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
             if open_msg is None:
                 raise seg.error("UNT without a UNH", source=source)
             ref = open_msg.get(1)
-            if seg.get(2) != ref:
+            if seg.get(2) is None:  # the message it ends is the one open: sloppy, not ambiguous
+                warnings.append(f"UNT at segment #{seg.position} has no message reference; ends message {ref!r}")
+            elif seg.get(2) != ref:
                 raise seg.error(
                     f"UNT reference {seg.get(2)!r} does not match UNH reference {ref!r}",
                     source=source,

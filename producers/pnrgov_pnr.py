@@ -424,6 +424,11 @@ class PnrReader:
             given, title = rd.split_title(p.given, d.given_names if d else None)
             if p.infant_of is not None:
                 given, title = p.given, None
+            docs_given = d.given_names if d else None
+            if docs_given and given and title:  # the PNR name's glued title copied into DOCS: JOHNMR PAUL
+                first, space, rest = docs_given.partition(" ")
+                if first == given.replace(" ", "") + title:
+                    docs_given = given + space + rest
             out.append(
                 BookingTraveller(
                     reference=p.reference,
@@ -432,7 +437,7 @@ class PnrReader:
                     title=title,
                     passenger_type=p.kind,
                     docs_surname=d.surname if d else None,
-                    docs_given_names=d.given_names if d else None,
+                    docs_given_names=docs_given,
                     date_of_birth=d.date_of_birth if d else None,
                     sex=d.sex if d else None,
                     nationality=d.nationality if d else None,

@@ -25,6 +25,7 @@ from paxscreen.booking import (
     Office,
     Payment,
 )
+from paxscreen.errors import InvalidMessage
 from paxscreen.models import Document
 from producers.countries import country_code
 from producers.dates import Rule, edifact_date
@@ -130,8 +131,11 @@ def read_dat(seg: Segment, ctx: Context) -> list[tuple[str | None, str]]:
 
 def read_tvl(seg: Segment, ctx: Context) -> FlightSegment:
     """TVL+280513:2225:290513:0750+SIN+OOL+TZ+0006:S. A missing arrival date is the departure
-    date, or the next day when the arrival time is earlier than the departure time."""
+    date, or the next day when the arrival time is earlier than the departure time; an arrival
+    time in the arrival date's place (TVL+120518:1220:1505, as some hosts send) is read so."""
     dep_day, dep_time, arr_day, arr_time = (seg.get(1, i) for i in range(1, 5))
+    if arr_day and len(arr_day) == 4 and arr_day.isascii() and arr_day.isdigit() and arr_time is None:
+        arr_day, arr_time = None, arr_day
     departure = _when(seg, dep_day, dep_time, "TVL departure", ctx)
     arrival = _when(seg, arr_day, arr_time, "TVL arrival", ctx)
     if arrival is None and arr_time and departure:
@@ -159,13 +163,22 @@ def _code(value: str | None) -> str | None:
 
 
 def read_rci(seg: Segment, ctx: Context) -> list[Locator]:
-    """RCI+TZ:W9TEND::230513:181348+1A:ABC123 -> one `Locator` per element with a code."""
+    """RCI+TZ:W9TEND::230513:181348+1A:ABC123 -> one `Locator` per element with a code. A
+    creation date in the type's place (RCI+UA:06A9FD:110418:1220, as some hosts send) is read
+    there; one that cannot be read is left out with a warning (the locator is what matters)."""
     out = []
     for i in range(1, len(seg.elements) + 1):
         code = seg.get(i, 2)
         if code:
-            created = _when(seg, seg.get(i, 4), seg.get(i, 5), "RCI creation date", ctx)
-            out.append(Locator(code.upper(), _code(seg.get(i, 1)), seg.get(i, 3), created))
+            kind, day, time = seg.get(i, 3), seg.get(i, 4), seg.get(i, 5)
+            if kind and len(kind) == 6 and kind.isascii() and kind.isdigit() and time is None:
+                kind, day, time = None, kind, day
+            try:
+                created = _when(seg, day, time, "RCI creation date", ctx)
+            except InvalidMessage:
+                ctx.warn(seg, "creation date is not a DDMMYY date and HHMM time; left out")
+                created = None
+            out.append(Locator(code.upper(), _code(seg.get(i, 1)), kind, created))
     return out
 
 

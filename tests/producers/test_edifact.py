@@ -206,6 +206,13 @@ def test_a_stray_byte_in_utf8_is_read_alone() -> None:
     assert text == "UNB+UNOY:4'NAD+FL+++MÜLLER'NAD+FL+++NUÑEZ'"
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_utf16_with_its_byte_order_mark(codec: str) -> None:
+    data = ("\ufeff" if codec.endswith("be") else "") + "UNB+UNOY:4'NAD+FL+++MUÑOZ:JOSÉ'"
+    nad = seg(data.encode(codec), "NAD")
+    assert (nad.get(4, 1), nad.get(4, 2)) == ("MUÑOZ", "JOSÉ")
+
+
 def test_decode_never_fails() -> None:
     assert decode(bytes(range(256)))[:3] == "\x00\x01\x02"
     assert len(decode(b"UNB+UNOC:4'" + bytes(range(128, 256)))) == 11 + 128  # cp1252's five holes too
@@ -271,6 +278,8 @@ def test_envelope_with_group_and_two_messages() -> None:
             "UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'UNZ+1+IC'junk",
             "characters after UNZ",
         ),
+        # a UNT without its message reference (GTAS's PNRGOV fixtures) ends the message open
+        ("UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2'UNZ+1+IC'", "UNT at segment #3 has no message"),
     ],
 )
 def test_sloppy_envelopes_give_warnings(text: str, warning: str) -> None:

@@ -434,6 +434,29 @@ def test_sloppy_feeds_become_warnings() -> None:
     assert not any("31FEB80" in w for w in b.warnings)  # a birth date is personal data
 
 
+@pytest.mark.parametrize(("rci", "created", "warned"), [
+    ("RCI+XY:ABC123::200525:0900", "2025-05-20T09:00", False),
+    ("RCI+XY:ABC123:200525:0900", "2025-05-20T09:00", False),  # the date in the control type's place (GTAS)
+    ("RCI+XY:ABC123::310225:0900", None, True),  # not a date: left out, the PNR read
+])  # fmt: skip
+def test_rci_creation_dates(rci: str, created: str | None, warned: bool) -> None:
+    b = one(BASE.replace("RCI+XY:ABC123::200525:0900", rci))
+    assert [(loc.code, loc.kind, loc.created_at) for loc in b.locators] == [("ABC123", None, created)]
+    assert any("RCI at segment #8 (line 9): creation date" in w for w in b.warnings) == warned
+
+
+def test_an_arrival_time_in_the_arrival_dates_place() -> None:
+    b = one(BASE.replace("TVL+010625:1000:010625:1400+AAA+BBB+XY+100:Y", "TVL+010625:2200:0130+AAA+BBB+XY+100:Y"))
+    assert [(s.departure, s.arrival) for s in b.itinerary] == [("2025-06-01T22:00", "2025-06-02T01:30")]
+
+
+def test_a_title_glued_in_the_pnr_name_and_copied_into_docs_is_not_a_name() -> None:
+    b = one(message(pnr(docs="/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/JOHNMR/PAUL")))
+    t = b.travellers[0]
+    assert (t.given_names, t.title, t.screening_given_names) == ("JOHN", "MR", "JOHN PAUL")
+    assert [x.given_names for x in booking_travellers(b)] == ["JOHN PAUL"]
+
+
 # --- errors ------------------------------------------------------------------------------------------
 
 BASE = message(pnr())
@@ -460,7 +483,6 @@ BASE = message(pnr())
             "TVL departure",
         ),
         (BASE.replace("DAT+700:200525:0930", "DAT+700:2005:0930"), "DAT", 9, 10, "DAT+700 date"),
-        (BASE.replace("::200525:0900", "::310225:0900"), "RCI", 8, 9, "RCI creation date"),
         (BASE.replace("TIF+DOE+JOHNMR:A:1", "TIF++:A:1"), "TIF", 10, 11, "has no name"),
         (message(pnr(), before_src=["TIF+DOE+JOHN:A:1"]), "TIF", 7, 8, "before the first SRC"),
         (BASE[: BASE.index("UNT")], "RPI", 16, 17, "no UNT"),
