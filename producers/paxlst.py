@@ -36,7 +36,9 @@ CREW_PARTIES = frozenset({"FM", "DDT", "COT"})  # crew, crew in transit, crew (o
 REPORTING_PARTIES = frozenset({"MS"})
 KNOWN_VERSIONS = frozenset({"D02B", "D05B", "D12B", "D13B", "D14B", "D15B", "D16A", "D19B"})
 SEXES = {"M": "M", "F": "F", "U": "U", "X": "U"}
-_CARRIER_PREFIX = re.compile(r"([A-Z]{2}|[A-Z][0-9]|[0-9][A-Z])(?=[0-9])")
+# an IATA (LH, U2, 9W) or ICAO (DLH, BAW) airline designator before the flight's digits
+_CARRIER_PREFIX = re.compile(r"([A-Z]{2,3}|[A-Z][0-9]|[0-9][A-Z])(?=[0-9])")
+_NUMBER_ONLY = re.compile(r"[0-9]{1,5}[A-Z]?")
 
 
 @dataclass(slots=True)
@@ -214,7 +216,9 @@ def _legs(transports: list[_Transport]) -> list[Leg]:
 
 def _transport(seg: Segment) -> _Transport:
     number = (seg.get(2) or "").replace(" ", "").upper() or None
-    carrier = (seg.get(5) or "").upper() or None
+    carrier = (seg.get(5) or "").replace(" ", "").upper() or None
+    if carrier and number and _NUMBER_ONLY.fullmatch(number):  # TDT+20+123+++UA: the flight is UA123
+        number = carrier + number
     if carrier is None and number:
         m = _CARRIER_PREFIX.match(number)
         carrier = m.group(1) if m else None

@@ -394,6 +394,10 @@ def test_legs(edi, flight: list[str], legs: list[tuple]) -> None:
         ("TDT+20+AF0149+++AF", "AF", "AF0149"),
         ("TDT+20+U21234", "U2", "U21234"),
         ("TDT+20+1234", None, "1234"),
+        ("TDT+20+123+++UA", "UA", "UA123"),  # the number alone, the carrier in C040: as PNRGOV writes it
+        ("TDT+20+0400A+++LH", "LH", "LH0400A"),
+        ("TDT+20+BAW123", "BAW", "BAW123"),  # an ICAO designator
+        ("TDT+20+BAW123+++BA", "BA", "BAW123"),
     ],
 )
 def test_carrier(edi, tdt: str, carrier: str | None, number: str) -> None:
