@@ -32,6 +32,8 @@ class Decoded:
     # travellers are held back until a sibling part brings the TDT/LOC header).
     part_groups: tuple[str, ...] = ()
     pending_groups: tuple[str, ...] = ()
+    # What was sloppy but read (`Manifest.warnings`, `Booking.warnings`); texts hold no name.
+    warnings: tuple[str, ...] = ()
 
 
 def read_message(data: bytes, *, source: str | None = None, received_at: str | None = None) -> Decoded:
@@ -43,7 +45,8 @@ def read_message(data: bytes, *, source: str | None = None, received_at: str | N
         return _from_manifests(parse_paxlst(data, source=source, received_at=received_at))
     if kind == "pnrgov":
         bookings = parse_pnrgov(data, source=source, received_at=received_at)
-        return Decoded(kind, [t for b in bookings for t in booking_travellers(b)], bookings)
+        warnings = tuple(w for b in bookings for w in b.warnings)
+        return Decoded(kind, [t for b in bookings for t in booking_travellers(b)], bookings, warnings=warnings)
     raise InvalidMessage("neither PAXLST nor PNRGOV (no UNH segment naming either)", source=source)
 
 
@@ -59,7 +62,8 @@ def _from_manifests(manifests: list[Manifest]) -> Decoded:
                 pending.append(key)
                 continue
         ready.extend(m.travellers)
-    return Decoded("paxlst", ready, [], tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(pending)))
+    warnings = tuple(w for m in manifests for w in m.warnings)
+    return Decoded("paxlst", ready, [], tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(pending)), warnings)
 
 
 def read_parts(parts: Iterable[bytes], *, received_at: str | None = None) -> Decoded:

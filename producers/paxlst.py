@@ -9,10 +9,11 @@ directories (D12B, D13B, D15B...) that keep the same segments:
       DOC  DTM+36  LOC+91 ...                               one group per document
     CNT  UNT
 
-Strict where data would be wrong (a traveller without a name, a date that is not a date, a
-message of another type) and lenient where real feeds are sloppy (a wrong CNT or UNT count, an
-unknown qualifier): the first raise `InvalidMessage` at the segment, the second become
-warnings on the manifest. Neither ever quotes a name or a document number.
+Strict where data would be wrong (a traveller without a name, a flight time that is not a
+time, a message of another type) and lenient where real feeds are sloppy (a wrong CNT or UNT
+count, an unknown qualifier, a traveller's birth or expiry date that is not a date, left out):
+the first raise `InvalidMessage` at the segment, the second become warnings on the manifest.
+Neither ever quotes a name, a birth date or a document number.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from paxscreen.codec import traveller_event_id
+from paxscreen.errors import InvalidMessage
 from paxscreen.models import Document, Flight, Leg, Traveller
 from producers.countries import country_code
 from producers.dates import Rule, edifact_date, interchange_prepared_at, reference_date
@@ -61,6 +63,18 @@ class _Context:
             raise seg.error(
                 f"DTM+{qualifier} value {value!r} is not a date ({exc})", source=self.source
             ) from None
+
+    def traveller_date(self, seg: Segment, rule: Rule, what: str) -> str | None:
+        """A traveller's date, as `date`; one that cannot be read is left out with a warning
+        that does not show it (a birth date is personal data), and the manifest is read: one
+        mistyped date must not keep a flight's other travellers from being screened."""
+        try:
+            return self.date(seg, rule)
+        except InvalidMessage:
+            self.warnings.append(
+                f"DTM+{seg.get(1, 1)} at segment #{seg.position} (line {seg.line}): {what} is not a date; left out"
+            )
+            return None
 
 
 @dataclass(slots=True)
@@ -142,9 +156,9 @@ def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
     elif tag == "DTM":
         q = seg.get(1, 1)
         if q == "329":
-            p.date_of_birth = ctx.date(seg, "birth")
+            p.date_of_birth = ctx.traveller_date(seg, "birth", "birth date")
         elif q == "36" and doc is not None:
-            doc.expiry = ctx.date(seg, "nearest")
+            doc.expiry = ctx.traveller_date(seg, "nearest", "document expiry")
     elif tag == "LOC":
         where = _location(seg)
         if qualifier == "174":

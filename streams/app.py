@@ -52,6 +52,7 @@ class Decoded(Protocol):
     bookings: list[Any]
     part_groups: tuple[str, ...]
     pending_groups: tuple[str, ...]
+    warnings: tuple[str, ...]
 
 
 Decoder = Callable[..., Decoded]
@@ -150,6 +151,8 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
                 await dead_letter("parse", raw, exc, msg, headers)
                 continue
             m.messages.labels(decoded.format).inc()
+            if decoded.warnings:  # read, but sloppy: counted (the texts are for `paxscreen parse`)
+                m.message_warnings.labels(decoded.format).inc(len(decoded.warnings))
             travellers = decoded.travellers
             if decoded.part_groups and pipeline.parts is not None and pipeline.assemble_parts is not None:
                 travellers = await with_sibling_parts(decoded, raw, msg)

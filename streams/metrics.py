@@ -18,6 +18,12 @@ class Metrics:
         self.messages = Counter(
             "paxscreen_messages_total", "Raw airline messages consumed, by format", ["format"], registry=r
         )
+        self.message_warnings = Counter(
+            "paxscreen_message_warnings_total",
+            "Warnings of messages read all the same (a count off, a date left out...), by format",
+            ["format"],
+            registry=r,
+        )
         self.parse_failures = Counter(
             "paxscreen_parse_failures_total",
             "Messages that could not be read and went to the dead-letter topic, by error type",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+import urllib.request
 import uuid
 
 from confluent_kafka import Consumer, KafkaError, Producer
@@ -73,3 +75,13 @@ def read_topic(settings: Settings, name: str, count: int, what: str, timeout: fl
         return reader.wait_until(lambda rs: len(rs) >= count, timeout, what)
     finally:
         reader.close()
+
+
+def metric(port: int, name: str) -> float:
+    """A worker's metric (summed over its labels) from its /metrics endpoint; 0 when unreachable."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+            text = r.read().decode()
+    except OSError:
+        return 0.0
+    return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? ([0-9.e+-]+)$", text, re.MULTILINE))

@@ -6,28 +6,17 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import re
-import urllib.request
 
 import orjson
 import pytest
 from conftest import WorkerProcess, wait_for
-from e2e.kafkautil import TopicReader, produce_raw
+from e2e.kafkautil import TopicReader, metric, produce_raw
 from e2e.scenario import manifests, write_watchlist
 
 from paxscreen.devstack import free_port
 from paxscreen.jobs import load_watchlist
 
 pytestmark = pytest.mark.e2e
-
-
-def metric(port: int, name: str) -> float:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
-            text = r.read().decode()
-    except OSError:
-        return 0.0
-    return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? ([0-9.e+-]+)$", text, re.MULTILINE))
 
 
 def state(w: WorkerProcess) -> dict:
