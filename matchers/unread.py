@@ -272,19 +272,22 @@ class IndexNameBound:
         if todo:
             at = np.array([rows[i] for i in todo], np.int64)
             cols = [nt.take(c, at) for c in ("toks", "var_len", "pos")]
+            ids = nt.token_ids(cols[0][1].astype(np.int64), self.table).tolist()  # the table's, at once
             (n_tok, toks), (n_var, var_len), (_, pos) = [(n.tolist(), v.tolist()) for n, v in cols]
             a = b = c = 0
             vocab, tid = nt.vocab, self.table.id
             for i, nt_, nv in zip(todo, n_tok, n_var, strict=True):
                 lengths = var_len[b : b + nv]
                 npos = sum(lengths)
-                layout = ([vocab[v] for v in toks[a : a + nt_]], pos[c : c + npos], lengths)
-                a, b, c = a + nt_, b + nv, c + npos
+                own, var_pos = ids[a : a + nt_], pos[c : c + npos]
                 wide = against[i]
-                tokens, var_pos, var_lens = layout if wide is None else glued_layout(*layout, wide)
-                held[i] = (list(map(tid, tokens)), var_pos, var_lens)
                 if wide is None:
-                    cache[rows[i]] = held[i]
+                    held[i] = cache[rows[i]] = (own, var_pos, lengths)
+                else:  # the glued words come after the entry's own tokens
+                    tokens, var_pos, var_lens = glued_layout([vocab[v] for v in toks[a : a + nt_]], var_pos,
+                                                             lengths, wide)
+                    held[i] = (own + [tid(t) for t in tokens[nt_:]], var_pos, var_lens)
+                a, b, c = a + nt_, b + nv, c + npos
         n_tok_out, tok_out, n_var_out, vlen_out, pos_out = [], [], [], [], []
         for ids, var_pos, var_lens in held:  # type: ignore[misc]
             n_tok_out.append(len(ids))
