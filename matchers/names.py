@@ -250,7 +250,9 @@ def parse_name(text: str | None) -> NameForm | None:
 
 @memo("name")
 def parse_parts(surname: str | None, given_names: str | None) -> NameForm | None:
-    """A surname and given names as airlines send them; tokens are given names first."""
+    """A surname and given names as airlines send them; tokens are given names first. A
+    one-name traveller whose mandatory given-name field repeats the surname (SUKARNO SUKARNO)
+    is also read as that one name, first after the name as written."""
     given_sets = _part_variants(given_names, given=True)
     surname_sets = _part_variants(surname, given=False)
     variants: list[tuple[str, ...]] = []
@@ -258,6 +260,8 @@ def parse_parts(surname: str | None, given_names: str | None) -> NameForm | None
         v = tuple(g) + tuple(s)
         if v and v not in variants:
             variants.append(v)
+        if g and tuple(g) == tuple(s) and tuple(s) not in variants:
+            variants.insert(1, tuple(s))
     if not variants:
         return None
     text = " ".join(p.strip() for p in (given_names or "", surname or "") if p and p.strip())

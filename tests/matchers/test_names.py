@@ -98,6 +98,12 @@ def test_parse_parts(surname: str, given: str, tokens: tuple[str, ...]) -> None:
     assert form is not None and form.tokens == tokens
 
 
+def test_a_given_name_field_repeating_the_surname_is_read_as_one_name_too() -> None:
+    form = parse_parts("SUKARNO", "SUKARNO")
+    assert form is not None and form.variants[:2] == (("SUKARNO", "SUKARNO"), ("SUKARNO",))
+    assert parse_parts("AHMED", "MOHAMED AHMED").variants == (("MOHAMED", "AHMED", "AHMED"),)
+
+
 def test_empty_names_are_none() -> None:
     assert parse_name("") is None and parse_name("  ") is None and parse_name(None) is None
     assert parse_parts(None, None) is None and parse_parts("", "FNU") is None

@@ -41,6 +41,14 @@ def test_one_alert_per_traveller_and_entry_with_the_best_kind() -> None:
     assert [(a.kind, a.entry_id) for a in alerts] == [("document", "js")]
 
 
+def test_a_one_name_traveller_whose_given_name_field_repeats_it_matches_the_one_name() -> None:
+    t = pax("SUKARNO", "SUKARNO", dob="1961-06-06", nat="IDN")
+    e = person("Sukarno", dob="1961-06-06", nat="IDN", id="mono")
+    assert [(a.kind, a.entry_id) for a in screen_against([t], [[e]], S, now=NOW)] == [("name", "mono")]
+    twice = person("Sukarno Sukarno", dob="1961-06-06", nat="IDN", id="twice")
+    assert [a.entry_id for a in screen_against([t], [[twice]], S, now=NOW)] == ["twice"]
+
+
 def test_alert_ids_are_deterministic_across_runs() -> None:
     t = pax("CAMARA", "YOUSSEF", event_id="t-fixed")
     e = person("Yusuf Kamara", id="e-fixed")
