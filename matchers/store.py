@@ -80,7 +80,7 @@ from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_ent
 from matchers.store_load import (NameParts, Prepared, chunks, given, indexing_seed, load_workers,
                                   prepared_chunks)
 from matchers.unread import NameBound, bound_names, dob_filter, dob_windows
-from paxscreen.errors import Unavailable
+from paxscreen.errors import EmptyWatchlist, Unavailable
 from paxscreen.models import Traveller, WatchEntry
 
 __all__ = ["Candidate", "LoadReport", "WatchlistStore", "decode_entry", "encode_entry"]
@@ -171,14 +171,16 @@ class WatchlistStore:
         progress: Callable[[int], None] | None = None,
         batch: int = 5000,
         workers: int | None = None,
+        allow_empty: bool = False,
     ) -> LoadReport:
         """Write ``entries`` as a new version of ``list_name``, switch to it, drop the old one.
 
         ``workers``: processes that parse, encode and key the entries (chunks of ``batch``)
         while this one reads ``entries`` and writes to Redis; None: one per CPU (at most 4), 1:
-        all in this process. Lists of one chunk are always prepared here."""
+        all in this process. Lists of one chunk are always prepared here. No entry at all
+        raises `EmptyWatchlist` and switches nothing, unless ``allow_empty``."""
         return self.load_chunks((partial(given, c) for c in chunks(entries, max(1, batch))),
-                                list_name=list_name, progress=progress, workers=workers)
+                                list_name=list_name, progress=progress, workers=workers, allow_empty=allow_empty)
 
     def load_chunks(
         self,
@@ -187,6 +189,7 @@ class WatchlistStore:
         list_name: str = "default",
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
+        allow_empty: bool = False,
     ) -> LoadReport:
         """`load` from chunk makers: picklable callables that each return a chunk of entries
         (say ``functools.partial(read_part, path, k)``), called in the pool's processes. Where
@@ -220,6 +223,8 @@ class WatchlistStore:
                     self.redis.expire(f"{tag}:loading", LOADING_TTL)
                     if progress:
                         progress(done)
+            if persons + documents == 0 and not allow_empty:
+                raise EmptyWatchlist(f"no entry to load into list {list_name!r}: its active version is kept")
             # asked now, not first: rigour's tagger (~7 s) is then built as the pool works
             content = (content + indexing_seed(INDEX_FORMAT, buckets, self.posting_cap)) % (1 << 128)
             index = PostingIndex.build(

@@ -118,7 +118,8 @@ def prepare(chunk: list[WatchEntry], buckets: int, sent: set[str] | None = None)
                 dated.append((eid, packed))
         if forms:
             tokens, var_pos, lengths = name_layout(forms, glued=False)
-            if lengths and max(lengths) <= MAX_TOKENS:  # longer names are never bounded: not laid out
+            # longer names are never bounded, and positions are bytes: neither is laid out
+            if lengths and max(lengths) <= MAX_TOKENS and len(tokens) <= 256:
                 named.append(eid)
                 n_tok.append(len(tokens))
                 toks += (vocab.setdefault(t, len(vocab)) for t in tokens)

@@ -33,6 +33,29 @@ COLUMNS = (
     "nationality", "gender", "passport_number", "id_number", "document_number",
     "document_country", "document_type", "dataset", "reason",
 )  # fmt: skip
+# Other spellings of the columns, as spreadsheets and other tools' exports name them
+HEADER_ALIASES = {
+    **dict.fromkeys(("surname", "surnames", "lastname", "family_name", "familyname"), "last_name"),
+    **dict.fromkeys(("given_name", "given_names", "firstname", "first_names", "forename", "forenames"),
+                    "first_name"),
+    **dict.fromkeys(("middle_names", "middlename"), "middle_name"),
+    **dict.fromkeys(("full_name", "fullname"), "name"),
+    **dict.fromkeys(("alias", "aka", "other_names"), "aliases"),
+    **dict.fromkeys(("date_of_birth", "dob", "birthdate", "birth_dates", "born"), "birth_date"),
+    **dict.fromkeys(("citizenship", "nationalities"), "nationality"),
+    **dict.fromkeys(("sex",), "gender"),
+    **dict.fromkeys(("passport", "passport_no", "passport_nr", "passport_num", "passport_numbers"),
+                    "passport_number"),
+    **dict.fromkeys(("id_no", "id_nr", "national_id", "id_card_number", "identity_card_number"), "id_number"),
+    **dict.fromkeys(("document_no", "document_nr", "doc_number", "doc_no", "travel_document_number"),
+                    "document_number"),
+    **dict.fromkeys(("issuing_country", "country_of_issue", "issuing_state", "issuer", "doc_country"),
+                    "document_country"),
+    **dict.fromkeys(("doc_type",), "document_type"),
+    **dict.fromkeys(("datasets", "source", "list"), "dataset"),
+}
+# OpenSanctions' targets.simple.csv: a row per entity with its FollowTheMoney schema
+SCHEMA_KINDS = {"person": "person", "passport": "document", "identification": "document"}
 NAME_COLUMNS = ("name", "first_name", "middle_name", "last_name", "aliases")
 NUMBER_COLUMNS = ("passport_number", "id_number", "document_number")
 DOCUMENT_TYPES = {
@@ -71,23 +94,39 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
             yield reader.invalid("not valid UTF-8", start)
             continue
         if header is None:
-            header = [clean_text(f).lower().replace(" ", "_").replace("-", "_") for f in fields]
+            header = [_column(f) for f in fields]
             problem = _header_problem(header)
             if problem:
                 yield reader.invalid(problem, start)
                 return
+            reader.stats.ignored_columns = [f for f, c in zip(fields, header, strict=True)
+                                            if c not in COLUMNS and c != "schema" and f.strip()]
             continue
         reader.stats.read += 1
         if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
             yield reader.invalid(f"row has {len(fields)} fields, the header {len(header)}", start)
             continue
-        row = {k: clean_text(v) for k, v in zip(header, fields) if k in COLUMNS}
+        row = {k: clean_text(v) for k, v in zip(header, fields) if k in COLUMNS or k == "schema"}
+        schema = row.pop("schema", "")
+        if schema:  # an OpenSanctions-style export: entities of other schemata are not screened
+            kind = SCHEMA_KINDS.get(schema.lower())
+            if kind is None:
+                reader.stats.skipped += 1
+                reader.stats.skipped_schemata[schema] += 1
+                continue
+            row.setdefault("kind", kind)
         try:
             yield reader.emitted(_entry(row, reader.dataset))
         except _RowError as e:
             yield reader.invalid(str(e), start)
     if header is None:
         yield reader.invalid("file is empty: a header row naming the columns is required", 1)
+
+
+def _column(text: str) -> str:
+    """A header cell as a column name: case, spaces and hyphens aside, other spellings known."""
+    name = clean_text(text).lower().replace(" ", "_").replace("-", "_")
+    return HEADER_ALIASES.get(name, HEADER_ALIASES.get(name.replace(".", ""), name))
 
 
 def _header_problem(header: list[str]) -> str | None:

@@ -178,7 +178,7 @@ def _load(s: Settings, client, o: Options) -> dict:
 
         say(f"generating and loading {n:,} {what}")
         # generated, parsed and keyed in the load's pool, chunk by chunk (`load_chunks`)
-        report = store.load_chunks(gen(o.seed, n), list_name=f"bench-{what}", progress=progress)
+        report = store.load_chunks(gen(o.seed, n), list_name=f"bench-{what}", progress=progress, allow_empty=True)
         dt = time.perf_counter() - t0
         total_t += dt
         _purge(client)

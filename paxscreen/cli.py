@@ -97,12 +97,15 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
 
     outcome = load_watchlist(
         _settings(args, need_redis=True), args.file, list_name=args.list, strict=args.strict,
-        show_progress=not args.quiet, workers=args.workers,
+        show_progress=not args.quiet, workers=args.workers, format=args.format,
     )
     for e in outcome.errors:
         print(f"error: {e}", file=sys.stderr)
     if outcome.report is None:
-        print(f"not loaded: {len(outcome.errors)} bad line(s) and --strict", file=sys.stderr)
+        why = outcome.refused or f"{len(outcome.errors)} bad line(s) and --strict"
+        print(f"not loaded: {why}", file=sys.stderr)
+        for note in _load_notes(outcome):
+            print(f"note: {note}", file=sys.stderr)
         return EXIT_INPUT
     r = outcome.report
     print(
@@ -110,6 +113,8 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
         f"{getattr(r, 'document_numbers', '?')} document numbers indexed in {outcome.seconds:.2f} s"
         + (f"; {len(outcome.errors)} bad line(s) skipped" if outcome.errors else "")
     )
+    for note in _load_notes(outcome):
+        print(f"note: {note}", file=sys.stderr)
     if args.retro:
         from paxscreen.retro import run_after_load
 
@@ -120,6 +125,22 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
         else:
             print(run_after_load(retro_settings, args.list, r).line())
     return EXIT_INPUT if outcome.errors else 0
+
+
+def _load_notes(outcome) -> list[str]:
+    """What a load read but did not keep, for the analyst to check the file (no entry's data)."""
+    st, notes = outcome.stats, []
+    if st is not None and st.skipped:
+        kinds = ", ".join(f"{k} {n}" for k, n in st.skipped_schemata.most_common(5))
+        notes.append(f"{st.skipped} entities of schemata not screened were skipped ({kinds})")
+    if st is not None and st.dropped_values:
+        notes.append(f"{st.dropped_values} property values could not be read and were left out")
+    if st is not None and st.ignored_columns:
+        shown = ", ".join(repr(c) for c in st.ignored_columns[:8])
+        notes.append(f"columns not understood, ignored: {shown} (docs/watchlist-csv.md lists the columns)")
+    if outcome.duplicate_ids:
+        notes.append(f"{outcome.duplicate_ids} entries repeat an id read before; the last of each is kept")
+    return notes
 
 
 def cmd_watchlist_status(args: argparse.Namespace) -> int:
@@ -311,6 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file", metavar="FILE")
     sp.add_argument("--list", default="default", help="list name (each list is versioned separately)")
     sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
+    sp.add_argument("--format", choices=("ftm", "csv"), default=None,
+                    help="ftm (FollowTheMoney JSON lines) or csv; default: from the file name (needed for -)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument(
         "--workers", type=_positive_int, default=None, metavar="N",

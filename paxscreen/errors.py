@@ -78,5 +78,10 @@ class InvalidRecord(PaxscreenError):
         super().__init__(f"{where}: {reason}" if where else reason)
 
 
+class EmptyWatchlist(PaxscreenError):
+    """A load read no entry: the list's active version is kept (an empty file, a header only,
+    a file the reader could not read at all must not empty a list task forces screen against)."""
+
+
 class Unavailable(PaxscreenError):
     """A dependency (Kafka, Redis, a binary) cannot be reached or started; retry or fix setup."""

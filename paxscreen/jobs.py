@@ -4,18 +4,20 @@ Argument parsing and error reporting stay in `paxscreen.cli`."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import sys
 import time
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 
 from paxscreen.codec import encode_alert, traveller_dict
-from paxscreen.errors import InvalidMessage, InvalidRecord, PaxscreenError
+from paxscreen.errors import EmptyWatchlist, InvalidMessage, InvalidRecord, PaxscreenError
 from paxscreen.models import WatchEntry
 from paxscreen.settings import Settings
 
@@ -59,18 +61,29 @@ class LoadOutcome:
     report: object | None
     errors: list[InvalidRecord] = field(default_factory=list)
     seconds: float = 0.0
+    refused: str | None = None  # why nothing was loaded, but bad lines (`EmptyWatchlist`)
+    stats: Any = None  # the reader's `matchers.watchlist.ReadStats`: what it skipped or dropped
+    duplicate_ids: int = 0  # ids on more than one entry (the last one read is kept)
 
 
-def _valid_entries(path: str, errors: list[InvalidRecord], progress) -> Iterator[WatchEntry]:
+def _valid_entries(path: str, errors: list[InvalidRecord], progress, stats, ids: array, fmt: str | None
+                   ) -> Iterator[WatchEntry]:
     from matchers.watchlist import read_watchlist
 
-    for item in read_watchlist(path):
+    for item in read_watchlist(path, format=fmt, stats=stats):
         if isinstance(item, InvalidRecord):
             errors.append(item)
             continue
         if progress is not None:
             progress.update(1)
+        ids.append(int.from_bytes(hashlib.blake2b(item.id.encode(), digest_size=8).digest(), "little"))
         yield item
+
+
+def _duplicates(ids: array) -> int:
+    import numpy as np
+
+    return len(ids) - len(np.unique(np.frombuffer(ids, np.uint64))) if ids else 0
 
 
 def load_watchlist(
@@ -81,28 +94,35 @@ def load_watchlist(
     strict: bool = False,
     show_progress: bool = True,
     workers: int | None = None,
+    format: str | None = None,
 ) -> LoadOutcome:
     """Read a FollowTheMoney JSONL or CSV watchlist into a new Redis version and switch to it.
-    With ``strict``, any bad line aborts before the switch. ``workers``: see `WatchlistStore.load`."""
+    With ``strict``, any bad line aborts before the switch; a file with no entry never
+    switches. ``workers``: see `WatchlistStore.load`; ``format``: ``ftm`` or ``csv`` (default:
+    from the file name)."""
     from matchers.store import WatchlistStore
-    from matchers.watchlist import read_watchlist
+    from matchers.watchlist import ReadStats, read_watchlist
 
     if path != "-" and not Path(path).is_file():
         raise PaxscreenError(f"{path!r}: no such file")
     errors: list[InvalidRecord] = []
     if strict:
-        errors = [x for x in read_watchlist(path) if isinstance(x, InvalidRecord)]
+        errors = [x for x in read_watchlist(path, format=format) if isinstance(x, InvalidRecord)]
         if errors:
             return LoadOutcome(None, errors)
     t0 = time.perf_counter()
     store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
     progress = _progress_bar(show_progress, "entities")
+    stats, ids = ReadStats(), array("Q")
     try:
-        report = store.load(_valid_entries(path, errors, progress), list_name=list_name, workers=workers)
+        report = store.load(_valid_entries(path, errors, progress, stats, ids, format), list_name=list_name,
+                            workers=workers)
+    except EmptyWatchlist as exc:
+        return LoadOutcome(None, errors, time.perf_counter() - t0, refused=str(exc), stats=stats)
     finally:
         if progress is not None:
             progress.close()
-    return LoadOutcome(report, errors, time.perf_counter() - t0)
+    return LoadOutcome(report, errors, time.perf_counter() - t0, stats=stats, duplicate_ids=_duplicates(ids))
 
 
 def _progress_bar(enabled: bool, unit: str):

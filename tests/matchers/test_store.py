@@ -187,6 +187,17 @@ def test_a_failed_load_leaves_the_active_version_and_no_debris(store, redis_clie
     assert redis_client.dbsize() == keys_before
 
 
+def test_a_load_of_no_entry_switches_nothing(store, redis_client) -> None:
+    from paxscreen.errors import EmptyWatchlist
+
+    store.load(listing())
+    before, keys_before = store.status()[0]["version"], redis_client.dbsize()
+    with pytest.raises(EmptyWatchlist, match="no entry to load into list 'default': its active version is kept"):
+        store.load([])  # an empty file, a header only, a file the reader could not read
+    assert store.status()[0]["version"] == before and redis_client.dbsize() == keys_before
+    assert store.load([], list_name="emptied", allow_empty=True).persons == 0  # when asked for
+
+
 def test_a_load_in_processes_writes_what_one_process_writes(store) -> None:
     entries = listing() + [person(f"Awa Diop {i}", dob=f"19{60 + i}", id=f"d{i}") for i in range(30)]
     one = store.load(entries, list_name="one", batch=8, workers=1)
@@ -373,6 +384,21 @@ def test_names_too_long_to_bound_are_not_laid_out_and_still_screened(store) -> N
     t = pax("GARCIA", "MARIA MARIA MARIA JOSE ANTONIO LUIS CARLOS PEDRO JUAN PABLO DIEGO", dob="1970-01-01")
     alerts = Screener(store, Settings(), warm=False).screen([t])
     assert "long" in {a.entry_id for a in alerts}
+
+
+def test_an_entry_with_hundreds_of_distinct_name_tokens_loads_and_is_screened(store) -> None:
+    from matchers.screening import Screener
+    from paxscreen.settings import Settings
+
+    # an OpenSanctions person with names in many scripts and spellings: over 256 distinct tokens
+    two = [chr(97 + i // 26) + chr(97 + i % 26) for i in range(100)]
+    aliases = tuple(f"Ali{x} Ben{x}ou Omar{x}i" for x in two)
+    many = person("Omar Benali", dob="1970-01-01", id="many")
+    store.load([dataclasses.replace(many, names=many.names + aliases), person("Ana Garcia", dob="1970-01-01", id="ana")])
+    (act,) = store._read_active().values()
+    assert len(store._indexes[act.tag].names.named) == 1  # only Ana's layout
+    alerts = Screener(store, Settings(), warm=False).screen([pax("BENALI", "OMAR", dob="1970-01-01")])
+    assert "many" in {a.entry_id for a in alerts}
 
 
 def test_a_name_tables_map_to_token_ids_follows_the_token_table(store) -> None:

@@ -1,0 +1,100 @@
+"""`paxscreen watchlist load` on files a task force or another tool really makes, against a
+real redis-server: a file with no entry switches nothing, other spellings of the CSV columns,
+OpenSanctions' simple CSV, and what the loader read but did not keep is said."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.append(str(Path(__file__).parent))
+
+from redis_helper import start_redis_server
+
+from matchers.store import WatchlistStore
+from paxscreen.cli import main
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = start_redis_server()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def prefix(server, monkeypatch) -> str:
+    p = "t" + uuid.uuid4().hex[:10]
+    monkeypatch.setenv("PAXSCREEN_REDIS_URL", server.url)
+    monkeypatch.setenv("PAXSCREEN_TOPIC_PREFIX", p)
+    monkeypatch.delenv("PAXSCREEN_KAFKA_BOOTSTRAP", raising=False)
+    return p
+
+
+def load(path, *extra: str) -> int:
+    return main(["watchlist", "load", str(path), "--list", "tf", "--quiet", "--no-retro", "--workers", "1", *extra])
+
+
+def entries(server, prefix: str) -> dict:
+    store = WatchlistStore(server.client(), prefix=prefix)
+    (meta,) = store.status()
+    return {"version": meta["version"], "persons": meta["persons"], "documents": meta["documents"]}
+
+
+@pytest.mark.parametrize("text", ["name,birth_date,nationality\n", "", "\n\n"])
+def test_a_file_with_no_entry_keeps_the_active_version(tmp_path, capsys, server, prefix, text) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("name,birth_date\nAnna Rossi,1965\nCarlo Bianchi,1970-01-02\n")
+    assert load(good) == 0
+    before = entries(server, prefix)
+    empty = tmp_path / "empty.csv"
+    empty.write_text(text)
+    assert load(empty) == 2
+    assert "not loaded: no entry to load into list 'tf': its active version is kept" in capsys.readouterr().err
+    assert entries(server, prefix) == before == {**before, "persons": 2}
+
+
+def test_other_spellings_of_the_columns(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "wanted.csv"
+    f.write_text("ID,Surname,Given Names,Date of Birth,Nationality,Passport No,Issuing Country,Sex,Remarks\n"
+                 "W-1,OKAFOR,Chukwuemeka,18/04/1983,NG,A01234567,NGA,M,seen in Lagos\n")
+    assert load(f) == 0
+    out = capsys.readouterr()
+    assert "1 persons, 0 stolen/lost documents" in out.out  # a person, not a stolen passport
+    assert "columns not understood, ignored: 'Remarks'" in out.err
+    e = WatchlistStore(server.client(), prefix=prefix).entry("W-1")
+    assert (e.names, e.birth_dates, e.nationalities, e.genders) == (
+        ("Chukwuemeka OKAFOR",), ("1983-04-18",), ("NGA",), ("M",))
+    assert [(d.number, d.country, d.type) for d in e.documents] == [("A01234567", "NGA", "passport")]
+
+
+def test_opensanctions_simple_csv_screens_persons_only(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "targets.simple.csv"
+    f.write_text("id,schema,name,aliases,birth_date,countries,addresses,identifiers,sanctions,phones,emails,dataset\n"
+                 'NK-1,Person,Ivan Petrov,Иван Петров;Ivan Petrow,1970-05-06,ru,,,,,,"US OFAC SDN;EU FSF"\n'
+                 "NK-2,Company,Petrov Trading LLC,,,ru,,,,,,US OFAC SDN\n"
+                 "NK-3,Vessel,SEA STAR,,,,,,,,,US OFAC SDN\n")
+    assert load(f) == 0
+    out = capsys.readouterr()
+    assert "1 persons" in out.out
+    assert "2 entities of schemata not screened were skipped (Company 1, Vessel 1)" in out.err
+
+
+def test_repeated_ids_are_said(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "tf.csv"
+    f.write_text("id,name,birth_date\nTF-1,Anna Rossi,1965\nTF-1,Carlo Bianchi,1970\nTF-2,Dario Neri,1980\n")
+    assert load(f) == 0
+    assert "1 entries repeat an id read before; the last of each is kept" in capsys.readouterr().err
+    assert entries(server, prefix)["persons"] == 3  # as read; Redis holds two
+
+
+def test_a_file_of_another_name_loads_with_its_format(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "sltd.txt"
+    f.write_text("document_number,document_country,document_type\nP1234567,FRA,passport\n")
+    assert load(f) == 2
+    assert "give format='ftm' or 'csv'" in capsys.readouterr().err
+    assert load(f, "--format", "csv") == 0
+    assert entries(server, prefix)["documents"] == 1
