@@ -34,6 +34,7 @@ printed in the MRZ. Country codes are ISO 3166-1 alpha-3 (``"ng"`` -> ``"NGA"``)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import shutil
@@ -55,6 +56,7 @@ Source = str | os.PathLike[str] | IO[bytes]
 
 FTM_EXTENSIONS = (".ftm.json", ".jsonl", ".json", ".ndjson", ".ijson")
 DOCUMENT_SCHEMATA = frozenset({"Passport", "Identification"})
+MAX_BUILT_NAMES = 6  # full names made of name parts with several values (each spelling of each part)
 
 # ICAO 9303 codes that are not ISO 3166 countries but do appear on travel documents.
 ICAO_SPECIAL_CODES = frozenset(
@@ -353,15 +355,14 @@ class WatchlistReader:
     ) -> WatchEntry | InvalidRecord:
         props = _props(obj)
         get = props.get
-        built = " ".join(
-            clean_text(parts[0])
-            for key in ("firstName", "secondName", "middleName", "fatherName", "lastName")
-            if (parts := _strings(get(key)))
-        )
+        # name parts with several values (firstName Mohammed and Muhammad): each spelling, a few at most
+        parts = [p for key in ("firstName", "secondName", "middleName", "fatherName", "lastName")
+                 if (p := [clean_text(v) for v in _strings(get(key))])]
+        built = [" ".join(combo) for combo in itertools.islice(itertools.product(*parts), MAX_BUILT_NAMES)]
         names = unique(
             (
                 clean_text(n)
-                for n in (*_strings(get("name")), built, *_strings(get("alias"), get("previousName")))
+                for n in (*_strings(get("name")), *built, *_strings(get("alias"), get("previousName")))
             ),
             key=name_key,
         )

@@ -9,6 +9,7 @@ the column and quoting the value.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
@@ -58,6 +59,12 @@ HEADER_ALIASES = {
 SCHEMA_KINDS = {"person": "person", "passport": "document", "identification": "document"}
 NAME_COLUMNS = ("name", "first_name", "middle_name", "last_name", "aliases")
 NUMBER_COLUMNS = ("passport_number", "id_number", "document_number")
+# columns whose value is never written over several lines
+ONE_LINE_COLUMNS = frozenset({*NUMBER_COLUMNS, "id", "kind", "birth_date", "nationality", "gender",
+                              "document_country", "document_type", "schema"})
+# numbers run together in one cell (AB123456, CD654321 or AB123456 / CD654321): split where
+# every part is long enough to be a document number
+_NUMBER_SEPARATORS = re.compile(r"\s*[,/|]\s*")
 DOCUMENT_TYPES = {
     "p": "passport", "passport": "passport",
     "i": "id", "id": "id", "a": "id", "c": "id", "id card": "id", "identity card": "id",
@@ -106,6 +113,10 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
         if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
             yield reader.invalid(f"row has {len(fields)} fields, the header {len(header)}", start)
             continue
+        spilt = [k for k, v in zip(header, fields) if k in ONE_LINE_COLUMNS and "\n" in v]
+        if spilt:  # a quote left open takes the next rows into this cell
+            yield reader.invalid(f"{spilt[0]} runs over lines {start}-{end}: a quote left open?", start)
+            continue
         row = {k: clean_text(v) for k, v in zip(header, fields) if k in COLUMNS or k == "schema"}
         schema = row.pop("schema", "")
         if schema:  # an OpenSanctions-style export: entities of other schemata are not screened
@@ -146,6 +157,15 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (clean_text(p) for p in (value or "").split(";")) if v]
 
 
+def _split_numbers(value: str | None) -> list[str]:
+    out = []
+    for v in _split(value):
+        parts = _NUMBER_SEPARATORS.split(v)
+        long_enough = len(parts) > 1 and all(sum(c.isalnum() for c in p) >= 5 for p in parts)
+        out += parts if long_enough else [v]
+    return out
+
+
 def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
     get = row.get
     kind = (get("kind") or "").lower()
@@ -173,7 +193,7 @@ def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
         ("id_number", "id"),
         ("document_number", doc_type),
     ):
-        for value in _split(get(column)):
+        for value in _split_numbers(get(column)):
             number = clean_document_number(value)
             if not number:
                 raise _RowError(f"{column} {value!r} holds no letter or digit")

@@ -144,6 +144,10 @@ def test_clean_document_number(value, expected):
             ("Дмитрий Ivan Сергеевич Волков",),
         ),
         ({"firstName": "Juan", "secondName": "Carlos", "lastName": "Cruz"}, "names", ("Juan Carlos Cruz",)),
+        ({"firstName": ["Mohammed", "Muhammad"], "lastName": ["Al-Masri", "Elmasri"]}, "names",
+         ("Mohammed Al-Masri", "Mohammed Elmasri", "Muhammad Al-Masri", "Muhammad Elmasri")),
+        ({"firstName": list("ABCDEFGH"), "lastName": ["Xu", "Yu"]}, "names",
+         ("A Xu", "A Yu", "B Xu", "B Yu", "C Xu", "C Yu")),  # a few at most
         ({"name": "OKAFOR, Chukwuemeka", "firstName": "Chukwuemeka", "lastName": "Okafor"}, "names",
          ("OKAFOR, Chukwuemeka", "Chukwuemeka Okafor")),
         ({"name": "Chukwuemeka Okafor", "firstName": "CHUKWUEMEKA", "lastName": "OKAFOR"}, "names",
@@ -494,8 +498,15 @@ def test_csv_full_person_row(tmp_path):
          WatchEntry(id="", names=("Diallo, Mamadou",), reason="Line one, line two")),
         ("\ufeffname,birth_date\nAna,1980\n", WatchEntry(id="", names=("Ana",), birth_dates=("1980",))),
         ("# exported 2026-12-01\nname\n\n# comment\nAna\n", WatchEntry(id="", names=("Ana",))),
+        ("name,passport_number\nAna,\"AB123456, CD654321\"\n", WatchEntry(id="", names=("Ana",), documents=(
+            WatchDocument("AB123456", None, "passport"), WatchDocument("CD654321", None, "passport")))),
+        ("name,passport_number\nAna,AB123456 / CD654321\n", WatchEntry(id="", names=("Ana",), documents=(
+            WatchDocument("AB123456", None, "passport"), WatchDocument("CD654321", None, "passport")))),
+        ("name,id_number\nAna,592/0374817\n", WatchEntry(id="", names=("Ana",), documents=(
+            WatchDocument("5920374817", None, "id"),))),  # a part too short: one number written with a slash
     ],
-    ids=["name-parts", "header-case", "unknown-columns", "document", "document-kind", "quoted", "bom", "comments"],
+    ids=["name-parts", "header-case", "unknown-columns", "document", "document-kind", "quoted", "bom", "comments",
+         "numbers-comma", "numbers-slash", "number-with-slash"],
 )  # fmt: skip
 def test_csv_rows(tmp_path, text, expected):
     entries, errors, _ = read(csvfile(tmp_path, text), dataset="given")
@@ -508,6 +519,12 @@ def test_csv_rows(tmp_path, text, expected):
         expected.schema, expected.names, expected.birth_dates, expected.nationalities, expected.genders,
         expected.documents, expected.reason,
     )  # fmt: skip
+
+
+def test_csv_a_quote_left_open_rejects_its_row_not_the_rest(tmp_path):
+    text = 'name,birth_date,passport_number\nAnna Rossi,1965,"YA7654321\nCarlo Bianchi,1970,YB1\nDario Neri,1980,YC2\n'
+    entries, errors, _ = read(csvfile(tmp_path, text))
+    assert entries == [] and [e.reason for e in errors] == ["passport_number runs over lines 2-4: a quote left open?"]
 
 
 def test_csv_generated_ids_are_stable_and_distinct(tmp_path):
