@@ -9,6 +9,7 @@ the column and quoting the value.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
@@ -79,7 +80,13 @@ class _RowError(Exception):
 def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | InvalidRecord]:
     """Entries and invalid rows of a CSV watchlist, counting into ``reader.stats``."""
     bad_lines: set[int] = set()
-    rows = csv.reader(_text_lines(fh, bad_lines))
+    lines = _text_lines(fh, bad_lines)
+    head = []  # up to the header: its delimiter is the file's (Excel writes ; where , is a decimal mark)
+    for line in lines:
+        head.append(line)
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+    rows = csv.reader(itertools.chain(head, lines), delimiter=_delimiter(head[-1] if head else ""))
     header: list[str] | None = None
     end = 0
     while True:
@@ -98,7 +105,7 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
             continue
         if any(start <= n <= end for n in bad_lines):
             reader.stats.read += header is not None
-            yield reader.invalid("not valid UTF-8", start)
+            yield reader.invalid("neither UTF-8 nor Windows-1252 text", start)
             continue
         if header is None:
             header = [_column(f) for f in fields]
@@ -239,14 +246,26 @@ def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
     )
 
 
+def _delimiter(header: str) -> str:
+    """The header's delimiter: a comma, or a semicolon or tab where the header has those and
+    no comma."""
+    if "," in header:
+        return ","
+    return max(";\t", key=header.count) if (";" in header or "\t" in header) else ","
+
+
 def _text_lines(fh: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
-    """Decode line by line as UTF-8 (a leading BOM dropped); the numbers of lines that do not
-    decode go to ``bad_lines`` so their rows are rejected rather than read with U+FFFD."""
+    """Decode line by line as UTF-8 (a leading BOM dropped), else as Windows-1252 (what Excel's
+    plain "CSV" writes on Windows); the numbers of lines that are neither go to ``bad_lines``
+    so their rows are rejected rather than read with U+FFFD."""
     for lineno, raw in enumerate(fh, 1):
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError:
-            bad_lines.add(lineno)
-            yield raw.decode("utf-8", errors="replace")
+            try:
+                yield raw.decode("cp1252")
+            except UnicodeDecodeError:
+                bad_lines.add(lineno)
+                yield raw.decode("utf-8", errors="replace")

@@ -573,10 +573,22 @@ def test_csv_line_numbers_count_multiline_rows(tmp_path):
 
 def test_csv_invalid_utf8_row(tmp_path):
     path = tmp_path / "list.csv"
-    path.write_bytes(b"name\nAna\nB\xffa\nCarla\n")
+    path.write_bytes(b"name\nAna\nB\x81a\nCarla\n")  # 0x81: not UTF-8, and a hole in Windows-1252
     entries, errors, _ = read(path)
     assert [x.names[0] for x in entries] == ["Ana", "Carla"]
-    assert [(x.line, x.reason) for x in errors] == [(3, "not valid UTF-8")]
+    assert [(x.line, x.reason) for x in errors] == [(3, "neither UTF-8 nor Windows-1252 text")]
+
+
+def test_csv_from_excel_on_windows(tmp_path):
+    # plain "CSV" from a European Excel: Windows-1252 bytes, semicolons between the columns
+    path = tmp_path / "list.csv"
+    path.write_bytes("Nom;Name;birth_date;nationality\nx;Zoë Müller-Šimon;1980-01-02;DE\n".encode("cp1252"))
+    entries, errors, stats = read(path)
+    assert errors == [] and [(e.names, e.birth_dates, e.nationalities) for e in entries] == [
+        (("Zoë Müller-Šimon",), ("1980-01-02",), ("DEU",))]
+    assert stats.ignored_columns == ["Nom"]
+    tabbed = csvfile(tmp_path, "name\tpassport_number\nAna Lima\tBR123456\n", name="tabbed.csv")
+    assert [e.documents[0].number for e in read(tabbed)[0]] == ["BR123456"]
 
 
 @pytest.mark.parametrize(
