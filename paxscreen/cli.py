@@ -158,6 +158,14 @@ def cmd_watchlist_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watchlist_remove(args: argparse.Namespace) -> int:
+    from paxscreen.jobs import remove_watchlist
+
+    remove_watchlist(_settings(args, need_redis=True), args.list)
+    print(f"removed list {args.list!r}: travellers are no longer screened against it")
+    return 0
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
     from paxscreen.jobs import require_input, screen_files
 
@@ -344,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not re-screen recent travellers against the added entries",
     )
     sp.set_defaults(func=cmd_watchlist_load)
+    sp = wsub.add_parser("remove", help="stop screening against a list and delete it")
+    sp.add_argument("list", metavar="LIST", help="the list's name (paxscreen watchlist status shows them)")
+    sp.set_defaults(func=cmd_watchlist_remove)
     sp = wsub.add_parser("status", help="active version and counts of each list")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_watchlist_status)

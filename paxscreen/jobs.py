@@ -139,6 +139,17 @@ def watchlist_status(settings: Settings) -> list[dict]:
     return WatchlistStore(redis_client(settings), prefix=settings.topic_prefix).status()
 
 
+def remove_watchlist(settings: Settings, name: str) -> None:
+    """Stop screening against list ``name`` and delete its version (workers follow at their
+    next batch); `PaxscreenError` naming the active lists when there is no such list."""
+    from matchers.store import WatchlistStore
+
+    store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
+    if not store.remove_list(name):
+        active = ", ".join(repr(st["name"]) for st in store.status()) or "none"
+        raise PaxscreenError(f"no active list {name!r} (active: {active})")
+
+
 # --- produce ----------------------------------------------------------------------------------
 
 

@@ -98,3 +98,15 @@ def test_a_file_of_another_name_loads_with_its_format(tmp_path, capsys, server, 
     assert "give format='ftm' or 'csv'" in capsys.readouterr().err
     assert load(f, "--format", "csv") == 0
     assert entries(server, prefix)["documents"] == 1
+
+
+def test_a_list_is_removed_by_name(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "tf.csv"
+    f.write_text("name\nAnna Rossi\n")
+    assert load(f) == 0
+    assert main(["watchlist", "remove", "typo"]) == 2
+    assert "no active list 'typo' (active: 'tf')" in capsys.readouterr().err
+    assert main(["watchlist", "remove", "tf"]) == 0
+    assert "removed list 'tf'" in capsys.readouterr().out
+    assert WatchlistStore(server.client(), prefix=prefix).status() == []
+    assert not list(server.client().scan_iter(f"*{prefix}*"))  # its keys deleted
