@@ -108,7 +108,7 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
             yield reader.invalid("neither UTF-8 nor Windows-1252 text", start)
             continue
         if header is None:
-            header = [_column(f) for f in fields]
+            header = _columns(fields)
             problem = _header_problem(header)
             if problem:
                 yield reader.invalid(problem, start)
@@ -141,10 +141,21 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
         yield reader.invalid("file is empty: a header row naming the columns is required", 1)
 
 
-def _column(text: str) -> str:
-    """A header cell as a column name: case, spaces and hyphens aside, other spellings known."""
-    name = clean_text(text).lower().replace(" ", "_").replace("-", "_")
-    return HEADER_ALIASES.get(name, HEADER_ALIASES.get(name.replace(".", ""), name))
+def _columns(cells: list[str]) -> list[str]:
+    """The header's cells as column names: case, spaces and hyphens aside, other spellings read
+    as the column they name, unless the header has that column already (a `source` beside a
+    `dataset` stays a column of the user's own)."""
+    names = [clean_text(c).lower().replace(" ", "_").replace("-", "_") for c in cells]
+    taken = set(names)
+    out = []
+    for name in names:
+        column = HEADER_ALIASES.get(name) or HEADER_ALIASES.get(name.replace(".", ""))
+        if column is None or column in taken:
+            out.append(name)
+        else:
+            out.append(column)
+            taken.add(column)
+    return out
 
 
 def _header_problem(header: list[str]) -> str | None:

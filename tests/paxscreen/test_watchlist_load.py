@@ -71,6 +71,15 @@ def test_other_spellings_of_the_columns(tmp_path, capsys, server, prefix) -> Non
     assert [(d.number, d.country, d.type) for d in e.documents] == [("A01234567", "NGA", "passport")]
 
 
+def test_a_column_named_both_ways_keeps_the_named_one(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "own.csv"
+    f.write_text("id,name,dataset,source,dob,birth_date\nW-2,Anna Rossi,tf,informant 7,1965,1966\n")
+    assert load(f) == 0
+    assert "columns not understood, ignored: 'source', 'dob'" in capsys.readouterr().err
+    e = WatchlistStore(server.client(), prefix=prefix).entry("W-2")
+    assert (e.dataset, e.birth_dates) == ("tf", ("1966",))
+
+
 def test_opensanctions_simple_csv_screens_persons_only(tmp_path, capsys, server, prefix) -> None:
     f = tmp_path / "targets.simple.csv"
     f.write_text("id,schema,name,aliases,birth_date,countries,addresses,identifiers,sanctions,phones,emails,dataset\n"
