@@ -264,20 +264,15 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
     n = int(o.rate * o.duration)
     say(f"fixed load: writing {n:,} travellers' manifests")
     batch, _ = _manifests(o, listed, n, flight)
-    screened0 = workers.total("paxscreen_travellers_screened_total")
     rss0 = workers.rss_mb()
     cpu0 = workers.cpu_seconds()
     say(f"fixed load: {o.rate:,.0f} travellers/s for {o.duration:.0f} s")
-    t0 = time.time()
     rss_during = _RssSampler(workers, max(1.0, o.duration / 10))
     try:
-        sent_s = pacer.publish(batch, o.rate)
-        kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - screened0 >= n,
-                        max(60.0, 3 * o.duration), "the fixed load to be screened", workers, fatal=False)
+        t0, sent_s, kept_up, screened = _paced(o, lambda: pacer.publish(batch, o.rate), n, "fixed load", workers)
     finally:
         rss_during.stop()
     done = time.time() - t0
-    screened = workers.total("paxscreen_travellers_screened_total") - screened0
     alerts.settle()  # every alert of the phase counted, whichever tree is faster
     lat = alerts.since(t0)
     p = percentiles(lat)
@@ -300,6 +295,18 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
         "worker_rss_mb_during_fixed": rss_during.samples,
         "worker_rss_mb_growth_second_half": growth,
     }
+
+
+def _paced(o: Options, publish, n: int, what: str, workers) -> tuple[float, float, bool, float]:
+    """Run ``publish`` (a paced phase of ``n`` traveller events; it returns the seconds it took
+    to send them) and wait until the workers screened them, for 3 x ``--duration`` (60 s at
+    least): (the time it started, seconds to send, whether the workers kept up, travellers screened)."""
+    base = workers.total("paxscreen_travellers_screened_total")
+    t0 = time.time()
+    sent_s = publish()
+    kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - base >= n,
+                    max(60.0, 3 * o.duration), f"the {what} to be screened", workers, fatal=False)
+    return t0, sent_s, kept_up, workers.total("paxscreen_travellers_screened_total") - base
 
 
 class _RssSampler:
@@ -460,10 +467,9 @@ def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes:
     events/s for ``--duration`` s, a fifth of them new travellers, the rest later pushes of
     travellers first pushed ``lag_s``, ``2 * lag_s``... seconds before (`interleave`). Slots are
     paced at the steady rate, a slot's manifests spread over it, so the phase's first and last
-    seconds offer less. Reported: the
-    event-to-alert latency percentiles (alerts come from first pushes: a later push finds its
-    alert already published), whether the workers kept up, and the events answered from kept
-    screenings."""
+    seconds offer less. Reported: the event-to-alert latency percentiles (alerts come from
+    first pushes: a later push finds its alert already published), whether the workers kept
+    up, and the events answered from kept screenings."""
     from paxscreen.bench_kafka import percentiles
 
     new = max(o.per_flight, int(o.rate * o.duration) // pushes)
@@ -474,12 +480,8 @@ def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes:
     n = sum(count for _, (_, _, count) in schedule)
     _drain(workers)
     before = _tally(workers)
-    base = workers.total("paxscreen_travellers_screened_total")
     say(f"mixed load: {o.rate:,.0f} traveller events/s, {new:,} new travellers pushed {pushes} times, {n:,} events")
-    t0 = time.time()
-    sent_s = pacer.publish_at(schedule)
-    kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - base >= n,
-                    max(60.0, 3 * o.duration), "the mixed load to be screened", workers, fatal=False)
+    t0, sent_s, kept_up, _ = _paced(o, lambda: pacer.publish_at(schedule), n, "mixed load", workers)
     done = time.time() - t0
     alerts.settle()
     lat = alerts.since(t0)
