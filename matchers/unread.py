@@ -272,14 +272,14 @@ class IndexNameBound:
         if todo:
             at = np.array([rows[i] for i in todo], np.int64)
             cols = [nt.take(c, at) for c in ("toks", "var_len", "pos")]
-            ids = nt.token_ids(cols[0][1].astype(np.int64), self.table).tolist()  # the table's, at once
+            table_ids = nt.token_ids(cols[0][1].astype(np.int64), self.table).tolist()  # at once
             (n_tok, toks), (n_var, var_len), (_, pos) = [(n.tolist(), v.tolist()) for n, v in cols]
             a = b = c = 0
             vocab, tid = nt.vocab, self.table.id
             for i, nt_, nv in zip(todo, n_tok, n_var, strict=True):
                 lengths = var_len[b : b + nv]
                 npos = sum(lengths)
-                own, var_pos = ids[a : a + nt_], pos[c : c + npos]
+                own, var_pos = table_ids[a : a + nt_], pos[c : c + npos]
                 wide = against[i]
                 if wide is None:
                     held[i] = cache[rows[i]] = (own, var_pos, lengths)
