@@ -130,14 +130,15 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
 def _load_notes(outcome) -> list[str]:
     """What a load read but did not keep, for the analyst to check the file (no entry's data)."""
     st, notes = outcome.stats, []
-    if st is not None and st.skipped:
-        kinds = ", ".join(f"{k} {n}" for k, n in st.skipped_schemata.most_common(5))
-        notes.append(f"{st.skipped} entities of schemata not screened were skipped ({kinds})")
-    if st is not None and st.dropped_values:
-        notes.append(f"{st.dropped_values} property values could not be read and were left out")
-    if st is not None and st.ignored_columns:
-        shown = ", ".join(repr(c) for c in st.ignored_columns[:8])
-        notes.append(f"columns not understood, ignored: {shown} (docs/watchlist-csv.md lists the columns)")
+    if st is not None:  # None: refused by --strict before reading
+        if st.skipped:
+            kinds = ", ".join(f"{k} {n}" for k, n in st.skipped_schemata.most_common(5))
+            notes.append(f"{st.skipped} entities of schemata not screened were skipped ({kinds})")
+        if st.dropped_values:
+            notes.append(f"{st.dropped_values} property values could not be read and were left out")
+        if st.ignored_columns:
+            shown = ", ".join(repr(c) for c in st.ignored_columns[:8])
+            notes.append(f"columns not understood, ignored: {shown} (docs/watchlist-csv.md lists the columns)")
     if outcome.duplicate_ids:
         notes.append(f"{outcome.duplicate_ids} entries repeat an id read before; the last of each is kept")
     return notes

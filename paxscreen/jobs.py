@@ -4,7 +4,6 @@ Argument parsing and error reporting stay in `paxscreen.cli`."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import sys
 import time
@@ -76,14 +75,14 @@ def _valid_entries(path: str, errors: list[InvalidRecord], progress, stats, ids:
             continue
         if progress is not None:
             progress.update(1)
-        ids.append(int.from_bytes(hashlib.blake2b(item.id.encode(), digest_size=8).digest(), "little"))
+        ids.append(hash(item.id))  # this process's hash: only compared within the load
         yield item
 
 
 def _duplicates(ids: array) -> int:
     import numpy as np
 
-    return len(ids) - len(np.unique(np.frombuffer(ids, np.uint64))) if ids else 0
+    return len(ids) - len(np.unique(np.frombuffer(ids, np.int64))) if ids else 0
 
 
 def load_watchlist(
@@ -113,7 +112,7 @@ def load_watchlist(
     t0 = time.perf_counter()
     store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
     progress = _progress_bar(show_progress, "entities")
-    stats, ids = ReadStats(), array("Q")
+    stats, ids = ReadStats(), array("q")
     try:
         report = store.load(_valid_entries(path, errors, progress, stats, ids, format), list_name=list_name,
                             workers=workers)
