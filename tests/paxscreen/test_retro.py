@@ -12,10 +12,8 @@ import orjson
 import pytest
 
 sys.path.append(str(Path(__file__).parents[1] / "matchers"))
-sys.path.append(str(Path(__file__).parent))
 
 from matcher_factories import pax, person, stolen
-from redis_helper import start_redis_server
 
 from matchers.recent import RecentTravellers
 from matchers.screening import screen_against
@@ -43,13 +41,6 @@ class FakeProducer:
 
     def flush(self, timeout: float) -> int:
         return 0
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = start_redis_server()
-    yield s
-    s.stop()
 
 
 @pytest.fixture

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
-
-sys.path.append(str(Path(__file__).parent))
-
-from redis_helper import start_redis_server
 
 from paxscreen.errors import InvalidRecord, PaxscreenError
 from paxscreen.kafka import TOPICS, taskforce_topic
@@ -47,13 +42,6 @@ def test_check_reports_a_bad_file(tmp_path) -> None:
     assert "bad.yaml" in str(exc.value) and "'paid_cash'" in str(exc.value) and "'paid_in_cash'" in str(exc.value)
     with pytest.raises(PaxscreenError):
         run(parse("check", str(tmp_path / "missing.yaml")), io.StringIO())
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = start_redis_server()
-    yield s
-    s.stop()
 
 
 def test_load_status_show(server, monkeypatch, tmp_path) -> None:

@@ -4,25 +4,12 @@ OpenSanctions' simple CSV, and what the loader read but did not keep is said."""
 
 from __future__ import annotations
 
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-sys.path.append(str(Path(__file__).parent))
-
-from redis_helper import start_redis_server
-
 from matchers.store import WatchlistStore
 from paxscreen.cli import main
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = start_redis_server()
-    yield s
-    s.stop()
 
 
 @pytest.fixture
