@@ -13,11 +13,10 @@ Bytes in, segments and envelope out; nothing here knows what a passenger is.
 - The repetition separator is recorded but not split on: PAXLST and PNRGOV repeat no data
   element, and real feeds put ``*`` in ids (``APIS*ABE``) under a UNA that names it.
 - Bytes are read as UTF-16 where they start with its byte order mark, else as UTF-8 (UNOY,
-  and what most feeds really send) and, failing that, in the
-  character set UNB declares (UNOD Latin-2, UNOE Cyrillic, UNOF Greek... ISO 8859), else as
-  Windows-1252 (a superset of UNOC's Latin-1 that feeds from Windows hosts really send);
-  UNOA/UNOB are ASCII subsets of all. A byte that fits neither is read as Latin-1: decoding
-  never fails.
+  and what most feeds really send) and, failing that, in the character set UNB declares
+  (UNOD Latin-2, UNOE Cyrillic, UNOF Greek... ISO 8859), else as Windows-1252 (a superset of
+  UNOC's Latin-1 that feeds from Windows hosts really send); UNOA/UNOB are ASCII subsets of
+  all. A byte that fits neither is read as Latin-1: decoding never fails.
 
 Errors are `paxscreen.errors.InvalidMessage` with the segment tag, its 1-based position among
 the interchange's segments (UNA is not counted) and the 1-based line where it starts.
