@@ -279,6 +279,7 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
     cpu = [round(b - a, 1) for a, b in zip(cpu0, workers.cpu_seconds(), strict=True)]
     say(f"  offered {n / sent_s:,.0f}/s, {screened:,.0f} of {n:,} screened after {done:.1f} s; {len(lat)} alerts, "
         f"latency p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms")
+    stages = _stages(alerts, t0)
     growth = rss_during.growth_second_half()
     say(f"  worker RSS (MB): {rss0} at start, {rss_during.samples[-1][1]} at the end; "
         f"growth over the second half of the phase: {growth}")
@@ -290,11 +291,19 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
         "fixed_alerts": len(lat),
         **{f"{k}_at_{rate_key}": v for k, v in p.items()},
         "p99_ms_at_2000": p["p99_ms"] if o.rate == 2000 else None,
+        "fixed_stages_ms": stages,
         "fixed_worker_cpu_seconds": cpu,
         "worker_rss_mb_start": rss0,
         "worker_rss_mb_during_fixed": rss_during.samples,
         "worker_rss_mb_growth_second_half": growth,
     }
+
+
+def _stages(alerts, t0: float) -> dict:
+    """Where the alerts' latency since ``t0`` went (`AlertCollector.stages_since`), said and returned."""
+    stages = alerts.stages_since(t0)
+    say("  of which " + "; ".join(f"{name} p50 {p['p50_ms']} ms, p99 {p['p99_ms']} ms" for name, p in stages.items()))
+    return stages
 
 
 def _paced(o: Options, publish, n: int, what: str, workers) -> tuple[float, float, bool, float]:
@@ -490,8 +499,10 @@ def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes:
     say(f"  published in {sent_s:.1f} s, all screened after {done:.1f} s; {len(lat)} alerts, latency p50 "
         f"{p['p50_ms']} ms, p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms; {repeats:,.0f} of {n:,} answered from kept "
         f"screenings; worker CPU {sum(cpu) / max(n, 1) * 1000:.2f} ms an event")
+    stages = _stages(alerts, t0)
     return {"mixed_load_events": n, "mixed_load_kept_up": kept_up, "mixed_load_seconds": round(done, 1),
             "mixed_load_alerts": len(lat), **{f"mixed_load_{k}": v for k, v in p.items()},
+            "mixed_load_stages_ms": stages,
             "mixed_p99_ms_at_2000": p["p99_ms"] if o.rate == 2000 else None,
             "mixed_load_repeats": round(repeats), "mixed_load_worker_cpu_seconds": cpu}
 

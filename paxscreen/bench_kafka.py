@@ -91,6 +91,8 @@ class AlertCollector:
 
     settings: Settings
     latencies: list[tuple[float, float]] = field(default_factory=list)  # (arrival, seconds)
+    # (arrival, until screened, screened to published, published to arrival): seconds per alert
+    stages: list[tuple[float, float, float, float]] = field(default_factory=list)
     alert_ids: set[str] = field(default_factory=set)
     duplicates: int = 0
     entries: dict[str, str] = field(default_factory=dict)  # traveller event id -> entry id
@@ -116,8 +118,11 @@ class AlertCollector:
         return self._assigned.wait(timeout)
 
     def _run(self) -> None:
+        consume = self._consumer.consume
         while not self._stop.is_set():
-            for msg in self._consumer.consume(500, 0.05):
+            # what has arrived, else the first to arrive: consume(500, t) would hold early
+            # arrivals until 500 came or t passed, and count that wait as latency
+            for msg in consume(500, 0) or consume(1, 0.05):
                 if msg.error():
                     continue
                 now = time.time()
@@ -130,9 +135,23 @@ class AlertCollector:
                 t = parse_iso(a.get("event_time"))
                 if t is not None:
                     self.latencies.append((now, now - t))
+                    screened = parse_iso(a.get("screened_at"))
+                    kind, ms = msg.timestamp()
+                    if screened is not None and kind and ms > 0:
+                        self.stages.append((now, screened - t, ms / 1000 - screened, now - ms / 1000))
 
     def since(self, t0: float) -> list[float]:
         return [lat for at, lat in list(self.latencies) if at >= t0]
+
+    def stages_since(self, t0: float) -> dict[str, dict[str, float | None]]:
+        """Where the latency of alerts arrived since ``t0`` went, as percentiles of each stage:
+        ``screened`` (the raw message's arrival to the alert's ``screened_at``: reading, the
+        hops to a worker, waiting for it and screening), ``published`` (``screened_at`` to the
+        alert record's timestamp: the ledger and the producer) and ``delivered`` (that to its
+        arrival here: the broker and this consumer). The clocks are this machine's."""
+        rows = [r[1:] for r in list(self.stages) if r[0] >= t0]
+        return {name: percentiles([r[i] for r in rows])
+                for i, name in enumerate(("screened", "published", "delivered"))}
 
     def settle(self, quiet: float = 1.0, most: float = 15.0) -> None:
         """Wait until no alert has arrived for ``quiet`` seconds (at most ``most``): the last

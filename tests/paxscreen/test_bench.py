@@ -82,6 +82,10 @@ def test_quick_bench_prints_its_figures(tmp_path) -> None:
     assert (result["watchlist_persons"], result["watchlist_documents"]) == (QUICK["persons"], QUICK["documents"])
     assert result["pax_per_s"] > 0 and result["passthrough_msg_per_s"] > 0 and 0 < result["ratio"] < 1
     assert result["fixed_alerts"] > 0 and result["alert_duplicates"] == 0
+    # where the latency went: each stage measured, and no stage's median above the whole's p99
+    stages = result["fixed_stages_ms"]
+    assert set(stages) == {"screened", "published", "delivered"}
+    assert all(0 <= p["p50_ms"] <= result[f"p99_ms_at_{QUICK['rate']:g}"] for p in stages.values()), stages
     assert result["travellers_per_worker"] == [QUICK["saturation"]]
     # pushed again in new messages: every traveller answered from the kept screenings, no alert twice
     assert result["repush_repeats"] == QUICK["saturation"] and result["repush_pax_per_s"] > 0
