@@ -59,6 +59,7 @@ class ReadStats:
     errors: int = 0  # InvalidRecord yielded
     dropped_values: int = 0  # unreadable property values dropped from an otherwise good FtM entity
     skipped_schemata: Counter[str] = field(default_factory=Counter)
+    held_by_non_persons: Counter[str] = field(default_factory=Counter)  # documents not screened, by holder schema
     ignored_columns: list[str] = field(default_factory=list)  # CSV header cells not understood
 
     @property

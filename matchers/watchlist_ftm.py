@@ -10,8 +10,11 @@ Read through `matchers.watchlist.read_watchlist`; this module only turns entitie
   ``notes``/``summary`` as the reason.
 - ``Passport``/``Identification``: attached to the Person named by ``holder`` wherever it
   appears in the file (before or after the document), or nested in the Person's properties;
-  without a holder, or with one the file does not hold as a Person, a stand-alone
-  ``WatchEntry(schema="Document")``.
+  without a holder, or with holders the file does not hold, a stand-alone (stolen / lost)
+  ``WatchEntry(schema="Document")``. A document whose holders the file holds as other
+  schemata only (Company, Organization, LegalEntity...) is not screened: a company has no
+  passport, and its papers (often a registration number as ``Identification``) are no
+  traveller's stolen document. Counted in ``stats.held_by_non_persons``.
 - Other schemata (Company, Sanction, Address...) are skipped and counted, not errors.
 
 Because a document may come after its holder, FtM files are read twice: a quick first pass
@@ -67,8 +70,9 @@ class _Ftm:
     def read(self, opened: _Opened) -> Iterator[WatchEntry | InvalidRecord]:
         fh = opened.fh
         # Pass 1: documents that name a holder, as the stand-alone entries they become if the
-        # holder is not a Person of this file; keyed by holder id. Lines done with are noted.
+        # file holds none of their holders; keyed by holder id. Lines done with are noted.
         pending: dict[str, list[WatchEntry]] = {}
+        held: list[tuple[WatchEntry, list[str]]] = []
         done: set[int] = set()
         for lineno, raw in enumerate(fh, 1):
             if b'"Passport"' not in raw and b'"Identification"' not in raw:
@@ -81,8 +85,10 @@ class _Ftm:
                 doc = _document_entry(obj, self.dataset)
                 if doc is None:
                     obj = self._no_number(obj, lineno)
-                for holder in holders if doc is not None else ():
-                    pending.setdefault(holder, []).append(doc)
+                if doc is not None:
+                    held.append((doc, holders))
+                    for holder in holders:
+                        pending.setdefault(holder, []).append(doc)
             done.add(lineno)
             self.stats.read += 1
             if isinstance(obj, InvalidRecord):
@@ -90,7 +96,7 @@ class _Ftm:
 
         # Pass 2: everything else, in file order.
         fh.seek(opened.start)
-        holders_seen: set[str] = set()
+        holder_schemata: dict[str, str] = {}  # the schema of each holder the file holds
         for lineno, raw in enumerate(fh, 1):
             if lineno in done or not raw.strip():
                 continue
@@ -100,10 +106,10 @@ class _Ftm:
                 yield obj  # type: ignore[misc] - never None: blank lines are skipped above
                 continue
             schema = obj["schema"]
+            if obj["id"] in pending:
+                holder_schemata[obj["id"]] = schema
             if schema == "Person":
                 attached = pending.get(obj["id"], [])
-                if attached:
-                    holders_seen.add(obj["id"])
                 yield self._ftm_person(obj, lineno, [d for e in attached for d in e.documents])
             elif schema in DOCUMENT_SCHEMATA:
                 doc = _document_entry(obj, self.dataset)  # no holder: stolen / lost
@@ -112,8 +118,19 @@ class _Ftm:
                 self.stats.skipped += 1
                 self.stats.skipped_schemata[schema] += 1
 
-        # Documents whose holder is not a Person of this file: stolen / lost, stand-alone.
-        orphans = {e.id: e for h, entries in pending.items() if h not in holders_seen for e in entries}
+        # Documents none of whose holders is a Person of this file: stolen / lost, stand-alone,
+        # when the file holds none of them; not screened when it holds one as a Company,
+        # Organization, LegalEntity... (a company has no passport: its papers are no one's
+        # travel document, and the holder itself is not screened).
+        orphans: dict[str, WatchEntry] = {}
+        for doc, holders in held:
+            schemata = [s for h in holders if (s := holder_schemata.get(h))]
+            if "Person" in schemata:
+                continue  # attached to the person
+            if schemata:
+                self.stats.held_by_non_persons[schemata[0]] += 1
+            else:
+                orphans[doc.id] = doc
         for entry in orphans.values():
             yield self.emitted(entry)
 

@@ -134,6 +134,10 @@ def _load_notes(outcome) -> list[str]:
         if st.skipped:
             kinds = ", ".join(f"{k} {n}" for k, n in st.skipped_schemata.most_common(5))
             notes.append(f"{st.skipped} entities of schemata not screened were skipped ({kinds})")
+        if st.held_by_non_persons:
+            kinds = ", ".join(f"{k} {n}" for k, n in st.held_by_non_persons.most_common(5))
+            notes.append(f"{st.held_by_non_persons.total()} documents held by entities that are not persons ({kinds}) "
+                         "were not screened: they are no traveller's stolen or lost document")
         if st.dropped_values:
             notes.append(f"{st.dropped_values} property values could not be read and were left out")
         if st.ignored_columns:

@@ -237,12 +237,8 @@ def test_holder_document_merges_with_person_passport_number(tmp_path):
     [
         [e("Passport", id="d1", number="G4829175", country="gh")],
         [e("Passport", id="d1", number="G4829175", country="gh", holder="nobody")],
-        [
-            e("Company", id="c1", name="Front SARL"),
-            e("Passport", id="d1", number="G4829175", country="gh", holder="c1"),
-        ],
     ],
-    ids=["no-holder", "holder-not-in-file", "holder-not-a-person"],
+    ids=["no-holder", "holder-not-in-file"],
 )
 def test_stolen_or_lost_document_stands_alone(tmp_path, lines):
     entries, errors, stats = read(jsonl(tmp_path, *lines))
@@ -252,6 +248,30 @@ def test_stolen_or_lost_document_stands_alone(tmp_path, lines):
     ]
     assert (stats.documents, stats.persons, stats.attached) == (1, 0, 0)
     assert entries[0].caption == "document GHA"
+
+
+@pytest.mark.parametrize("holder_first", [True, False], ids=["holder-first", "document-first"])
+@pytest.mark.parametrize("holder", ["Company", "Organization", "LegalEntity", "PublicBody"])
+@pytest.mark.parametrize("schema", ["Passport", "Identification"])
+def test_document_of_a_holder_that_is_not_a_person_is_not_a_stolen_document(tmp_path, schema, holder, holder_first):
+    # a company has no passport: whatever its number is, no traveller carries it as stolen
+    owner = e(holder, id="c1", name="Front SARL")
+    doc = e(schema, id="d1", number="G4829175", country="gh", holder="c1")
+    entries, errors, stats = read(jsonl(tmp_path, *([owner, doc] if holder_first else [doc, owner]), PERSON))
+    assert errors == []
+    assert entries == [WatchEntry(id="p1", names=("Kwame Asante Boateng",))]
+    assert (stats.documents, stats.attached, stats.skipped) == (0, 0, 1)
+    assert stats.held_by_non_persons == {holder: 1}
+
+
+@pytest.mark.parametrize("holders", [["p1", "c1"], ["c1", "p1"], ["p1", "nobody"]])
+def test_document_held_by_a_person_and_another_is_the_persons_only(tmp_path, holders):
+    doc = e("Passport", id="d1", number="G4829175", country="gh", holder=holders)
+    entries, errors, stats = read(jsonl(tmp_path, doc, e("Company", id="c1", name="Front SARL"), PERSON))
+    assert errors == []
+    assert entries == [WatchEntry(id="p1", names=("Kwame Asante Boateng",),
+                                  documents=(WatchDocument("G4829175", "GHA", "passport"),))]
+    assert (stats.documents, stats.attached, sum(stats.held_by_non_persons.values())) == (0, 1, 0)
 
 
 @pytest.mark.parametrize(

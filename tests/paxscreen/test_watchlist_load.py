@@ -4,6 +4,7 @@ OpenSanctions' simple CSV, and what the loader read but did not keep is said."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -77,6 +78,24 @@ def test_opensanctions_simple_csv_screens_persons_only(tmp_path, capsys, server,
     out = capsys.readouterr()
     assert "1 persons" in out.out
     assert "2 entities of schemata not screened were skipped (Company 1, Vessel 1)" in out.err
+
+
+def test_a_companys_passport_is_not_a_stolen_document(tmp_path, capsys, server, prefix) -> None:
+    lines = [
+        {"id": "d1", "schema": "Passport", "properties": {"number": ["G4829175"], "holder": ["c1"]}},
+        {"id": "d2", "schema": "Identification", "properties": {"number": ["RC-2019-B-0415"], "holder": ["c1"]}},
+        {"id": "c1", "schema": "Company", "properties": {"name": ["Front SARL"]}},
+        {"id": "d3", "schema": "Passport", "properties": {"number": ["A7001234"]}},
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Kwame Boateng"]}},
+    ]
+    f = tmp_path / "list.ftm.json"
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    assert load(f) == 0
+    out = capsys.readouterr()
+    assert "1 persons, 1 stolen/lost documents" in out.out  # d3 only
+    assert "2 documents held by entities that are not persons (Company 2) were not screened" in out.err
+    store = WatchlistStore(server.client(), prefix=prefix)
+    assert store.entry("d3") is not None and store.entry("d1") is None and store.entry("d2") is None
 
 
 def test_repeated_ids_are_said(tmp_path, capsys, server, prefix) -> None:
