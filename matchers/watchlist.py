@@ -39,6 +39,10 @@ Source = str | os.PathLike[str] | IO[bytes]
 FTM_EXTENSIONS = (".ftm.json", ".jsonl", ".json", ".ndjson", ".ijson")
 DOCUMENT_SCHEMATA = frozenset({"Passport", "Identification"})
 MAX_BUILT_NAMES = 6  # full names made of name parts with several values (each spelling of each part)
+# A person whose topics are all among these is not screened (docs/watchlist-csv.md, "Topics"):
+# FtM's role.* topics say what a person is or does (PEP, close associate, judge, diplomat...),
+# not what they are listed for; a sanction, crime, wanted... topic beside them keeps the person.
+DEFAULT_SKIP_TOPICS = ("role.*",)
 
 # ICAO 9303 codes that are not ISO 3166 countries but do appear on travel documents.
 ICAO_SPECIAL_CODES = frozenset(
@@ -61,6 +65,10 @@ class ReadStats:
     skipped_schemata: Counter[str] = field(default_factory=Counter)
     held_by_non_persons: Counter[str] = field(default_factory=Counter)  # documents not screened, by holder schema
     ignored_columns: list[str] = field(default_factory=list)  # CSV header cells not understood
+    skipped_by_topics: int = 0  # persons not screened: their topics are all among the skipped ones
+    skipped_topics: Counter[str] = field(default_factory=Counter)  # ...by topic (one person, each of its topics)
+    skipped_topic_documents: int = 0  # documents held by those persons (FtM holder), not screened either
+    topics_unknown: bool = False  # an OpenSanctions-style CSV without a topics column: nothing filtered
 
     @property
     def entries(self) -> int:
@@ -142,6 +150,24 @@ def name_key(name: str) -> str:
     return name.casefold()
 
 
+def parse_topics(text: str) -> tuple[str, ...]:
+    """Comma-separated topics (``"role.pep, role.rca"``) as lower-case patterns; ``""``: none."""
+    return tuple(t for t in (p.strip().lower() for p in text.split(",")) if t)
+
+
+def only_skipped_topics(topics: Iterable[str], skip: Iterable[str]) -> bool:
+    """Whether an entity has topics and each is among ``skip``: ``role.pep`` also covers
+    ``role.pep.frmr``; ``role.*`` covers every ``role.`` topic; ``*`` every topic."""
+    prefixes = tuple(p.removesuffix(".*").removesuffix("*") for p in skip)
+    found = False
+    for topic in topics:
+        t = topic.strip().lower()
+        if not any(p == "" or t == p or t.startswith(p + ".") for p in prefixes):
+            return False
+        found = True
+    return found
+
+
 # --- opening ----------------------------------------------------------------------------------
 
 
@@ -218,15 +244,25 @@ class WatchlistReader:
     ``path`` is a file path, ``"-"`` for standard input, or an open binary stream.
     ``format`` is ``"ftm"`` or ``"csv"`` (default: from the extension). ``dataset`` names the
     dataset of entries whose record names none (FtM ``datasets``, CSV ``dataset`` column).
+    ``skip_topics``: a person whose topics (FtM ``topics``, CSV ``topics`` column) are all
+    among these is not screened, but counted (`only_skipped_topics`; ``()`` keeps everyone).
     Raises `InvalidRecord` at once if the format cannot be told, `OSError` if the file cannot
     be opened.
     """
 
-    def __init__(self, path: Source, *, format: str | None = None, dataset: str | None = None):
+    def __init__(
+        self,
+        path: Source,
+        *,
+        format: str | None = None,
+        dataset: str | None = None,
+        skip_topics: Iterable[str] = DEFAULT_SKIP_TOPICS,
+    ):
         self.path = path
         self.source = _source_name(path)
         self.format = detect_format(path, format)
         self.dataset = dataset
+        self.skip_topics = tuple(skip_topics)
         self.stats = ReadStats()
 
     def __iter__(self) -> Iterator[WatchEntry | InvalidRecord]:
@@ -254,6 +290,15 @@ class WatchlistReader:
         self.stats.errors += 1
         return InvalidRecord(reason, source=self.source, line=line)
 
+    def skips(self, topics: Iterable[str]) -> bool:
+        """Whether a person of these topics is not screened (then counted)."""
+        topics = tuple(topics)
+        if not self.skip_topics or not only_skipped_topics(topics, self.skip_topics):
+            return False
+        self.stats.skipped_by_topics += 1
+        self.stats.skipped_topics.update(unique(t.strip().lower() for t in topics))
+        return True
+
     def emitted(self, entry: WatchEntry) -> WatchEntry:
         if entry.schema == "Document":
             self.stats.documents += 1
@@ -268,22 +313,26 @@ def read_watchlist(
     format: str | None = None,
     dataset: str | None = None,
     stats: ReadStats | None = None,
+    skip_topics: Iterable[str] = DEFAULT_SKIP_TOPICS,
 ) -> Iterator[WatchEntry | InvalidRecord]:
     """Yield a `WatchEntry` per listed person or stand-alone document, an `InvalidRecord` per
-    unreadable line. Pass a `ReadStats` as ``stats`` to have it filled while iterating."""
-    reader = WatchlistReader(path, format=format, dataset=dataset)
+    unreadable line. Pass a `ReadStats` as ``stats`` to have it filled while iterating;
+    ``skip_topics``: see `WatchlistReader`."""
+    reader = WatchlistReader(path, format=format, dataset=dataset, skip_topics=skip_topics)
     if stats is not None:
         reader.stats = stats
     return iter(reader)
 
 
 __all__ = [
+    "DEFAULT_SKIP_TOPICS",
     "ReadStats",
     "WatchlistReader",
     "clean_document_number",
     "count_lines",
     "detect_format",
     "parse_date",
+    "parse_topics",
     "read_watchlist",
     "to_alpha3",
 ]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 COLUMNS = (
     "id", "kind", "name", "aliases", "first_name", "middle_name", "last_name", "birth_date",
     "nationality", "gender", "passport_number", "id_number", "document_number",
-    "document_country", "document_type", "dataset", "reason",
+    "document_country", "document_type", "dataset", "reason", "topics",
 )  # fmt: skip
 # Other spellings of the columns, as spreadsheets and other tools' exports name them
 HEADER_ALIASES = {
@@ -55,6 +55,7 @@ HEADER_ALIASES = {
                     "document_country"),
     **dict.fromkeys(("doc_type",), "document_type"),
     **dict.fromkeys(("datasets", "source", "list"), "dataset"),
+    **dict.fromkeys(("topic",), "topics"),
 }
 # OpenSanctions' targets.simple.csv: a row per entity with its FollowTheMoney schema
 SCHEMA_KINDS = {"person": "person", "passport": "document", "identification": "document"}
@@ -115,6 +116,8 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
                 return
             reader.stats.ignored_columns = [f for f, c in zip(fields, header, strict=True)
                                             if c not in COLUMNS and c != "schema" and f.strip()]
+            # OpenSanctions' simple CSV has no topics: its PEPs cannot be told from the others
+            reader.stats.topics_unknown = bool(reader.skip_topics) and "schema" in header and "topics" not in header
             continue
         reader.stats.read += 1
         if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
@@ -134,9 +137,12 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
                 continue
             row.setdefault("kind", kind)
         try:
-            yield reader.emitted(_entry(row, reader.dataset))
+            entry = _entry(row, reader.dataset)
         except _RowError as e:
             yield reader.invalid(str(e), start)
+            continue
+        if entry.schema != "Person" or not reader.skips(entry.topics):
+            yield reader.emitted(entry)
     if header is None:
         yield reader.invalid("file is empty: a header row naming the columns is required", 1)
 
@@ -218,8 +224,11 @@ def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
             if all(d.number != number for d in documents):
                 documents.append(WatchDocument(number=number, country=country, type=type_))
 
-    entry_id = get("id") or stable_id(*(f"{c}={get(c) or ''}" for c in COLUMNS if c != "id"), prefix="csv-")
-    common = {"id": entry_id, "dataset": get("dataset") or default_dataset, "reason": get("reason") or None}
+    # topics only when given: the ids of files without them stay as they were
+    hashed = (f"{c}={get(c) or ''}" for c in COLUMNS if c != "id" and (c != "topics" or get(c)))
+    entry_id = get("id") or stable_id(*hashed, prefix="csv-")
+    common = {"id": entry_id, "dataset": get("dataset") or default_dataset, "reason": get("reason") or None,
+              "topics": unique(t.lower() for t in _split(get("topics")))}
     if kind == "document":
         if not documents:
             raise _RowError("document row has no number: fill document_number (or passport_number/id_number)")

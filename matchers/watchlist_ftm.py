@@ -16,6 +16,9 @@ Read through `matchers.watchlist.read_watchlist`; this module only turns entitie
   passport, and its papers (often a registration number as ``Identification``) are no
   traveller's stolen document. Counted in ``stats.held_by_non_persons``.
 - Other schemata (Company, Sanction, Address...) are skipped and counted, not errors.
+- A Person whose ``topics`` are all among the reader's ``skip_topics`` (by default ``role.*``:
+  PEPs, their relatives and close associates...) is skipped and counted, and so are the
+  documents it holds; one with no topics, or with a sanction, crime, wanted... topic, is kept.
 
 Because a document may come after its holder, FtM files are read twice: a quick first pass
 parses only the lines that mention a document schema and keeps the documents that name a
@@ -61,6 +64,7 @@ class _Ftm:
         self.dataset = reader.dataset
         self.invalid = reader.invalid
         self.emitted = reader.emitted
+        self.skips = reader.skips
         self._reader = reader
 
     @property
@@ -110,6 +114,9 @@ class _Ftm:
                 holder_schemata[obj["id"]] = schema
             if schema == "Person":
                 attached = pending.get(obj["id"], [])
+                if self.skips(_strings(_props(obj).get("topics"))):
+                    self.stats.skipped_topic_documents += len(attached)  # not stolen: their holder's
+                    continue
                 yield self._ftm_person(obj, lineno, [d for e in attached for d in e.documents])
             elif schema in DOCUMENT_SCHEMATA:
                 doc = _document_entry(obj, self.dataset)  # no holder: stolen / lost

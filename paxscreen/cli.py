@@ -97,7 +97,7 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
 
     outcome = load_watchlist(
         _settings(args, need_redis=True), args.file, list_name=args.list, strict=args.strict,
-        show_progress=not args.quiet, workers=args.workers, format=args.format,
+        show_progress=not args.quiet, workers=args.workers, format=args.format, skip_topics=args.skip_topics,
     )
     for e in outcome.errors:
         print(f"error: {e}", file=sys.stderr)
@@ -134,6 +134,14 @@ def _load_notes(outcome) -> list[str]:
         if st.skipped:
             kinds = ", ".join(f"{k} {n}" for k, n in st.skipped_schemata.most_common(5))
             notes.append(f"{st.skipped} entities of schemata not screened were skipped ({kinds})")
+        if st.skipped_by_topics:
+            topics = ", ".join(f"{k} {n}" for k, n in st.skipped_topics.most_common(5))
+            held = f", with {st.skipped_topic_documents} documents they hold" if st.skipped_topic_documents else ""
+            notes.append(f"{st.skipped_by_topics} persons whose topics are all skipped ({topics}) were not loaded{held}; "
+                         "--skip-topics '' loads everyone")
+        if st.topics_unknown:
+            notes.append("the file has no topics column: persons listed only as PEPs or their relatives cannot be told "
+                         "apart and are all loaded (OpenSanctions' FtM JSON export has their topics)")
         if st.held_by_non_persons:
             kinds = ", ".join(f"{k} {n}" for k, n in st.held_by_non_persons.most_common(5))
             notes.append(f"{st.held_by_non_persons.total()} documents held by entities that are not persons ({kinds}) "
@@ -261,6 +269,12 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _topics(text: str) -> tuple[str, ...]:
+    from matchers.watchlist import parse_topics
+
+    return parse_topics(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="paxscreen",
@@ -347,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
     sp.add_argument("--format", choices=("ftm", "csv"), default=None,
                     help="ftm (FollowTheMoney JSON lines) or csv; default: from the file name (needed for -)")
+    sp.add_argument(
+        "--skip-topics", type=_topics, default=None, metavar="TOPICS",
+        help="comma-separated FtM topics: a person whose topics are all among them is not loaded (a topic covers "
+             "its sub-topics; default role.*: PEPs, their relatives and associates, other roles; '' loads everyone)",
+    )
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument(
         "--workers", type=_positive_int, default=None, metavar="N",

@@ -65,11 +65,11 @@ class LoadOutcome:
     duplicate_ids: int = 0  # ids on more than one entry (the last one read is kept)
 
 
-def _valid_entries(path: str, errors: list[InvalidRecord], progress, stats, ids: array, fmt: str | None
+def _valid_entries(path: str, errors: list[InvalidRecord], progress, stats, ids: array, read: dict[str, Any]
                    ) -> Iterator[WatchEntry]:
     from matchers.watchlist import read_watchlist
 
-    for item in read_watchlist(path, format=fmt, stats=stats):
+    for item in read_watchlist(path, stats=stats, **read):
         if isinstance(item, InvalidRecord):
             errors.append(item)
             continue
@@ -94,19 +94,22 @@ def load_watchlist(
     show_progress: bool = True,
     workers: int | None = None,
     format: str | None = None,
+    skip_topics: Sequence[str] | None = None,
 ) -> LoadOutcome:
     """Read a FollowTheMoney JSONL or CSV watchlist into a new Redis version and switch to it.
     With ``strict``, any bad line aborts before the switch; a file with no entry never
     switches. ``workers``: see `WatchlistStore.load`; ``format``: ``ftm`` or ``csv`` (default:
-    from the file name)."""
+    from the file name); ``skip_topics``: persons of only these topics are not loaded (default
+    `matchers.watchlist.DEFAULT_SKIP_TOPICS`; ``()``: everyone)."""
     from matchers.store import WatchlistStore
-    from matchers.watchlist import ReadStats, read_watchlist
+    from matchers.watchlist import DEFAULT_SKIP_TOPICS, ReadStats, read_watchlist
 
     if path != "-" and not Path(path).is_file():
         raise PaxscreenError(f"{path!r}: no such file")
+    read = {"format": format, "skip_topics": DEFAULT_SKIP_TOPICS if skip_topics is None else tuple(skip_topics)}
     errors: list[InvalidRecord] = []
     if strict:
-        errors = [x for x in read_watchlist(path, format=format) if isinstance(x, InvalidRecord)]
+        errors = [x for x in read_watchlist(path, **read) if isinstance(x, InvalidRecord)]
         if errors:
             return LoadOutcome(None, errors)
     t0 = time.perf_counter()
@@ -114,7 +117,7 @@ def load_watchlist(
     progress = _progress_bar(show_progress, "entities")
     stats, ids = ReadStats(), array("q")
     try:
-        report = store.load(_valid_entries(path, errors, progress, stats, ids, format), list_name=list_name,
+        report = store.load(_valid_entries(path, errors, progress, stats, ids, read), list_name=list_name,
                             workers=workers)
     except EmptyWatchlist as exc:
         return LoadOutcome(None, errors, time.perf_counter() - t0, refused=str(exc), stats=stats)

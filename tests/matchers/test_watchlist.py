@@ -20,6 +20,7 @@ from matchers.watchlist import (
     count_lines,
     detect_format,
     parse_date,
+    parse_topics,
     read_watchlist,
     to_alpha3,
 )
@@ -322,6 +323,68 @@ def test_person_without_name_but_with_document_is_kept(tmp_path):
     assert entry.names == () and entry.documents[0].number == "G4829175"
 
 
+# --- FollowTheMoney: topics -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "topics, skip_topics, kept",
+    [
+        (["role.pep"], None, False),
+        (["role.rca"], None, False),
+        (["role.pep.frmr", "role.pol"], None, False),  # a topic's sub-topics count as it
+        (["role.pep", "role.diplo", "role.judge"], None, False),
+        (["role.pep", "sanction"], None, True),  # a PEP who is sanctioned is screened
+        (["role.rca", "crime.traffick.drug"], None, True),
+        (["role.pep", "wanted"], None, True),
+        (["poi"], None, True),
+        ([], None, True),  # a list of one's own names no topics
+        (["ROLE.PEP"], None, False),
+        (["role.pep"], (), True),  # --skip-topics '': everyone
+        (["role.pep", "role.judge"], ("role.pep", "role.rca"), True),
+        (["role.pep.natl"], ("role.pep", "role.rca"), False),
+        (["sanction"], ("sanction",), False),
+        (["crime"], ("crime.traffick",), True),
+        (["role.pepper"], ("role.pep",), True),  # a prefix is a whole topic, not letters
+    ],
+)  # fmt: skip
+def test_persons_whose_topics_are_all_skipped_are_not_screened(tmp_path, topics, skip_topics, kept):
+    kw = {} if skip_topics is None else {"skip_topics": skip_topics}
+    entries, errors, stats = read(jsonl(tmp_path, e(id="p9", name="Ana Lima", topics=topics), PERSON), **kw)
+    assert errors == []
+    assert [x.id for x in entries] == (["p9", "p1"] if kept else ["p1"])
+    assert stats.skipped_by_topics == (0 if kept else 1)
+    assert stats.persons == (2 if kept else 1)
+
+
+def test_topic_skips_are_counted_by_topic_and_take_their_documents(tmp_path):
+    lines = [
+        e("Passport", id="d1", number="PEP12345", holder="pep1"),  # before its holder
+        e(id="pep1", name="A", topics=["role.pep", "role.pep.natl"]),
+        e(id="pep2", name="B", topics="role.pep"),
+        e(id="rca1", name="C", topics="role.rca"),
+        e("Passport", id="d2", number="RCA12345", holder="rca1"),  # after it
+        e(id="x1", name="D", topics=["role.rca", "sanction"]),
+    ]
+    entries, errors, stats = read(jsonl(tmp_path, *lines))
+    assert errors == [] and [x.id for x in entries] == ["x1"]  # no PEP's passport as a stolen one
+    assert (stats.skipped_by_topics, stats.documents, stats.skipped_topic_documents) == (3, 0, 2)
+    assert stats.skipped_topics == {"role.pep": 2, "role.pep.natl": 1, "role.rca": 1}
+
+
+def test_documents_are_not_filtered_by_topic(tmp_path):
+    entry = one(tmp_path, e("Passport", id="d1", number="X1234567", topics="role.pep"))
+    assert entry.schema == "Document"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("role.pep,role.rca", ("role.pep", "role.rca")), (" Role.PEP , ,role.* ", ("role.pep", "role.*")),
+     ("", ()), (",", ())],
+)  # fmt: skip
+def test_parse_topics(text, expected):
+    assert parse_topics(text) == expected
+
+
 # --- FollowTheMoney: skipped and invalid ----------------------------------------------------------
 
 
@@ -554,6 +617,36 @@ def test_csv_generated_ids_are_stable_and_distinct(tmp_path):
     assert first == second
     assert first[0].id != first[1].id
     assert read(other)[0][0].id == first[0].id  # column order and spacing do not matter
+
+
+def test_csv_topics_column_filters_persons_as_ftm_does(tmp_path):
+    text = ("id,name,topics,passport_number\nA,Ana Lima,role.pep,P1\nB,Bea Cruz,Role.RCA; crime.traffick,P2\n"
+            "C,Carla Dias,,P3\nD,Dora Reis,role.rca;role.pep.frmr,\n,,role.pep,X1234567\n")
+    entries, errors, stats = read(csvfile(tmp_path, text))
+    assert errors == [] and [x.id for x in entries[:2]] == ["B", "C"]
+    assert entries[0].topics == ("role.rca", "crime.traffick")
+    assert entries[2].schema == "Document"  # documents are not filtered by topic
+    assert (stats.skipped_by_topics, stats.persons, stats.documents) == (2, 2, 1)
+    assert stats.skipped_topics == {"role.pep": 1, "role.rca": 1, "role.pep.frmr": 1}
+    everyone, _, _ = read(csvfile(tmp_path, text), skip_topics=())
+    assert [x.id for x in everyone[:4]] == ["A", "B", "C", "D"]
+
+
+def test_csv_without_topics_keeps_its_generated_ids(tmp_path):
+    plain = read(csvfile(tmp_path, "name,birth_date\nAna,1980\n"))[0]
+    empty_topics = read(csvfile(tmp_path, "name,birth_date,topics\nAna,1980,\n", name="t.csv"))[0]
+    assert plain[0].id == empty_topics[0].id
+    assert read(csvfile(tmp_path, "name,birth_date,topics\nAna,1980,poi\n", name="u.csv"))[0][0].id != plain[0].id
+
+
+@pytest.mark.parametrize(
+    "header, unknown",
+    [("id,schema,name,birth_date,countries,dataset", True), ("id,schema,name,topics", False), ("id,name", False)],
+)
+def test_csv_opensanctions_simple_has_no_topics_to_filter(tmp_path, header, unknown):
+    _, _, stats = read(csvfile(tmp_path, header + "\n"))
+    assert stats.topics_unknown is unknown
+    assert read(csvfile(tmp_path, header + "\n"), skip_topics=())[2].topics_unknown is False
 
 
 @pytest.mark.parametrize(

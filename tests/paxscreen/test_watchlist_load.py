@@ -98,6 +98,40 @@ def test_a_companys_passport_is_not_a_stolen_document(tmp_path, capsys, server, 
     assert store.entry("d3") is not None and store.entry("d1") is None and store.entry("d2") is None
 
 
+PEPS = [
+    {"id": "pep1", "schema": "Person", "properties": {"name": ["Ana Lima"], "topics": ["role.pep"]}},
+    {"id": "d1", "schema": "Passport", "properties": {"number": ["PEP12345"], "holder": ["pep1"]}},
+    {"id": "rca1", "schema": "Person", "properties": {"name": ["Bea Lima"], "topics": ["role.rca", "role.pol"]}},
+    {"id": "x1", "schema": "Person", "properties": {"name": ["Carla Dias"], "topics": ["role.pep", "crime.traffick"]}},
+    {"id": "own1", "schema": "Person", "properties": {"name": ["Dora Reis"]}},
+]
+
+
+def test_peps_and_their_relatives_are_not_loaded_unless_asked(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "default.ftm.json"
+    f.write_text("".join(json.dumps(x) + "\n" for x in PEPS))
+    assert load(f) == 0
+    out = capsys.readouterr()
+    assert "2 persons, 0 stolen/lost documents" in out.out  # not the PEP's passport as a stolen one
+    assert ("2 persons whose topics are all skipped (role.pep 1, role.rca 1, role.pol 1) were not loaded, "
+            "with 1 documents they hold; --skip-topics '' loads everyone") in out.err
+    store = WatchlistStore(server.client(), prefix=prefix)
+    assert store.entry("x1") is not None and store.entry("own1") is not None and store.entry("pep1") is None
+    assert load(f, "--skip-topics", "role.pep") == 0
+    assert "3 persons" in capsys.readouterr().out  # the relative, also a politician, is back
+    assert load(f, "--skip-topics", "") == 0
+    out = capsys.readouterr()
+    assert "4 persons, 0 stolen/lost documents" in out.out and "topics" not in out.err
+    assert [d.number for d in WatchlistStore(server.client(), prefix=prefix).entry("pep1").documents] == ["PEP12345"]
+
+
+def test_opensanctions_simple_csv_says_its_peps_cannot_be_told(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "targets.simple.csv"
+    f.write_text("id,schema,name,birth_date,countries,sanctions,dataset\nQ1,Person,Ana Lima,1970,br,,peps\n")
+    assert load(f) == 0
+    assert "the file has no topics column: persons listed only as PEPs or their relatives" in capsys.readouterr().err
+
+
 def test_repeated_ids_are_said(tmp_path, capsys, server, prefix) -> None:
     f = tmp_path / "tf.csv"
     f.write_text("id,name,birth_date\nTF-1,Anna Rossi,1965\nTF-1,Carlo Bianchi,1970\nTF-2,Dario Neri,1980\n")
