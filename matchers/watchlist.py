@@ -63,12 +63,19 @@ class ReadStats:
     errors: int = 0  # InvalidRecord yielded
     dropped_values: int = 0  # unreadable property values dropped from an otherwise good FtM entity
     skipped_schemata: Counter[str] = field(default_factory=Counter)
-    held_by_non_persons: Counter[str] = field(default_factory=Counter)  # documents not screened, by holder schema
+    # documents not screened, by their holder's schema (a Company's, an Organization's...)
+    held_by_non_persons: Counter[str] = field(default_factory=Counter)
     ignored_columns: list[str] = field(default_factory=list)  # CSV header cells not understood
     skipped_by_topics: int = 0  # persons not screened: their topics are all among the skipped ones
-    skipped_topics: Counter[str] = field(default_factory=Counter)  # ...by topic (one person, each of its topics)
+    skipped_topics: Counter[str] = field(default_factory=Counter)  # ...by topic (each of a person's once)
     skipped_topic_documents: int = 0  # documents held by those persons (FtM holder), not screened either
     topics_unknown: bool = False  # an OpenSanctions-style CSV without a topics column: nothing filtered
+    # CSV birth dates written DD/MM/YYYY or MM/DD/YYYY: the order read, and why
+    date_order: str | None = None  # "dmy" or "mdy"; None: no such date (or not asked, FtM)
+    date_order_source: str | None = None  # "given" (date_order=), "file" (its dates tell), "default" (not)
+    dates_day_first: int = 0  # such dates that can only be day first (13/01/1980)
+    dates_month_first: int = 0  # ...only month first (01/13/1980)
+    dates_either_way: int = 0  # ...two different dates either way (01/02/1980)
 
     @property
     def entries(self) -> int:
@@ -80,7 +87,10 @@ class ReadStats:
 _SPACES = re.compile(r"\s+")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_DMY_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# 03/05/1970, 03.05.1970, 03-05-1970; a spreadsheet's time after it (" 0:00", " 12:00:00 AM") dropped
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$"
+)
 
 
 def clean_text(value: str) -> str:
@@ -94,15 +104,25 @@ def clean_document_number(value: str) -> str:
     return "".join(c for c in _PARENTHESES.sub("", value) if c.isalnum()).upper()
 
 
-def parse_date(value: str, *, day_first: bool = False) -> str | None:
+def numeric_date_parts(value: str) -> tuple[int, int] | None:
+    """The first two numbers of a ``DD/MM/YYYY`` or ``MM/DD/YYYY`` date (``/``, ``.`` or ``-``
+    between them), whichever it is; ``None`` for any other value."""
+    m = _NUMERIC_DATE.match(value.strip())
+    return (int(m[1]), int(m[3])) if m else None
+
+
+def parse_date(value: str, *, day_first: bool = False, month_first: bool = False) -> str | None:
     """``"1970"``, ``"1970-05"``, ``"1970-05-03"`` (or a longer ISO timestamp) as given;
-    ``"03/05/1970"`` (day first) -> ``"1970-05-03"`` when ``day_first``; ``None`` if invalid."""
+    ``"03/05/1970"`` (also with ``.`` or ``-``) -> ``"1970-05-03"`` when ``day_first``,
+    ``"1970-03-05"`` when ``month_first``; ``None`` if invalid."""
     value = value.strip()
+    d = _NUMERIC_DATE.match(value) if day_first or month_first else None
     if len(value) > 10 and value[10:11] in ("T", " "):
         value = value[:10]
     m = _ISO_DATE.match(value)
-    if m is None and day_first and (d := _DMY_DATE.match(value)):
-        m = _ISO_DATE.match(f"{d[3]}-{int(d[2]):02d}-{int(d[1]):02d}")
+    if m is None and d is not None:
+        day, month = (d[3], d[1]) if month_first else (d[1], d[3])
+        m = _ISO_DATE.match(f"{d[4]}-{int(month):02d}-{int(day):02d}")
     if m is None:
         return None
     year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
@@ -246,6 +266,9 @@ class WatchlistReader:
     dataset of entries whose record names none (FtM ``datasets``, CSV ``dataset`` column).
     ``skip_topics``: a person whose topics (FtM ``topics``, CSV ``topics`` column) are all
     among these is not screened, but counted (`only_skipped_topics`; ``()`` keeps everyone).
+    ``date_order``: how CSV birth dates such as ``01/02/1980`` read, ``"dmy"`` or ``"mdy"``;
+    ``None`` (or ``"auto"``): as the file's other dates tell, else day first
+    (`matchers.watchlist_csv`).
     Raises `InvalidRecord` at once if the format cannot be told, `OSError` if the file cannot
     be opened.
     """
@@ -257,7 +280,11 @@ class WatchlistReader:
         format: str | None = None,
         dataset: str | None = None,
         skip_topics: Iterable[str] = DEFAULT_SKIP_TOPICS,
+        date_order: str | None = None,
     ):
+        if date_order not in (None, "auto", "dmy", "mdy"):
+            raise InvalidRecord(f"unknown date order {date_order!r}: expected 'dmy', 'mdy' or 'auto'")
+        self.date_order = None if date_order == "auto" else date_order
         self.path = path
         self.source = _source_name(path)
         self.format = detect_format(path, format)
@@ -270,9 +297,9 @@ class WatchlistReader:
         if self.format == "csv":
             from matchers.watchlist_csv import read_csv
 
-            opened = _Opened(self.path, seekable=False)
+            opened = _Opened(self.path, seekable=self.date_order is None)  # read twice to tell the order
             try:
-                yield from read_csv(opened.fh, self)
+                yield from read_csv(opened, self)
             finally:
                 opened.close()
         else:
@@ -314,11 +341,14 @@ def read_watchlist(
     dataset: str | None = None,
     stats: ReadStats | None = None,
     skip_topics: Iterable[str] = DEFAULT_SKIP_TOPICS,
+    date_order: str | None = None,
 ) -> Iterator[WatchEntry | InvalidRecord]:
     """Yield a `WatchEntry` per listed person or stand-alone document, an `InvalidRecord` per
     unreadable line. Pass a `ReadStats` as ``stats`` to have it filled while iterating;
-    ``skip_topics``: see `WatchlistReader`."""
-    reader = WatchlistReader(path, format=format, dataset=dataset, skip_topics=skip_topics)
+    ``skip_topics``, ``date_order``: see `WatchlistReader`."""
+    reader = WatchlistReader(
+        path, format=format, dataset=dataset, skip_topics=skip_topics, date_order=date_order
+    )
     if stats is not None:
         reader.stats = stats
     return iter(reader)
@@ -331,6 +361,7 @@ __all__ = [
     "clean_document_number",
     "count_lines",
     "detect_format",
+    "numeric_date_parts",
     "parse_date",
     "parse_topics",
     "read_watchlist",

@@ -95,18 +95,21 @@ def load_watchlist(
     workers: int | None = None,
     format: str | None = None,
     skip_topics: Sequence[str] | None = None,
+    date_order: str | None = None,
 ) -> LoadOutcome:
     """Read a FollowTheMoney JSONL or CSV watchlist into a new Redis version and switch to it.
     With ``strict``, any bad line aborts before the switch; a file with no entry never
     switches. ``workers``: see `WatchlistStore.load`; ``format``: ``ftm`` or ``csv`` (default:
     from the file name); ``skip_topics``: persons of only these topics are not loaded (default
-    `matchers.watchlist.DEFAULT_SKIP_TOPICS`; ``()``: everyone)."""
+    `matchers.watchlist.DEFAULT_SKIP_TOPICS`; ``()``: everyone); ``date_order``: ``dmy`` or
+    ``mdy`` for CSV dates such as 01/02/1980 (default: as the file's dates tell)."""
     from matchers.store import WatchlistStore
     from matchers.watchlist import DEFAULT_SKIP_TOPICS, ReadStats, read_watchlist
 
     if path != "-" and not Path(path).is_file():
         raise PaxscreenError(f"{path!r}: no such file")
-    read = {"format": format, "skip_topics": DEFAULT_SKIP_TOPICS if skip_topics is None else tuple(skip_topics)}
+    read: dict[str, Any] = {"format": format, "date_order": date_order,
+                            "skip_topics": DEFAULT_SKIP_TOPICS if skip_topics is None else tuple(skip_topics)}
     errors: list[InvalidRecord] = []
     if strict:
         errors = [x for x in read_watchlist(path, **read) if isinstance(x, InvalidRecord)]

@@ -108,12 +108,26 @@ def test_to_alpha3(value, expected):
         ("03/05/1970", True, "1970-05-03"),
         ("3/5/1970", True, "1970-05-03"),
         ("31/02/1980", True, None),
+        ("01.12.1980", True, "1980-12-01"),
+        ("01-12-1980", True, "1980-12-01"),
+        ("1/12/1980 0:00", True, "1980-12-01"),
+        ("01/12-1980", True, None),
+        ("01/12/80", True, None),
         ("yesterday", True, None),
         ("", False, None),
     ],
 )
 def test_parse_date(value, day_first, expected):
     assert parse_date(value, day_first=day_first) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("12/25/1980", "1980-12-25"), ("1/2/1980", "1980-01-02"), ("12-01-1980", "1980-12-01"),
+     ("12/1/1980 12:00:00 AM", "1980-12-01"), ("25/12/1980", None), ("1980-12-25", "1980-12-25"), ("1980", "1980")],
+)  # fmt: skip
+def test_parse_date_month_first(value, expected):
+    assert parse_date(value, month_first=True) == expected
 
 
 @pytest.mark.parametrize(
@@ -602,6 +616,74 @@ def test_csv_rows(tmp_path, text, expected):
         expected.schema, expected.names, expected.birth_dates, expected.nationalities, expected.genders,
         expected.documents, expected.reason,
     )  # fmt: skip
+
+
+def _dated(*dates: str) -> str:
+    """A CSV of one person per birth date, with filler rows between them."""
+    rows = [f"P{i},Person {i},{d}" for i, d in enumerate(dates)]
+    filler = [f"F{i},Filler {i},1970" for i in range(30)]
+    return "id,name,birth_date\n" + "\n".join(r for row in rows for r in (row, *filler)) + "\n"
+
+
+@pytest.mark.parametrize(
+    "dates, expected, order, source",
+    [
+        (["01/12/1980", "25/12/1980"], ["1980-12-01", "1980-12-25"], "dmy", "file"),
+        (["01/12/1980", "12/25/1980"], ["1980-01-12", "1980-12-25"], "mdy", "file"),  # the telling date comes last
+        (["3/4/1975;12/31/1975", "1975-04-03"], ["1975-03-04;1975-12-31", "1975-04-03"], "mdy", "file"),
+        (["01.12.1980", "13.01.1981"], ["1980-12-01", "1981-01-13"], "dmy", "file"),
+        (["01/12/1980", "03/04/1975", "05/05/1960"], ["1980-12-01", "1975-04-03", "1960-05-05"], "dmy", "default"),
+        (["1980-12-01", "1980-12", "1980"], ["1980-12-01", "1980-12", "1980"], None, None),  # ISO, partial: as ever
+    ],
+)  # fmt: skip
+def test_csv_date_order_is_the_files(tmp_path, dates, expected, order, source):
+    entries, errors, stats = read(csvfile(tmp_path, _dated(*dates)))
+    assert errors == []
+    got = {x.id: ";".join(x.birth_dates) for x in entries}
+    assert [got[f"P{i}"] for i in range(len(dates))] == expected
+    assert (stats.date_order, stats.date_order_source) == (order, source)
+
+
+def test_csv_dates_that_could_be_either_are_counted(tmp_path):
+    _, _, stats = read(csvfile(tmp_path, _dated("01/12/1980", "03/04/1975", "05/05/1960", "1975-04-03")))
+    assert (stats.dates_either_way, stats.dates_day_first, stats.dates_month_first) == (2, 0, 0)
+    _, _, stats = read(csvfile(tmp_path, _dated("01/12/1980", "13/04/1975")))
+    assert (stats.dates_either_way, stats.dates_day_first, stats.dates_month_first) == (1, 1, 0)
+
+
+def test_csv_dates_against_the_files_order_reject_their_rows(tmp_path):
+    text = _dated("01/12/1980", "12/25/1980", "11/30/1990", "25/12/1980")
+    entries, errors, stats = read(csvfile(tmp_path, text))
+    assert {x.id: x.birth_dates for x in entries if x.id.startswith("P")} == {
+        "P0": ("1980-01-12",), "P1": ("1980-12-25",), "P2": ("1990-11-30",)}
+    assert [(e.line, e.reason) for e in errors] == [(95, (
+        "invalid birth_date '25/12/1980': the file's other dates are month first (MM/DD/YYYY), "
+        "2 of them can only be read so; fix this one, or give the order (--date-order dmy|mdy)"))]
+    assert (stats.date_order, stats.dates_day_first, stats.dates_month_first) == ("mdy", 1, 2)
+    # a tie keeps day first
+    entries, errors, stats = read(csvfile(tmp_path, _dated("12/25/1980", "25/12/1980")))
+    assert [x.birth_dates for x in entries if x.id == "P1"] == [("1980-12-25",)] and len(errors) == 1
+    assert "the file's other dates are day first (DD/MM/YYYY), 1 of them" in errors[0].reason
+
+
+@pytest.mark.parametrize("order, expected", [("dmy", ("1980-12-01",)), ("mdy", ("1980-01-12",))])
+def test_csv_date_order_given(tmp_path, order, expected):
+    entries, errors, stats = read(csvfile(tmp_path, _dated("01/12/1980", "25/12/1980")), date_order=order)
+    assert [x.birth_dates for x in entries if x.id == "P0"] == [expected]
+    assert (stats.date_order, stats.date_order_source, stats.dates_either_way) == (order, "given", 0)
+    assert [e.reason for e in errors] == ([] if order == "dmy" else [
+        "invalid birth_date '25/12/1980': expected YYYY, YYYY-MM, YYYY-MM-DD or MM/DD/YYYY"])
+
+
+def test_unknown_date_order_raises():
+    with pytest.raises(InvalidRecord, match="date order 'ymd'"):
+        WatchlistReader("a.csv", date_order="ymd")
+
+
+def test_csv_date_order_from_stdin(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", _stdin(_dated("01/12/1980", "12/25/1980").encode()))
+    entries, errors, _ = read("-", format="csv")
+    assert errors == [] and [x.birth_dates for x in entries if x.id == "P0"] == [("1980-01-12",)]
 
 
 def test_csv_a_quote_left_open_rejects_its_row_not_the_rest(tmp_path):

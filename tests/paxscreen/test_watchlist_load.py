@@ -132,6 +132,32 @@ def test_opensanctions_simple_csv_says_its_peps_cannot_be_told(tmp_path, capsys,
     assert "the file has no topics column: persons listed only as PEPs or their relatives" in capsys.readouterr().err
 
 
+def test_a_us_export_reads_month_first(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "us.csv"
+    f.write_text("id,name,birth_date\nU-1,Anna Rossi,01/12/1980\nU-2,Carlo Bianchi,12/25/1975\n"
+                 "U-3,Dario Neri,25/12/1975\nU-4,Elena Greco,11/30/1990\n")
+    assert load(f) == 2  # U-3's date cannot be month first: a bad line
+    out = capsys.readouterr()
+    assert "us.csv:4: invalid birth_date '25/12/1975': the file's other dates are month first" in out.err
+    assert ("birth dates were read month first (MM/DD/YYYY): 2 of them can only be read so; 1 that can only be "
+            "read the other way were rejected as bad lines") in out.err
+    store = WatchlistStore(server.client(), prefix=prefix)
+    assert store.entry("U-1").birth_dates == ("1980-01-12",) and store.entry("U-2").birth_dates == ("1975-12-25",)
+
+
+def test_dates_that_could_be_either_read_day_first_with_a_note(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "tf.csv"
+    f.write_text("id,name,birth_date\nU-1,Anna Rossi,01/12/1980\nU-2,Carlo Bianchi,1975-12-25\n")
+    assert load(f) == 0
+    assert ("1 birth dates could be day or month first (DD/MM/YYYY or MM/DD/YYYY) and no date in the file tells "
+            "which: they were read day first; if the file writes month first, as US exports do, load it again with "
+            "--date-order mdy") in capsys.readouterr().err
+    assert WatchlistStore(server.client(), prefix=prefix).entry("U-1").birth_dates == ("1980-12-01",)
+    assert load(f, "--date-order", "mdy") == 0
+    assert "birth dates" not in capsys.readouterr().err
+    assert WatchlistStore(server.client(), prefix=prefix).entry("U-1").birth_dates == ("1980-01-12",)
+
+
 def test_repeated_ids_are_said(tmp_path, capsys, server, prefix) -> None:
     f = tmp_path / "tf.csv"
     f.write_text("id,name,birth_date\nTF-1,Anna Rossi,1965\nTF-1,Carlo Bianchi,1970\nTF-2,Dario Neri,1980\n")
