@@ -268,7 +268,8 @@ class WatchlistReader:
     among these is not screened, but counted (`only_skipped_topics`; ``()`` keeps everyone).
     ``date_order``: how CSV birth dates such as ``01/02/1980`` read, ``"dmy"`` or ``"mdy"``;
     ``None`` (or ``"auto"``): as the file's other dates tell, else day first
-    (`matchers.watchlist_csv`).
+    (`matchers.watchlist_csv`). ``name``: how messages name the input (default: the path,
+    ``<stdin>``, or the stream's name).
     Raises `InvalidRecord` at once if the format cannot be told, `OSError` if the file cannot
     be opened.
     """
@@ -281,12 +282,13 @@ class WatchlistReader:
         dataset: str | None = None,
         skip_topics: Iterable[str] = DEFAULT_SKIP_TOPICS,
         date_order: str | None = None,
+        name: str | None = None,
     ):
         if date_order not in (None, "auto", "dmy", "mdy"):
             raise InvalidRecord(f"unknown date order {date_order!r}: expected 'dmy', 'mdy' or 'auto'")
         self.date_order = None if date_order == "auto" else date_order
         self.path = path
-        self.source = _source_name(path)
+        self.source = name or _source_name(path)
         self.format = detect_format(path, format)
         self.dataset = dataset
         self.skip_topics = tuple(skip_topics)
@@ -342,12 +344,13 @@ def read_watchlist(
     stats: ReadStats | None = None,
     skip_topics: Iterable[str] = DEFAULT_SKIP_TOPICS,
     date_order: str | None = None,
+    name: str | None = None,
 ) -> Iterator[WatchEntry | InvalidRecord]:
     """Yield a `WatchEntry` per listed person or stand-alone document, an `InvalidRecord` per
     unreadable line. Pass a `ReadStats` as ``stats`` to have it filled while iterating;
-    ``skip_topics``, ``date_order``: see `WatchlistReader`."""
+    ``skip_topics``, ``date_order``, ``name``: see `WatchlistReader`."""
     reader = WatchlistReader(
-        path, format=format, dataset=dataset, skip_topics=skip_topics, date_order=date_order
+        path, format=format, dataset=dataset, skip_topics=skip_topics, date_order=date_order, name=name
     )
     if stats is not None:
         reader.stats = stats

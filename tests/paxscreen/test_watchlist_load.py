@@ -4,7 +4,9 @@ OpenSanctions' simple CSV, and what the loader read but did not keep is said."""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import uuid
 
 import pytest
@@ -156,6 +158,58 @@ def test_dates_that_could_be_either_read_day_first_with_a_note(tmp_path, capsys,
     assert load(f, "--date-order", "mdy") == 0
     assert "birth dates" not in capsys.readouterr().err
     assert WatchlistStore(server.client(), prefix=prefix).entry("U-1").birth_dates == ("1980-01-12",)
+
+
+class _Pipe(io.RawIOBase):
+    """Standard input from a pipe: read once, not seekable."""
+
+    def __init__(self, data: bytes) -> None:
+        self._buf = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        return self._buf.readinto(b)
+
+
+def pipe_stdin(monkeypatch, text: str) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Pipe(text.encode())), encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "fmt, text",
+    [
+        ("csv", "id,name,birth_date\nS-1,Anna Rossi,01/12/1980\nS-2,Carlo Bianchi,12/25/1975\n"),
+        ("ftm", "".join(json.dumps(x) + "\n" for x in (
+            {"id": "d1", "schema": "Passport", "properties": {"number": ["G4829175"], "holder": ["S-1"]}},
+            {"id": "S-1", "schema": "Person", "properties": {"name": ["Anna Rossi"]}},
+            {"id": "S-2", "schema": "Person", "properties": {"name": ["Carlo Bianchi"]}}))),
+    ],
+)  # fmt: skip
+def test_strict_reads_stdin(monkeypatch, capsys, server, prefix, fmt, text) -> None:
+    pipe_stdin(monkeypatch, text)
+    assert load("-", "--format", fmt, "--strict") == 0
+    assert "loaded list 'tf'" in capsys.readouterr().out
+    store = WatchlistStore(server.client(), prefix=prefix)
+    assert entries(server, prefix)["persons"] == 2
+    if fmt == "csv":  # read twice more (the date order's pass) from the one copy
+        assert store.entry("S-1").birth_dates == ("1980-01-12",)
+    else:
+        assert [d.number for d in store.entry("S-1").documents] == ["G4829175"]
+
+
+def test_strict_stdin_with_a_bad_line_loads_nothing(monkeypatch, tmp_path, capsys, server, prefix) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("name\nAnna Rossi\n")
+    assert load(good) == 0
+    before = entries(server, prefix)
+    pipe_stdin(monkeypatch, "name,birth_date\nCarlo Bianchi,1970\nDario Neri,1980-13\nElena Greco,1990\n")
+    assert load("-", "--format", "csv", "--strict") == 2
+    err = capsys.readouterr().err
+    assert "error: <stdin>:3: invalid birth_date '1980-13'" in err
+    assert "not loaded: 1 bad line(s) and --strict" in err
+    assert entries(server, prefix) == before
 
 
 def test_repeated_ids_are_said(tmp_path, capsys, server, prefix) -> None:
