@@ -3,7 +3,8 @@
 Read through `matchers.watchlist.read_watchlist`; this module only turns rows into entries.
 Stricter than the FtM reader, because a person wrote the file and can fix it: a value that
 cannot be read (a date, a country, a gender) rejects the row with an `InvalidRecord` naming
-the column and quoting the value.
+the column and quoting the value. Birth dates such as 01/02/1980 read in the order the file's
+other dates tell (`DateOrder`): unless it is given, a first pass reads that column only.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
 from matchers.watchlist import (
     clean_document_number,
     clean_text,
     name_key,
+    numeric_date_parts,
     parse_date,
     parse_gender,
     to_alpha3,
@@ -28,12 +30,12 @@ from paxscreen.errors import InvalidRecord
 from paxscreen.models import WatchDocument, WatchEntry
 
 if TYPE_CHECKING:
-    from matchers.watchlist import WatchlistReader
+    from matchers.watchlist import WatchlistReader, _Opened
 
 COLUMNS = (
     "id", "kind", "name", "aliases", "first_name", "middle_name", "last_name", "birth_date",
     "nationality", "gender", "passport_number", "id_number", "document_number",
-    "document_country", "document_type", "dataset", "reason",
+    "document_country", "document_type", "dataset", "reason", "topics",
 )  # fmt: skip
 # Other spellings of the columns, as spreadsheets and other tools' exports name them
 HEADER_ALIASES = {
@@ -55,6 +57,7 @@ HEADER_ALIASES = {
                     "document_country"),
     **dict.fromkeys(("doc_type",), "document_type"),
     **dict.fromkeys(("datasets", "source", "list"), "dataset"),
+    **dict.fromkeys(("topic",), "topics"),
 }
 # OpenSanctions' targets.simple.csv: a row per entity with its FollowTheMoney schema
 SCHEMA_KINDS = {"person": "person", "passport": "document", "identification": "document"}
@@ -77,35 +80,20 @@ class _RowError(Exception):
     """A row cannot be read; the message is the InvalidRecord reason."""
 
 
-def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | InvalidRecord]:
-    """Entries and invalid rows of a CSV watchlist, counting into ``reader.stats``."""
-    bad_lines: set[int] = set()
-    lines = _text_lines(fh, bad_lines)
-    head = []  # up to the header: its delimiter is the file's (Excel writes ; where , is a decimal mark)
-    for line in lines:
-        head.append(line)
-        if line.strip() and not line.lstrip().startswith("#"):
-            break
-    rows = csv.reader(itertools.chain(head, lines), delimiter=_delimiter(head[-1] if head else ""))
+def read_csv(opened: _Opened, reader: WatchlistReader) -> Iterator[WatchEntry | InvalidRecord]:
+    """Entries and invalid rows of a CSV watchlist, counting into ``reader.stats``. Unless
+    ``reader.date_order`` is given, a first pass reads the birth dates only, for their order
+    (`date_order`), and the handle (then seekable) is read again."""
+    dates = DateOrder(reader.date_order)
+    if dates.order is None:
+        dates.tell(_rows(opened.fh))
+        opened.fh.seek(opened.start)
+    dates.count_into(reader.stats)
     header: list[str] | None = None
-    end = 0
-    while True:
-        start = end + 1
-        try:
-            fields = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            end = rows.line_num
+    for start, end, fields in _rows(opened.fh):
+        if isinstance(fields, str):  # a reason: the row cannot be read
             reader.stats.read += header is not None
-            yield reader.invalid(f"not readable as CSV: {e}", start)
-            continue
-        end = rows.line_num
-        if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
-            continue
-        if any(start <= n <= end for n in bad_lines):
-            reader.stats.read += header is not None
-            yield reader.invalid("neither UTF-8 nor Windows-1252 text", start)
+            yield reader.invalid(fields, start)
             continue
         if header is None:
             header = _columns(fields)
@@ -115,6 +103,10 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
                 return
             reader.stats.ignored_columns = [f for f, c in zip(fields, header, strict=True)
                                             if c not in COLUMNS and c != "schema" and f.strip()]
+            # OpenSanctions' simple CSV has no topics: its PEPs cannot be told from the others
+            reader.stats.topics_unknown = (
+                bool(reader.skip_topics) and "schema" in header and "topics" not in header
+            )
             continue
         reader.stats.read += 1
         if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
@@ -134,11 +126,104 @@ def read_csv(fh: IO[bytes], reader: WatchlistReader) -> Iterator[WatchEntry | In
                 continue
             row.setdefault("kind", kind)
         try:
-            yield reader.emitted(_entry(row, reader.dataset))
+            entry = _entry(row, reader.dataset, dates)
         except _RowError as e:
             yield reader.invalid(str(e), start)
+            continue
+        if entry.schema != "Person" or not reader.skips(entry.topics):
+            yield reader.emitted(entry)
     if header is None:
         yield reader.invalid("file is empty: a header row naming the columns is required", 1)
+
+
+def _rows(fh: IO[bytes]) -> Iterator[tuple[int, int, list[str] | str]]:
+    """(first line, last line, cells) of each row but blank and ``#`` ones, header included;
+    instead of the cells, the reason a row cannot be read."""
+    bad_lines: set[int] = set()
+    lines = _text_lines(fh, bad_lines)
+    head = []  # up to the header: its delimiter is the file's (Excel writes ; where , is a decimal mark)
+    for line in lines:
+        head.append(line)
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+    rows = csv.reader(itertools.chain(head, lines), delimiter=_delimiter(head[-1] if head else ""))
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            fields = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            end = rows.line_num
+            yield start, end, f"not readable as CSV: {e}"
+            continue
+        end = rows.line_num
+        if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
+            continue
+        if any(start <= n <= end for n in bad_lines):
+            yield start, end, "neither UTF-8 nor Windows-1252 text"
+            continue
+        yield start, end, fields
+
+
+class DateOrder:
+    """How a file's birth dates such as ``01/02/1980`` read: day first (``"dmy"``) or month first
+    (``"mdy"``), given, or told by the file's own dates. A date whose first number is over 12
+    (``13/01/1980``) can only be day first; one whose second is (``01/13/1980``), month first.
+    The column reads as the most of those say (day first on a tie); a date that says the other
+    rejects its row. When none says (each could be either), the dates read day first, the
+    documented default, and the loader says it could not tell (``source`` ``"default"``).
+    Only counters are kept: the first pass holds no row."""
+
+    def __init__(self, order: str | None) -> None:
+        self.order, self.source = order, "given" if order else None
+        self.day_first = self.month_first = self.either = 0
+
+    def tell(self, rows: Iterable[tuple[int, int, list[str] | str]]) -> None:
+        """Count the evidence in the birth_date cells of ``rows`` (as `_rows` yields them)."""
+        column: list[int] | None = None
+        for _, _, fields in rows:
+            if isinstance(fields, str):
+                continue
+            if column is None:
+                column = [i for i, c in enumerate(_columns(fields)) if c == "birth_date"]
+                if not column:
+                    return  # no birth dates: nothing to tell (and no header problem to read past)
+                continue
+            for i in column:
+                for value in _split(fields[i] if i < len(fields) else ""):
+                    if (parts := numeric_date_parts(value)) is None or not all(1 <= p <= 31 for p in parts):
+                        continue
+                    first, second = parts
+                    self.day_first += first > 12 >= second
+                    self.month_first += second > 12 >= first
+                    self.either += first != second and max(parts) <= 12
+        if self.day_first or self.month_first:
+            self.order, self.source = ("mdy" if self.month_first > self.day_first else "dmy"), "file"
+        elif self.either:
+            self.order, self.source = "dmy", "default"
+
+    def count_into(self, stats) -> None:
+        stats.date_order, stats.date_order_source = self.order, self.source
+        stats.dates_day_first, stats.dates_month_first = self.day_first, self.month_first
+        stats.dates_either_way = self.either
+
+    def parse(self, value: str) -> str:
+        """``value`` as a date; `_RowError` saying why not."""
+        month_first = self.order == "mdy"
+        date = parse_date(value, day_first=not month_first, month_first=month_first)
+        if date is not None:
+            return date
+        shape = "MM/DD/YYYY" if month_first else "DD/MM/YYYY"
+        if self.source == "file" and parse_date(value, day_first=month_first, month_first=not month_first):
+            told = self.month_first if month_first else self.day_first
+            raise _RowError(
+                f"invalid birth_date {value!r}: the file's other dates are {'month' if month_first else 'day'} "
+                f"first ({shape}), {told} of them can only be read so; fix this one, or give the order "
+                "(--date-order dmy|mdy)"
+            )
+        raise _RowError(f"invalid birth_date {value!r}: expected YYYY, YYYY-MM, YYYY-MM-DD or {shape}")
 
 
 def _columns(cells: list[str]) -> list[str]:
@@ -184,7 +269,7 @@ def _split_numbers(value: str | None) -> list[str]:
     return out
 
 
-def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
+def _entry(row: dict[str, str], default_dataset: str | None, dates: DateOrder) -> WatchEntry:
     get = row.get
     kind = (get("kind") or "").lower()
     has_name = any(get(c) for c in NAME_COLUMNS)
@@ -218,23 +303,21 @@ def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
             if all(d.number != number for d in documents):
                 documents.append(WatchDocument(number=number, country=country, type=type_))
 
-    entry_id = get("id") or stable_id(*(f"{c}={get(c) or ''}" for c in COLUMNS if c != "id"), prefix="csv-")
+    # topics only when given: the ids of files without them stay as they were
+    hashed = (f"{c}={get(c) or ''}" for c in COLUMNS if c != "id" and (c != "topics" or get(c)))
+    entry_id = get("id") or stable_id(*hashed, prefix="csv-")
     common = {"id": entry_id, "dataset": get("dataset") or default_dataset, "reason": get("reason") or None}
+    topics = unique(t.lower() for t in _split(get("topics")))
     if kind == "document":
         if not documents:
             raise _RowError("document row has no number: fill document_number (or passport_number/id_number)")
-        return WatchEntry(schema="Document", documents=tuple(documents), **common)
+        return WatchEntry(schema="Document", documents=tuple(documents), topics=topics, **common)
 
     built = " ".join(v for c in ("first_name", "middle_name", "last_name") if (v := get(c)))
     if not (get("name") or built):
         raise _RowError("person row has no name: fill name, or first_name and last_name")
     names = unique((n for n in (get("name") or "", built, *_split(get("aliases"))) if n), key=name_key)
-    birth_dates = []
-    for value in _split(get("birth_date")):
-        date = parse_date(value, day_first=True)
-        if date is None:
-            raise _RowError(f"invalid birth_date {value!r}: expected YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY")
-        birth_dates.append(date)
+    birth_dates = [dates.parse(value) for value in _split(get("birth_date"))]
     nationalities = []
     for value in _split(get("nationality")):
         code = to_alpha3(value)
@@ -253,6 +336,7 @@ def _entry(row: dict[str, str], default_dataset: str | None) -> WatchEntry:
         nationalities=unique(nationalities),
         genders=genders,
         documents=tuple(documents),
+        topics=topics,
         **common,
     )
 

@@ -97,7 +97,8 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
 
     outcome = load_watchlist(
         _settings(args, need_redis=True), args.file, list_name=args.list, strict=args.strict,
-        show_progress=not args.quiet, workers=args.workers, format=args.format,
+        show_progress=not args.quiet, workers=args.workers, format=args.format, skip_topics=args.skip_topics,
+        date_order=args.date_order,
     )
     for e in outcome.errors:
         print(f"error: {e}", file=sys.stderr)
@@ -134,6 +135,19 @@ def _load_notes(outcome) -> list[str]:
         if st.skipped:
             kinds = ", ".join(f"{k} {n}" for k, n in st.skipped_schemata.most_common(5))
             notes.append(f"{st.skipped} entities of schemata not screened were skipped ({kinds})")
+        if st.skipped_by_topics:
+            topics = ", ".join(f"{k} {n}" for k, n in st.skipped_topics.most_common(5))
+            held = f", with {st.skipped_topic_documents} documents they hold" if st.skipped_topic_documents else ""
+            notes.append(f"{st.skipped_by_topics} persons whose topics are all skipped ({topics}) were not loaded{held}; "
+                         "--skip-topics '' loads everyone")
+        if st.topics_unknown:
+            notes.append("the file has no topics column: persons listed only as PEPs or their relatives cannot be told "
+                         "apart and are all loaded (OpenSanctions' FtM JSON export has their topics)")
+        notes += _date_notes(st)
+        if st.held_by_non_persons:
+            kinds = ", ".join(f"{k} {n}" for k, n in st.held_by_non_persons.most_common(5))
+            notes.append(f"{st.held_by_non_persons.total()} documents held by entities that are not persons ({kinds}) "
+                         "were not screened: they are no traveller's stolen or lost document")
         if st.dropped_values:
             notes.append(f"{st.dropped_values} property values could not be read and were left out")
         if st.ignored_columns:
@@ -142,6 +156,25 @@ def _load_notes(outcome) -> list[str]:
     if outcome.duplicate_ids:
         notes.append(f"{outcome.duplicate_ids} entries repeat an id read before; the last of each is kept")
     return notes
+
+
+def _date_notes(st) -> list[str]:
+    """How CSV birth dates such as 01/02/1980 were read, where the user may need to know."""
+    if st.date_order_source == "default":
+        return [f"{st.dates_either_way} birth dates could be day or month first (DD/MM/YYYY or MM/DD/YYYY) and "
+                "no date in the file tells which: they were read day first; if the file writes month first, as "
+                "US exports do, load it again with --date-order mdy"]
+    if st.date_order_source != "file":
+        return []
+    month_first = st.date_order == "mdy"
+    told, against = (st.dates_month_first, st.dates_day_first) if month_first else (st.dates_day_first,
+                                                                                    st.dates_month_first)
+    if not (month_first or against):
+        return []  # day first, as documented, and no date says otherwise
+    shape = "month first (MM/DD/YYYY)" if month_first else "day first (DD/MM/YYYY)"
+    return [f"birth dates were read {shape}: {told} of them can only be read so"
+            + (f"; {against} that can only be read the other way were rejected as bad lines" if against else "")
+            + " (--date-order dmy|mdy gives the order)"]
 
 
 def cmd_watchlist_status(args: argparse.Namespace) -> int:
@@ -257,6 +290,12 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _topics(text: str) -> tuple[str, ...]:
+    from matchers.watchlist import parse_topics
+
+    return parse_topics(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="paxscreen",
@@ -343,6 +382,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
     sp.add_argument("--format", choices=("ftm", "csv"), default=None,
                     help="ftm (FollowTheMoney JSON lines) or csv; default: from the file name (needed for -)")
+    sp.add_argument(
+        "--skip-topics", type=_topics, default=None, metavar="TOPICS",
+        help="comma-separated FtM topics: a person whose topics are all among them is not loaded (a topic covers "
+             "its sub-topics; default role.*: PEPs, their relatives and associates, other roles; '' loads everyone)",
+    )
+    sp.add_argument(
+        "--date-order", choices=("auto", "dmy", "mdy"), default="auto",
+        help="CSV birth dates such as 01/02/1980: day first (dmy) or month first (mdy); default auto: as the "
+             "file's other dates tell (13/01 or 01/13), else day first, with a note",
+    )
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument(
         "--workers", type=_positive_int, default=None, metavar="N",

@@ -49,7 +49,8 @@ def _from_ftm(obj: dict, where: str) -> WatchEntry:
     from matchers.watchlist import read_watchlist
 
     obj = {"id": obj.get("id") or where, **obj}
-    for item in read_watchlist(io.BytesIO(orjson.dumps(obj) + b"\n"), format="ftm"):
+    # every person, whatever its topics: the question is whether the two would match
+    for item in read_watchlist(io.BytesIO(orjson.dumps(obj) + b"\n"), format="ftm", skip_topics=()):
         if isinstance(item, InvalidRecord):
             raise InvalidRecord(f"{where}: {item.reason}")
         return item

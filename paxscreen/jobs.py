@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import sys
+import tempfile
 import time
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import orjson
 
@@ -65,11 +67,11 @@ class LoadOutcome:
     duplicate_ids: int = 0  # ids on more than one entry (the last one read is kept)
 
 
-def _valid_entries(path: str, errors: list[InvalidRecord], progress, stats, ids: array, fmt: str | None
+def _valid_entries(path: Any, errors: list[InvalidRecord], progress, stats, ids: array, read: dict[str, Any]
                    ) -> Iterator[WatchEntry]:
     from matchers.watchlist import read_watchlist
 
-    for item in read_watchlist(path, format=fmt, stats=stats):
+    for item in read_watchlist(path, stats=stats, **read):
         if isinstance(item, InvalidRecord):
             errors.append(item)
             continue
@@ -94,34 +96,56 @@ def load_watchlist(
     show_progress: bool = True,
     workers: int | None = None,
     format: str | None = None,
+    skip_topics: Sequence[str] | None = None,
+    date_order: str | None = None,
 ) -> LoadOutcome:
     """Read a FollowTheMoney JSONL or CSV watchlist into a new Redis version and switch to it.
     With ``strict``, any bad line aborts before the switch; a file with no entry never
     switches. ``workers``: see `WatchlistStore.load`; ``format``: ``ftm`` or ``csv`` (default:
-    from the file name)."""
+    from the file name); ``skip_topics``: persons of only these topics are not loaded (default
+    `matchers.watchlist.DEFAULT_SKIP_TOPICS`; ``()``: everyone); ``date_order``: ``dmy`` or
+    ``mdy`` for CSV dates such as 01/02/1980 (default: as the file's dates tell)."""
     from matchers.store import WatchlistStore
-    from matchers.watchlist import ReadStats, read_watchlist
+    from matchers.watchlist import DEFAULT_SKIP_TOPICS, ReadStats, read_watchlist
 
     if path != "-" and not Path(path).is_file():
         raise PaxscreenError(f"{path!r}: no such file")
-    errors: list[InvalidRecord] = []
-    if strict:
-        errors = [x for x in read_watchlist(path, format=format) if isinstance(x, InvalidRecord)]
-        if errors:
-            return LoadOutcome(None, errors)
-    t0 = time.perf_counter()
-    store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
-    progress = _progress_bar(show_progress, "entities")
-    stats, ids = ReadStats(), array("q")
-    try:
-        report = store.load(_valid_entries(path, errors, progress, stats, ids, format), list_name=list_name,
-                            workers=workers)
-    except EmptyWatchlist as exc:
-        return LoadOutcome(None, errors, time.perf_counter() - t0, refused=str(exc), stats=stats)
-    finally:
-        if progress is not None:
-            progress.close()
+    read: dict[str, Any] = {"format": format, "date_order": date_order, "name": "<stdin>" if path == "-" else None,
+                            "skip_topics": DEFAULT_SKIP_TOPICS if skip_topics is None else tuple(skip_topics)}
+    # --strict reads the file twice (check, then load): standard input is kept for the second
+    with _stdin_spooled() if strict and path == "-" else contextlib.nullcontext(path) as source:
+        errors: list[InvalidRecord] = []
+        if strict:
+            errors = [x for x in read_watchlist(_rewound(source), **read) if isinstance(x, InvalidRecord)]
+            if errors:
+                return LoadOutcome(None, errors)
+        t0 = time.perf_counter()
+        store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
+        progress = _progress_bar(show_progress, "entities")
+        stats, ids = ReadStats(), array("q")
+        try:
+            report = store.load(_valid_entries(_rewound(source), errors, progress, stats, ids, read),
+                                list_name=list_name, workers=workers)
+        except EmptyWatchlist as exc:
+            return LoadOutcome(None, errors, time.perf_counter() - t0, refused=str(exc), stats=stats)
+        finally:
+            if progress is not None:
+                progress.close()
     return LoadOutcome(report, errors, time.perf_counter() - t0, stats=stats, duplicate_ids=_duplicates(ids))
+
+
+@contextlib.contextmanager
+def _stdin_spooled() -> Iterator[IO[bytes]]:
+    """Standard input copied once to a temporary file (in memory up to 64 MiB, then on disk)."""
+    with tempfile.SpooledTemporaryFile(max_size=64 << 20) as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        yield spool
+
+
+def _rewound(source: str | IO[bytes]) -> str | IO[bytes]:
+    if not isinstance(source, str):
+        source.seek(0)
+    return source
 
 
 def _progress_bar(enabled: bool, unit: str):

@@ -20,6 +20,7 @@ from matchers.watchlist import (
     count_lines,
     detect_format,
     parse_date,
+    parse_topics,
     read_watchlist,
     to_alpha3,
 )
@@ -107,12 +108,26 @@ def test_to_alpha3(value, expected):
         ("03/05/1970", True, "1970-05-03"),
         ("3/5/1970", True, "1970-05-03"),
         ("31/02/1980", True, None),
+        ("01.12.1980", True, "1980-12-01"),
+        ("01-12-1980", True, "1980-12-01"),
+        ("1/12/1980 0:00", True, "1980-12-01"),
+        ("01/12-1980", True, None),
+        ("01/12/80", True, None),
         ("yesterday", True, None),
         ("", False, None),
     ],
 )
 def test_parse_date(value, day_first, expected):
     assert parse_date(value, day_first=day_first) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("12/25/1980", "1980-12-25"), ("1/2/1980", "1980-01-02"), ("12-01-1980", "1980-12-01"),
+     ("12/1/1980 12:00:00 AM", "1980-12-01"), ("25/12/1980", None), ("1980-12-25", "1980-12-25"), ("1980", "1980")],
+)  # fmt: skip
+def test_parse_date_month_first(value, expected):
+    assert parse_date(value, month_first=True) == expected
 
 
 @pytest.mark.parametrize(
@@ -237,12 +252,8 @@ def test_holder_document_merges_with_person_passport_number(tmp_path):
     [
         [e("Passport", id="d1", number="G4829175", country="gh")],
         [e("Passport", id="d1", number="G4829175", country="gh", holder="nobody")],
-        [
-            e("Company", id="c1", name="Front SARL"),
-            e("Passport", id="d1", number="G4829175", country="gh", holder="c1"),
-        ],
     ],
-    ids=["no-holder", "holder-not-in-file", "holder-not-a-person"],
+    ids=["no-holder", "holder-not-in-file"],
 )
 def test_stolen_or_lost_document_stands_alone(tmp_path, lines):
     entries, errors, stats = read(jsonl(tmp_path, *lines))
@@ -252,6 +263,30 @@ def test_stolen_or_lost_document_stands_alone(tmp_path, lines):
     ]
     assert (stats.documents, stats.persons, stats.attached) == (1, 0, 0)
     assert entries[0].caption == "document GHA"
+
+
+@pytest.mark.parametrize("holder_first", [True, False], ids=["holder-first", "document-first"])
+@pytest.mark.parametrize("holder", ["Company", "Organization", "LegalEntity", "PublicBody"])
+@pytest.mark.parametrize("schema", ["Passport", "Identification"])
+def test_document_of_a_holder_that_is_not_a_person_is_not_a_stolen_document(tmp_path, schema, holder, holder_first):
+    # a company has no passport: whatever its number is, no traveller carries it as stolen
+    owner = e(holder, id="c1", name="Front SARL")
+    doc = e(schema, id="d1", number="G4829175", country="gh", holder="c1")
+    entries, errors, stats = read(jsonl(tmp_path, *([owner, doc] if holder_first else [doc, owner]), PERSON))
+    assert errors == []
+    assert entries == [WatchEntry(id="p1", names=("Kwame Asante Boateng",))]
+    assert (stats.documents, stats.attached, stats.skipped) == (0, 0, 1)
+    assert stats.held_by_non_persons == {holder: 1}
+
+
+@pytest.mark.parametrize("holders", [["p1", "c1"], ["c1", "p1"], ["p1", "nobody"]])
+def test_document_held_by_a_person_and_another_is_the_persons_only(tmp_path, holders):
+    doc = e("Passport", id="d1", number="G4829175", country="gh", holder=holders)
+    entries, errors, stats = read(jsonl(tmp_path, doc, e("Company", id="c1", name="Front SARL"), PERSON))
+    assert errors == []
+    assert entries == [WatchEntry(id="p1", names=("Kwame Asante Boateng",),
+                                  documents=(WatchDocument("G4829175", "GHA", "passport"),))]
+    assert (stats.documents, stats.attached, sum(stats.held_by_non_persons.values())) == (0, 1, 0)
 
 
 @pytest.mark.parametrize(
@@ -300,6 +335,68 @@ def test_nested_documents(tmp_path):
 def test_person_without_name_but_with_document_is_kept(tmp_path):
     entry = one(tmp_path, e(id="p1", nationality="gh"), PASSPORT)
     assert entry.names == () and entry.documents[0].number == "G4829175"
+
+
+# --- FollowTheMoney: topics -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "topics, skip_topics, kept",
+    [
+        (["role.pep"], None, False),
+        (["role.rca"], None, False),
+        (["role.pep.frmr", "role.pol"], None, False),  # a topic's sub-topics count as it
+        (["role.pep", "role.diplo", "role.judge"], None, False),
+        (["role.pep", "sanction"], None, True),  # a PEP who is sanctioned is screened
+        (["role.rca", "crime.traffick.drug"], None, True),
+        (["role.pep", "wanted"], None, True),
+        (["poi"], None, True),
+        ([], None, True),  # a list of one's own names no topics
+        (["ROLE.PEP"], None, False),
+        (["role.pep"], (), True),  # --skip-topics '': everyone
+        (["role.pep", "role.judge"], ("role.pep", "role.rca"), True),
+        (["role.pep.natl"], ("role.pep", "role.rca"), False),
+        (["sanction"], ("sanction",), False),
+        (["crime"], ("crime.traffick",), True),
+        (["role.pepper"], ("role.pep",), True),  # a prefix is a whole topic, not letters
+    ],
+)  # fmt: skip
+def test_persons_whose_topics_are_all_skipped_are_not_screened(tmp_path, topics, skip_topics, kept):
+    kw = {} if skip_topics is None else {"skip_topics": skip_topics}
+    entries, errors, stats = read(jsonl(tmp_path, e(id="p9", name="Ana Lima", topics=topics), PERSON), **kw)
+    assert errors == []
+    assert [x.id for x in entries] == (["p9", "p1"] if kept else ["p1"])
+    assert stats.skipped_by_topics == (0 if kept else 1)
+    assert stats.persons == (2 if kept else 1)
+
+
+def test_topic_skips_are_counted_by_topic_and_take_their_documents(tmp_path):
+    lines = [
+        e("Passport", id="d1", number="PEP12345", holder="pep1"),  # before its holder
+        e(id="pep1", name="A", topics=["role.pep", "role.pep.natl"]),
+        e(id="pep2", name="B", topics="role.pep"),
+        e(id="rca1", name="C", topics="role.rca"),
+        e("Passport", id="d2", number="RCA12345", holder="rca1"),  # after it
+        e(id="x1", name="D", topics=["role.rca", "sanction"]),
+    ]
+    entries, errors, stats = read(jsonl(tmp_path, *lines))
+    assert errors == [] and [x.id for x in entries] == ["x1"]  # no PEP's passport as a stolen one
+    assert (stats.skipped_by_topics, stats.documents, stats.skipped_topic_documents) == (3, 0, 2)
+    assert stats.skipped_topics == {"role.pep": 2, "role.pep.natl": 1, "role.rca": 1}
+
+
+def test_documents_are_not_filtered_by_topic(tmp_path):
+    entry = one(tmp_path, e("Passport", id="d1", number="X1234567", topics="role.pep"))
+    assert entry.schema == "Document"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("role.pep,role.rca", ("role.pep", "role.rca")), (" Role.PEP , ,role.* ", ("role.pep", "role.*")),
+     ("", ()), (",", ())],
+)  # fmt: skip
+def test_parse_topics(text, expected):
+    assert parse_topics(text) == expected
 
 
 # --- FollowTheMoney: skipped and invalid ----------------------------------------------------------
@@ -521,6 +618,74 @@ def test_csv_rows(tmp_path, text, expected):
     )  # fmt: skip
 
 
+def _dated(*dates: str) -> str:
+    """A CSV of one person per birth date, with filler rows between them."""
+    rows = [f"P{i},Person {i},{d}" for i, d in enumerate(dates)]
+    filler = [f"F{i},Filler {i},1970" for i in range(30)]
+    return "id,name,birth_date\n" + "\n".join(r for row in rows for r in (row, *filler)) + "\n"
+
+
+@pytest.mark.parametrize(
+    "dates, expected, order, source",
+    [
+        (["01/12/1980", "25/12/1980"], ["1980-12-01", "1980-12-25"], "dmy", "file"),
+        (["01/12/1980", "12/25/1980"], ["1980-01-12", "1980-12-25"], "mdy", "file"),  # the telling date comes last
+        (["3/4/1975;12/31/1975", "1975-04-03"], ["1975-03-04;1975-12-31", "1975-04-03"], "mdy", "file"),
+        (["01.12.1980", "13.01.1981"], ["1980-12-01", "1981-01-13"], "dmy", "file"),
+        (["01/12/1980", "03/04/1975", "05/05/1960"], ["1980-12-01", "1975-04-03", "1960-05-05"], "dmy", "default"),
+        (["1980-12-01", "1980-12", "1980"], ["1980-12-01", "1980-12", "1980"], None, None),  # ISO, partial: as ever
+    ],
+)  # fmt: skip
+def test_csv_date_order_is_the_files(tmp_path, dates, expected, order, source):
+    entries, errors, stats = read(csvfile(tmp_path, _dated(*dates)))
+    assert errors == []
+    got = {x.id: ";".join(x.birth_dates) for x in entries}
+    assert [got[f"P{i}"] for i in range(len(dates))] == expected
+    assert (stats.date_order, stats.date_order_source) == (order, source)
+
+
+def test_csv_dates_that_could_be_either_are_counted(tmp_path):
+    _, _, stats = read(csvfile(tmp_path, _dated("01/12/1980", "03/04/1975", "05/05/1960", "1975-04-03")))
+    assert (stats.dates_either_way, stats.dates_day_first, stats.dates_month_first) == (2, 0, 0)
+    _, _, stats = read(csvfile(tmp_path, _dated("01/12/1980", "13/04/1975")))
+    assert (stats.dates_either_way, stats.dates_day_first, stats.dates_month_first) == (1, 1, 0)
+
+
+def test_csv_dates_against_the_files_order_reject_their_rows(tmp_path):
+    text = _dated("01/12/1980", "12/25/1980", "11/30/1990", "25/12/1980")
+    entries, errors, stats = read(csvfile(tmp_path, text))
+    assert {x.id: x.birth_dates for x in entries if x.id.startswith("P")} == {
+        "P0": ("1980-01-12",), "P1": ("1980-12-25",), "P2": ("1990-11-30",)}
+    assert [(e.line, e.reason) for e in errors] == [(95, (
+        "invalid birth_date '25/12/1980': the file's other dates are month first (MM/DD/YYYY), "
+        "2 of them can only be read so; fix this one, or give the order (--date-order dmy|mdy)"))]
+    assert (stats.date_order, stats.dates_day_first, stats.dates_month_first) == ("mdy", 1, 2)
+    # a tie keeps day first
+    entries, errors, stats = read(csvfile(tmp_path, _dated("12/25/1980", "25/12/1980")))
+    assert [x.birth_dates for x in entries if x.id == "P1"] == [("1980-12-25",)] and len(errors) == 1
+    assert "the file's other dates are day first (DD/MM/YYYY), 1 of them" in errors[0].reason
+
+
+@pytest.mark.parametrize("order, expected", [("dmy", ("1980-12-01",)), ("mdy", ("1980-01-12",))])
+def test_csv_date_order_given(tmp_path, order, expected):
+    entries, errors, stats = read(csvfile(tmp_path, _dated("01/12/1980", "25/12/1980")), date_order=order)
+    assert [x.birth_dates for x in entries if x.id == "P0"] == [expected]
+    assert (stats.date_order, stats.date_order_source, stats.dates_either_way) == (order, "given", 0)
+    assert [e.reason for e in errors] == ([] if order == "dmy" else [
+        "invalid birth_date '25/12/1980': expected YYYY, YYYY-MM, YYYY-MM-DD or MM/DD/YYYY"])
+
+
+def test_unknown_date_order_raises():
+    with pytest.raises(InvalidRecord, match="date order 'ymd'"):
+        WatchlistReader("a.csv", date_order="ymd")
+
+
+def test_csv_date_order_from_stdin(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", _stdin(_dated("01/12/1980", "12/25/1980").encode()))
+    entries, errors, _ = read("-", format="csv")
+    assert errors == [] and [x.birth_dates for x in entries if x.id == "P0"] == [("1980-01-12",)]
+
+
 def test_csv_a_quote_left_open_rejects_its_row_not_the_rest(tmp_path):
     text = 'name,birth_date,passport_number\nAnna Rossi,1965,"YA7654321\nCarlo Bianchi,1970,YB1\nDario Neri,1980,YC2\n'
     entries, errors, _ = read(csvfile(tmp_path, text))
@@ -534,6 +699,36 @@ def test_csv_generated_ids_are_stable_and_distinct(tmp_path):
     assert first == second
     assert first[0].id != first[1].id
     assert read(other)[0][0].id == first[0].id  # column order and spacing do not matter
+
+
+def test_csv_topics_column_filters_persons_as_ftm_does(tmp_path):
+    text = ("id,name,topics,passport_number\nA,Ana Lima,role.pep,P1\nB,Bea Cruz,Role.RCA; crime.traffick,P2\n"
+            "C,Carla Dias,,P3\nD,Dora Reis,role.rca;role.pep.frmr,\n,,role.pep,X1234567\n")
+    entries, errors, stats = read(csvfile(tmp_path, text))
+    assert errors == [] and [x.id for x in entries[:2]] == ["B", "C"]
+    assert entries[0].topics == ("role.rca", "crime.traffick")
+    assert entries[2].schema == "Document"  # documents are not filtered by topic
+    assert (stats.skipped_by_topics, stats.persons, stats.documents) == (2, 2, 1)
+    assert stats.skipped_topics == {"role.pep": 1, "role.rca": 1, "role.pep.frmr": 1}
+    everyone, _, _ = read(csvfile(tmp_path, text), skip_topics=())
+    assert [x.id for x in everyone[:4]] == ["A", "B", "C", "D"]
+
+
+def test_csv_without_topics_keeps_its_generated_ids(tmp_path):
+    plain = read(csvfile(tmp_path, "name,birth_date\nAna,1980\n"))[0]
+    empty_topics = read(csvfile(tmp_path, "name,birth_date,topics\nAna,1980,\n", name="t.csv"))[0]
+    assert plain[0].id == empty_topics[0].id
+    assert read(csvfile(tmp_path, "name,birth_date,topics\nAna,1980,poi\n", name="u.csv"))[0][0].id != plain[0].id
+
+
+@pytest.mark.parametrize(
+    "header, unknown",
+    [("id,schema,name,birth_date,countries,dataset", True), ("id,schema,name,topics", False), ("id,name", False)],
+)
+def test_csv_opensanctions_simple_has_no_topics_to_filter(tmp_path, header, unknown):
+    _, _, stats = read(csvfile(tmp_path, header + "\n"))
+    assert stats.topics_unknown is unknown
+    assert read(csvfile(tmp_path, header + "\n"), skip_topics=())[2].topics_unknown is False
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,11 @@ def test_record_shapes() -> None:
         to_record("")
 
 
+def test_a_pep_is_compared_whatever_its_topics() -> None:
+    pep = to_record({"schema": "Person", "properties": {"name": ["Ana Lima"], "topics": ["role.pep"]}})
+    assert pep.names == ("Ana Lima",) and pep.topics == ("role.pep",)
+
+
 def test_pairs_file_one_result_per_line(capsys) -> None:
     lines = [b'{"a": "JOHN SMITH", "b": "Jon Smith", "id": 7}', b"", b"nonsense", b'{"a": "X"}']
     out = io.StringIO()
