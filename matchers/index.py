@@ -29,8 +29,10 @@ worth reading; the birth-year keys stay selective).
 `rank` answers a whole batch of travellers with numpy: every posting of every key of the batch is
 gathered at once (of a name key, with ``windows``, only the undated entries and those born in
 the traveller's window of years), one stable sort over (traveller, entry) counts the keys each
-entry shares with each traveller, and per traveller every entry found through a document key is kept plus the
-``limit`` best others (most shared keys first, then list, then entry digest).
+entry shares with each traveller, and per traveller every entry found through a document key is kept plus,
+of each list, the ``limit`` best others (most shared keys first, then entry digest): a list's
+candidates are the same whichever other lists are active (`screening.Screener` screens a
+traveller pushed again against the lists loaded since only).
 """
 
 from __future__ import annotations
@@ -458,31 +460,33 @@ def rank(
     if possible is not None and len(e):
         live = hit | possible(trav, lst, ords)
         trav, lst, ords, shared, hit = trav[live], lst[live], ords[live], shared[live], hit[live]
-    # per traveller: document hits, then the `limit` best others by (-shared, list, ordinal)
+    # per traveller and list: document hits, then the `limit` best others by (-shared, ordinal)
+    # (per list, so that a list's candidates do not depend on which other lists are active)
     if limit >= 0:  # the kept ones first (a tenth of them on the bench), then only those sorted
-        keep = np.flatnonzero(hit | _most_shared(trav, shared, hit, limit))
+        keep = np.flatnonzero(hit | _most_shared(trav * len(indexes) + lst, shared, hit, limit))
         trav, lst, ords, shared, hit = trav[keep], lst[keep], ords[keep], shared[keep], hit[keep]
     order = _rank_order(trav, shared, hit)
     return Ranked(trav[order], lst[order], ords[order], shared[order], hit[order])
 
 
-def _most_shared(trav: np.ndarray, shared: np.ndarray, hit: np.ndarray, limit: int) -> np.ndarray:
-    """Of candidates sorted by (traveller, list, ordinal), which are each traveller's ``limit``
-    found through name keys only that share the most keys with it, ties to the first: a mask,
-    made from a histogram of the shared counts per traveller rather than a sort."""
-    out = np.zeros(len(trav), bool)
+def _most_shared(group: np.ndarray, shared: np.ndarray, hit: np.ndarray, limit: int) -> np.ndarray:
+    """Of candidates sorted by ``group`` (a traveller's list: traveller x lists + list), then
+    ordinal, which are each group's ``limit`` found through name keys only that share the most
+    keys with it, ties to the first: a mask, made from a histogram of the shared counts per
+    group rather than a sort."""
+    out = np.zeros(len(group), bool)
     other = np.flatnonzero(~hit)
     if not len(other) or limit <= 0:
         return out
-    t, s = trav[other], shared[other]
+    t, s = group[other], shared[other]
     levels = int(s.max()) + 1
     level = levels - 1 - s  # 0: the most keys shared
     head = np.ones(len(t), bool)
     head[1:] = t[1:] != t[:-1]
-    local = np.cumsum(head) - 1  # the traveller, counted from 0
+    local = np.cumsum(head) - 1  # the group, counted from 0
     n = int(local[-1]) + 1
     counts = np.bincount(local * levels + level, minlength=n * levels).reshape(n, levels)
-    above = np.cumsum(counts, axis=1) - counts  # per traveller and level: how many share more
+    above = np.cumsum(counts, axis=1) - counts  # per group and level: how many share more
     cut = (above < limit).sum(axis=1) - 1  # the level where the limit falls (the last, if it never does)
     room = limit - above[np.arange(n), cut]  # places left at that level, for the first there
     keep = level < cut[local]

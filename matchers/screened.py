@@ -6,16 +6,18 @@ API message; a journey's next leg is screened on whichever worker owns its parti
 restart or a rebalance empties a worker's memory. `screening.Screener` keeps each screening
 in its memory (`Settings.cache_screened`) and, through this module, in Redis for
 `Settings.screened_ttl` seconds: a traveller matched alike (`records.matched_fields`) against
-the same list versions gets those matches again, from either, without a lookup.
+the same list versions gets those matches again, from either, without a lookup; after a
+list's reload, it is screened again against that list only.
 
-A key is a digest of what the screening depended on: what is matched of the traveller, the
-active versions' tags (a new load, a new tag: older screenings are never found again and
-expire), and the screener's own make (`fingerprint`: its thresholds, candidate limit,
+A traveller's screenings are kept under one key, a digest of what is matched of the traveller
+and of the screener's own make (`fingerprint`: its thresholds, candidate limit,
 name parser, token properties, and how it scores probe pairs, so that a worker whose scoring
 differs reads none of them). No name or document number is written in a key. Keys
 are spread over `SHARDS` Redis Cluster hash slots, one MGET and one script call a slot per
-batch. The value is the matches (``[]`` for most travellers): per match the entry (as the
-store encodes it), its list version, the kind, score, threshold and each feature's verdict.
+batch. The value holds, by list version tag (a new load, a new tag: what was screened against
+an older version is never read again, and is left out when the value is written again), the
+matches against that version (``[]`` for most travellers): per match the entry (as the store
+encodes it), its list version, the kind, score, threshold and each feature's verdict.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 
 SHARDS = 16  # hash slots the keys are spread over
 # Bump when screening changes what it finds in a way the probes below do not show.
-SCREENING = "2"  # 2: a given-name field repeating the surname read as one name too
+SCREENING = "3"  # 3: kept per list, each list's candidates limited on their own
 # (listed name, birth date, nationality, document; traveller's surname, given names, birth
 # date, nationality, document): pairs that exercise names, dates, nationalities, documents
 _PROBES = (
@@ -108,9 +110,13 @@ def encode_matches(matches: Matches) -> bytes:
 
 def decode_matches(data: bytes) -> Matches:
     """The matches `encode_matches` wrote."""
+    return _decode_rows(orjson.loads(data))
+
+
+def _decode_rows(rows: list) -> Matches:
     return tuple(
         (MatchResult(kind, score, threshold, tuple(FeatureResult(*f) for f in features)), decode_entry(row), ver)
-        for row, ver, kind, score, threshold, features in orjson.loads(data)
+        for row, ver, kind, score, threshold, features in rows
     )
 
 
@@ -126,11 +132,11 @@ class SharedScreenings:
         self._make = make.encode()
         self._set_many = redis_client.register_script(_SET_MANY)
 
-    def keys(self, fields: Iterable[tuple], versions: tuple[str, ...]) -> list[str]:
-        """The Redis key of each screening: a digest of the screener's make, the versions and
-        its ``fields`` (`records.matched_fields`), in one of `SHARDS` hash slots."""
+    def keys(self, fields: Iterable[tuple]) -> list[str]:
+        """The Redis key of each traveller's screenings, matched as its ``fields`` say
+        (`records.matched_fields`): a digest of the screener's make and the fields, in one of
+        `SHARDS` hash slots."""
         made = hashlib.blake2b(self._make, digest_size=16)
-        made.update(orjson.dumps(versions))  # once for the batch
         out = []
         for f in fields:
             d = made.copy()
@@ -139,28 +145,29 @@ class SharedScreenings:
             out.append("{" + f"{self.prefix}:sc:{raw[0] % SHARDS}" + "}:" + raw.hex())
         return out
 
-    def get(self, keys: Sequence[str]) -> list[Matches | None]:
-        """The matches kept under each of `keys`, None where none are: one round trip."""
+    def get(self, keys: Sequence[str]) -> list[dict[str, Matches] | None]:
+        """The matches kept under each of `keys` by list version tag, None where none are: one
+        round trip."""
         groups = _by_slot(keys)
         pipe = self.redis.pipeline(transaction=False)
         for at in groups.values():
             pipe.mget([keys[i] for i in at])
-        out: list[Matches | None] = [None] * len(keys)
+        out: list[dict[str, Matches] | None] = [None] * len(keys)
         for at, values in zip(groups.values(), pipe.execute(), strict=True):
             for i, v in zip(at, values, strict=True):
                 if v is not None:
                     try:
-                        out[i] = decode_matches(v)
-                    except (ValueError, TypeError) as exc:  # screened again, and written again
+                        out[i] = {tag: _decode_rows(rows) if rows else () for tag, rows in orjson.loads(v).items()}
+                    except (ValueError, TypeError, AttributeError) as exc:  # screened again, written again
                         log.warning("a kept screening could not be read (%s): screened again", type(exc).__name__)
         return out
 
-    def put(self, items: Iterable[tuple[str, Matches]]) -> None:
-        """Keep each (key, matches) for ``ttl`` seconds: one round trip."""
+    def put(self, items: Iterable[tuple[str, dict[str, Matches]]]) -> None:
+        """Keep each (key, {list version tag: matches}) for ``ttl`` seconds: one round trip."""
         keys, values = [], []
-        for key, matches in items:
+        for key, by_tag in items:
             keys.append(key)
-            values.append(encode_matches(matches))
+            values.append(orjson.dumps({tag: orjson.Fragment(encode_matches(m)) for tag, m in by_tag.items()}))
         if not keys:
             return
         pipe = self.redis.pipeline(transaction=False)

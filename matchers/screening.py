@@ -15,7 +15,7 @@ One alert per (traveller, entry), with the best kind; alert ids are deterministi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -46,7 +46,7 @@ from paxscreen.settings import Settings
 
 __all__ = [
     "Matches", "ScreenCache", "Screener", "TravellerShapes", "alerts_of", "make_alert", "match_against",
-    "screen_against", "utc_now",
+    "match_lists", "merge_lists", "screen_against", "utc_now",
 ]
 
 _DEFAULTS = Settings()
@@ -199,6 +199,22 @@ def alerts_of(
             for t, found in zip(travellers, matches, strict=True) for r, e, v in found]
 
 
+def merge_lists(per_list: Mapping[str, Matches]) -> Matches:
+    """A traveller's `Matches` from those against each list: one per entry id (the best; of
+    equal scores, the first list's by name), best first."""
+    found = [m for m in per_list.values() if m]
+    if len(found) <= 1:
+        return found[0] if found else ()
+    found = [m for _, m in sorted(per_list.items()) if m]
+    best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
+    for matches in found:
+        for r, entry, version in matches:
+            prev = best.get(entry.id)
+            if prev is None or r.score > prev[0].score:
+                best[entry.id] = (r, entry, version)
+    return tuple(sorted(best.values(), key=lambda r: (-r[0].score, r[1].id)))
+
+
 def match_against(
     travellers: Sequence[Traveller],
     candidates_per_traveller: Sequence[Sequence[WatchEntry | Candidate]],
@@ -209,14 +225,29 @@ def match_against(
     traveller_shapes: Callable[[int], TravellerShapes] | None = None,
 ) -> list[Matches]:
     """`screen_against`'s matches of each traveller, before they are made alerts."""
+    return [merge_lists(per) for per in match_lists(travellers, candidates_per_traveller, settings, cache=cache,
+                                                     prefilter=prefilter, traveller_shapes=traveller_shapes)]
+
+
+def match_lists(
+    travellers: Sequence[Traveller],
+    candidates_per_traveller: Sequence[Sequence[WatchEntry | Candidate]],
+    settings: Settings | None = None,
+    *,
+    cache: ScreenCache | None = None,
+    prefilter: bool = True,
+    traveller_shapes: Callable[[int], TravellerShapes] | None = None,
+) -> list[dict[str, Matches]]:
+    """`match_against`'s matches of each traveller by the list of their entries (a
+    `Candidate`'s ``list_name``; ``""`` for bare entries), before `merge_lists`."""
     settings = settings or Settings()
     cache = cache or ScreenCache()
     if traveller_shapes is None:
         cache.trim()
     if len(travellers) != len(candidates_per_traveller):
         raise ValueError(f"{len(travellers)} travellers but {len(candidates_per_traveller)} candidate lists")
-    # (entry, version, record, shape, always score, traveller's shape) per candidate, per traveller
-    per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool, Shape]]] = []
+    # (entry, version, record, shape, always score, traveller's shape, list) per candidate, per traveller
+    per: list[list[tuple[WatchEntry, str | None, Record, Shape, bool, Shape, str]]] = []
     t_info: list[TravellerShapes | None] = []
     for i, (traveller, cands) in enumerate(zip(travellers, candidates_per_traveller, strict=True)):
         rows = []
@@ -224,11 +255,11 @@ def match_against(
         for c in cands:
             assert info is not None
             if isinstance(c, Candidate):
-                entry, version, hit, forms = c.entry, c.version, c.document_hit, c.forms
+                entry, version, hit, forms, name = c.entry, c.version, c.document_hit, c.forms, c.list_name or ""
             else:
-                entry, version, hit, forms = c, None, False, None
+                entry, version, hit, forms, name = c, None, False, None, ""
             rec, shape, tokens = cache.entry(entry, forms, info.tokens_wide)
-            rows.append((entry, version, rec, shape, hit or not prefilter, info.shape_against(tokens)))
+            rows.append((entry, version, rec, shape, hit or not prefilter, info.shape_against(tokens), name))
         per.append(rows)
         t_info.append(info)
     flat = [(i, j) for i, rows in enumerate(per) for j, r in enumerate(rows) if not r[4]]
@@ -244,18 +275,21 @@ def match_against(
     all_sims = TokenSims.many([
         (t_info[i].rec.tokens, {tok for p in pairs for tok in p[2].tokens})  # type: ignore[union-attr]
         for i, pairs in scored])
-    out: list[Matches] = [() for _ in travellers]
+    out: list[dict[str, Matches]] = [{} for _ in travellers]
     for (i, pairs), sims in zip(scored, all_sims, strict=True):
         t_rec = t_info[i].rec  # type: ignore[union-attr]
-        best: dict[str, tuple[MatchResult, WatchEntry, str | None]] = {}
-        for entry, version, rec, _, _, _ in pairs:
+        best: dict[tuple[str, str], tuple[MatchResult, WatchEntry, str | None]] = {}
+        for entry, version, rec, _, _, _, name in pairs:
             result = evaluate(t_rec, rec, settings, sims, prune=True)
             if result is None or not result.matched:
                 continue
-            prev = best.get(entry.id)
+            prev = best.get((name, entry.id))
             if prev is None or result.score > prev[0].score:
-                best[entry.id] = (result, entry, version)
-        out[i] = tuple(sorted(best.values(), key=lambda r: (-r[0].score, r[1].id)))  # kept: not to be changed
+                best[(name, entry.id)] = (result, entry, version)
+        lists: dict[str, list] = {}
+        for (name, _), found in best.items():
+            lists.setdefault(name, []).append(found)
+        out[i] = {name: tuple(sorted(found, key=lambda r: (-r[0].score, r[1].id))) for name, found in lists.items()}
     return out
 
 
@@ -272,14 +306,16 @@ class Screener:
         self.settings = settings
         self.prefilter = prefilter
         self.cache = ScreenCache(settings.cache_entries, settings.cache_tokens)
-        # (versions, matches) by what is matched of a traveller (`records.matched_fields`)
+        # (active versions, matches against each, merged) by what is matched of a traveller
+        # (`records.matched_fields`)
         self.screened = Generations(settings.cache_screened)
         # the same in Redis, for pushes days apart and other workers (`matchers.screened`)
         self.shared = (SharedScreenings(store.redis, store.prefix, settings.screened_ttl,
                                         fingerprint(settings, prefilter=prefilter))
                        if settings.screened_ttl else None)
         self.repeats = 0  # travellers answered from kept screenings (here or in Redis), since the start
-        self.shared_repeats = 0  # of those, from Redis
+        self.shared_repeats = 0  # of those, from Redis (some lists' at least)
+        self.partial = 0  # travellers screened again against some lists only (those loaded since)
         # This process's memos: of tokens as many as the token table; of names (a traveller's
         # recurs within a few pushes of its booking) a quarter of the entries kept parsed.
         memo.bound("token", settings.cache_tokens)
@@ -296,61 +332,81 @@ class Screener:
                 "screened": len(self.screened)}
 
     def screen(self, travellers: Sequence[Traveller], *, now: str | None = None) -> list[Alert]:
-        """Alerts for a batch: one pipelined candidate lookup, then `match_against`.
+        """Alerts for a batch: one pipelined candidate lookup, then `match_lists`.
 
-        A traveller matched as one screened before against the same active versions (a PNR
-        pushed again, the API message after the PNR, the next leg of a journey: the same
-        `records.matched_fields`) gets that screening's matches again, made alerts of its
-        own, without a lookup (``Settings.cache_screened`` of them are kept in this process;
-        0: none). Those not held here are asked of Redis (`matchers.screened`, where
-        screenings live ``Settings.screened_ttl`` seconds; 0: not kept there), in one round
-        trip a batch, and the ones screened now are kept there in another."""
+        A traveller matched as one screened before (a PNR pushed again, the API message after
+        the PNR, the next leg of a journey: the same `records.matched_fields`) gets that
+        screening's matches again, made alerts of its own, against each list whose active
+        version is the one it was screened against; it is screened afresh against the others
+        only (a list loaded since: a daily stolen-documents update leaves the persons lists'
+        screenings standing). ``Settings.cache_screened`` travellers' screenings are kept in
+        this process (0: none); those not held here are asked of Redis (`matchers.screened`,
+        where they live ``Settings.screened_ttl`` seconds; 0: not kept there), in one round
+        trip a batch, and the ones made now are kept there in another."""
         if not travellers:
             return []
         keep = self.settings.cache_screened > 0
         if not keep and self.shared is None:
-            return alerts_of(travellers, self._match(travellers), now=now)
-        # One round trip: what kept matches must have been made against. Should a switch come
-        # between it and the lookup, this batch's matches are kept under the older versions
+            return alerts_of(travellers, [merge_lists(m) for m in self._match(travellers)], now=now)
+        # One round trip: the versions kept matches must have been made against. Should a
+        # switch come between it and the lookup, matches made now are kept under the older tag
         # and never found again (a new version gets a new random tag): nothing stale is served.
-        versions = self.store.versions()
+        active = self.store.versions()
+        if not active:
+            return []
         keys = [matched_fields(t) for t in travellers]
-        found: list[Matches | None] = []
-        todo: dict[tuple, int] = {}  # the first traveller of each not found
+        first: dict[tuple, int] = {}  # each key's first traveller
+        done: dict[tuple, Matches] = {}  # the matches of keys held here against every active version
+        got: dict[tuple, dict[str, Matches]] = {}  # the others': their matches by list, as far as known
         for i, k in enumerate(keys):
+            if k in first:
+                continue
+            first[k] = i
             held = self.screened.get(k) if keep else None
-            found.append(held[1] if held is not None and held[0] == versions else None)
-            if found[i] is None:
-                todo.setdefault(k, i)
-        new: dict[tuple, Matches] = {}  # by key: the matches kept in Redis, then those screened now
+            if held is not None and held[0] == active:
+                done[k] = held[2]
+            else:
+                got[k] = {} if held is None else {name: m for (name, tag), m in zip(held[0], held[1], strict=True)
+                                                  if (name, tag) in active}
+        from_redis: set[tuple] = set()
         redis_keys: dict[tuple, str] = {}
-        if todo and self.shared is not None:
-            redis_keys = dict(zip(todo, self.shared.keys(todo, versions), strict=True))
-            new = {k: got for k, got in zip(todo, self.shared.get(list(redis_keys.values())), strict=True)
-                   if got is not None}
-        from_redis = set(new)
-        rest = [k for k in todo if k not in new]
-        if rest:
-            fresh = dict(zip(rest, self._match([travellers[todo[k]] for k in rest]), strict=True))
-            if self.shared is not None:
-                self.shared.put((redis_keys[k], got) for k, got in fresh.items())
-            new.update(fresh)
-        if keep:
-            for k, got in new.items():
-                self.screened.put(k, (versions, got))
+        if self.shared is not None and (wanted := [k for k, have in got.items() if len(have) < len(active)]):
+            redis_keys = dict(zip(wanted, self.shared.keys(wanted), strict=True))
+            for k, kept in zip(wanted, self.shared.get(list(redis_keys.values())), strict=True):
+                have = got[k]
+                for name, tag in active if kept else ():
+                    if name not in have and tag in kept:  # type: ignore[operator]
+                        have[name] = kept[tag]  # type: ignore[index]
+                        from_redis.add(k)
+        groups: dict[tuple[str, ...], list[tuple]] = {}  # keys by the lists they are screened against now
+        for k, have in got.items():
+            if missing := tuple(name for name, _ in active if name not in have):
+                groups.setdefault(missing, []).append(k)
+        for missing, ks in groups.items():
+            made = self._match([travellers[first[k]] for k in ks], lists=None if len(missing) == len(active) else missing)
+            for k, per in zip(ks, made, strict=True):
+                got[k].update((name, per.get(name, ())) for name in missing)
+        if self.shared is not None and groups:  # each screened now kept there against every active version
+            self.shared.put((redis_keys[k], {tag: got[k][name] for name, tag in active})
+                            for ks in groups.values() for k in ks)
+        for k, have in got.items():
+            done[k] = merge_lists(have)
+            if keep:
+                self.screened.put(k, (active, tuple(have[name] for name, _ in active), done[k]))
         # counted once screened (a Redis error retries the batch)
-        self.repeats += len(travellers) - len(rest)
+        screened_now = {k for ks in groups.values() for k in ks}
+        self.repeats += len(travellers) - len(screened_now)
+        self.partial += sum(len(ks) for missing, ks in groups.items() if len(missing) < len(active))
         if from_redis:
-            self.shared_repeats += sum(1 for k, got in zip(keys, found, strict=True)
-                                       if got is None and k in from_redis)
-        matches = [got if got is not None else new[k] for k, got in zip(keys, found, strict=True)]
-        return alerts_of(travellers, matches, now=now)
+            self.shared_repeats += sum(1 for k in keys if k in from_redis and k not in screened_now)
+        return alerts_of(travellers, [done[k] for k in keys], now=now)
 
-    def _match(self, travellers: Sequence[Traveller]) -> list[Matches]:
-        """The travellers' `Matches`: one pipelined candidate lookup, then `match_against`."""
+    def _match(self, travellers: Sequence[Traveller], lists: Sequence[str] | None = None) -> list[dict[str, Matches]]:
+        """The travellers' matches by list (`match_lists`) against the active lists (those
+        named in ``lists``): one pipelined candidate lookup, then the scoring."""
         if not self.prefilter:
-            candidates = self.store.lookup(travellers, self.settings.max_candidates)
-            return match_against(travellers, candidates, self.settings, cache=self.cache, prefilter=False)
+            candidates = self.store.lookup(travellers, self.settings.max_candidates, lists=lists)
+            return match_lists(travellers, candidates, self.settings, cache=self.cache, prefilter=False)
         self.cache.trim()  # not later: the travellers' shapes and the index's bound share the token table
         shapes: dict[int, TravellerShapes] = {}
 
@@ -362,6 +418,6 @@ class Screener:
 
         candidates = self.store.lookup(
             travellers, self.settings.max_candidates, thresholds=thresholds_of(self.settings),
-            names=IndexNameBound(self.cache.tokens, shape),
+            names=IndexNameBound(self.cache.tokens, shape), lists=lists,
         )
-        return match_against(travellers, candidates, self.settings, cache=self.cache, traveller_shapes=shape)
+        return match_lists(travellers, candidates, self.settings, cache=self.cache, traveller_shapes=shape)

@@ -59,7 +59,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
@@ -475,13 +475,14 @@ class WatchlistStore:
         *,
         thresholds: dict[str, float] | None = None,
         names: NameBound | None = None,
+        lists: Collection[str] | None = None,
     ) -> list[list[Candidate]]:
-        """Candidates for a batch of travellers across every active list: one round trip to
-        check the active versions, the ranking in memory, one round trip for the entries not
-        cached yet.
+        """Candidates for a batch of travellers across every active list (or those of them
+        named in ``lists``): one round trip to check the active versions, the ranking in
+        memory, one round trip for the entries not cached yet.
 
-        Per traveller, entries are ranked by how many keys they share with it and at most
-        ``limit`` are kept, plus every entry found through a document key (never dropped).
+        Per traveller and list, entries are ranked by how many keys they share with it and at
+        most ``limit`` are kept, plus every entry found through a document key (never dropped).
         With ``thresholds`` (kind -> threshold), entries found through name keys only whose
         birth date rules out every kind (`unread.keyless_possible`) are dropped first,
         unread, and take no place among the ``limit``. With ``names`` too (a bound of name
@@ -491,6 +492,7 @@ class WatchlistStore:
         """
         if not travellers:
             return []
+        wanted = None if lists is None else set(lists)
         queries = [query_digests(t) for t in travellers]
         possible = windows = None
         if thresholds is not None:
@@ -498,8 +500,9 @@ class WatchlistStore:
                               np.int32)
             windows = dob_windows(t_dobs, thresholds)
         for _ in range(attempts):
-            if (lists := self._current()) is None:
+            if (active := self._current()) is None:
                 continue  # a switch happened (or first call): read again
+            lists = active if wanted is None else [a for a in active if a.list_name in wanted]
             indexes = [self._indexes[a.tag] for a in lists]
             if thresholds is not None:
                 possible = dob_filter(indexes, t_dobs, thresholds)
@@ -539,12 +542,13 @@ class WatchlistStore:
             return None
         return lists
 
-    def versions(self, attempts: int = 5) -> tuple[str, ...]:
-        """The active versions' tags, checked with one round trip (adopting a switch, as
-        `lookup` does): what a screening against them depends on. Each load writes under a new random tag."""
+    def versions(self, attempts: int = 5) -> tuple[tuple[str, str], ...]:
+        """(list name, tag) of each active version, by list name, checked with one round trip
+        (adopting a switch, as `lookup` does): what a screening against each list depends on.
+        Each load writes under a new random tag."""
         for _ in range(attempts):
             if (lists := self._current()) is not None:
-                return tuple(a.tag for a in lists)
+                return tuple((a.list_name, a.tag) for a in lists)
         raise Unavailable(f"watchlist versions kept changing during {attempts} checks; retry")
 
     def _switch(self, pointer: dict[str, _Active]) -> None:

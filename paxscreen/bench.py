@@ -539,7 +539,30 @@ def _batch(s: Settings, client, o: Options, listed) -> dict:
         say(f"  again after a restart: {len(travellers) / dt:,.0f} travellers/s, {again.shared_repeats:,} "
             f"answered from Redis, {same} alerts")
         out |= {"batch_redis_pax_per_s": round(len(travellers) / dt), "batch_redis_repeats": again.shared_repeats}
+    out |= _after_a_reload(s, screener, travellers, o.seed + 13)
     return out
+
+
+def _after_a_reload(s: Settings, screener, travellers, seed: int) -> dict:
+    """The batch's travellers once more, after another list was loaded (a stolen documents
+    update, as daily): each is screened against that list only, the others' screenings kept."""
+    from paxscreen import bench_data as bd
+
+    update = f"bench-update-{time.time_ns()}"
+    screener.store.load_chunks(bd.document_makers(seed, 20_000), list_name=update)
+    try:
+        partial = screener.partial
+        screener.screen(travellers[:1])
+        t0 = time.perf_counter()
+        for i in range(0, len(travellers), s.batch_size):
+            screener.screen(travellers[i : i + s.batch_size])
+        dt = time.perf_counter() - t0
+    finally:
+        screener.store.remove_list(update)
+    partial = screener.partial - partial
+    say(f"  again after another list's load (20,000 documents): {len(travellers) / dt:,.0f} travellers/s, "
+        f"{partial:,} screened against that list only")
+    return {"reload_pax_per_s": round(len(travellers) / dt), "reload_partial": partial}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -46,7 +46,7 @@ class Settings:
     name_threshold: float = 0.80
     # Document-match score at or above which a document alert is raised, in [0, 1].
     document_threshold: float = 0.80
-    # How many watchlist candidates are scored per traveller at most.
+    # How many candidates of each list are scored per traveller at most, besides its document hits.
     max_candidates: int = 50
     # Kafka consumer session timeout in seconds (short on the dev broker, whose joins wait ~half of it).
     session_timeout: float = 10.0

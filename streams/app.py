@@ -64,6 +64,7 @@ class Screener(Protocol):
 
     repeats: int  # travellers answered from kept screenings, since the start
     shared_repeats: int  # of those, from the screenings kept in Redis
+    partial: int  # travellers screened again against the lists loaded since their kept screening only
 
 
 @dataclass
@@ -216,13 +217,15 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             encoded.append(record.value)
         if not travellers:
             return
-        repeats, shared = pipeline.screener.repeats, pipeline.screener.shared_repeats
+        repeats, shared, partial = (pipeline.screener.repeats, pipeline.screener.shared_repeats,
+                                    pipeline.screener.partial)
         alerts = await retry_redis(
             "screen", pipeline.screener.screen, travellers, observe=m.screen_batch_seconds.observe
         )
         m.screened.inc(len(travellers))
         m.repeats.inc(pipeline.screener.repeats - repeats)
         m.shared_repeats.inc(pipeline.screener.shared_repeats - shared)
+        m.partial_repeats.inc(pipeline.screener.partial - partial)
         held = pipeline.screener.cache_sizes()
         m.cache_tokens.set(held["tokens"])
         m.cache_entries.set(held["entries"])

@@ -105,6 +105,11 @@ class Metrics:
             "Of those, travellers answered with a screening kept in Redis (another worker's, or older)",
             registry=r,
         )
+        self.partial_repeats = Counter(
+            "paxscreen_screen_partial_total",
+            "Travellers screened again against some lists only: those loaded since their kept screening",
+            registry=r,
+        )
         self._owned: dict[str, int] = {}
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r

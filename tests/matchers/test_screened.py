@@ -8,8 +8,9 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import orjson
 import pytest
-from matcher_factories import listed_people, pax, person, vary
+from matcher_factories import listed_people, pax, person, stolen, vary
 
 from matchers.features import parse_date
 from matchers.keys import traveller_keys
@@ -109,6 +110,98 @@ def test_a_new_list_version_screens_again(store) -> None:
     assert screener.repeats == 0
 
 
+def _asked(store: WatchlistStore) -> list[tuple[int, tuple[str, ...] | None]]:
+    """(travellers, lists asked for, None: all) per ``store.lookup`` call, from now on."""
+    calls: list[tuple[int, tuple[str, ...] | None]] = []
+    lookup = store.lookup
+
+    def asking(travellers, *args, lists=None, **kwargs):
+        calls.append((len(travellers), None if lists is None else tuple(lists)))
+        return lookup(travellers, *args, lists=lists, **kwargs)
+
+    store.lookup = asking  # type: ignore[method-assign]
+    return calls
+
+
+def _documented(travellers: list[Traveller]) -> list[Traveller]:
+    """The travellers, each with a passport of its own."""
+    return [dataclasses.replace(t, documents=(Document(f"X{i:07d}", "P", "FRA"),)) for i, t in enumerate(travellers)]
+
+
+def _two_lists(store: WatchlistStore, listed: list, stolen_numbers: list[str]) -> None:
+    store.load(listed, list_name="persons")
+    store.load([stolen(n, "FRA", id=f"d-{n}") for n in stolen_numbers], list_name="sltd")
+
+
+def test_after_a_lists_reload_only_that_list_is_screened_again(store, redis_client, prefix) -> None:
+    listed = listed_people(300)
+    travellers = _documented(_travellers(listed, 120, seed=11))
+    numbers = [t.documents[0].number for t in travellers]
+    _two_lists(store, listed, numbers[:10])
+    screener = Screener(store, Settings(), warm=False)
+    asked = _asked(store)
+    before = screener.screen(travellers, now="T")
+    assert asked == [(120, None)] and {a.kind for a in before} == {"name", "stolen_document"}
+    # the stolen documents' daily update: ten more numbers, the first ten no longer listed
+    store.load([stolen(n, "FRA", id=f"d-{n}") for n in numbers[10:20]], list_name="sltd")
+    after = screener.screen(travellers, now="T")
+    assert asked == [(120, None), (120, ("sltd",))]  # the persons list's screenings stand
+    assert screener.repeats == 0 and screener.partial == 120
+    fresh = Screener(WatchlistStore(redis_client, prefix=prefix, buckets=64), FRESH, warm=False)
+    assert _seen(after) == _seen(fresh.screen(travellers, now="T"))
+    assert {a.entry_id for a in after if a.entry.get("dataset") == "sltd"} != {
+        a.entry_id for a in before if a.entry.get("dataset") == "sltd"}
+    assert screener.screen(travellers, now="T") == after and screener.repeats == 120 and len(asked) == 2
+
+
+def test_another_worker_after_a_reload_reads_the_other_lists_screenings_from_redis(store, redis_client, prefix) -> None:
+    listed = listed_people(300)
+    travellers = _documented(_travellers(listed, 60, seed=13))
+    _two_lists(store, listed, [t.documents[0].number for t in travellers[:5]])
+    Screener(store, Settings(), warm=False).screen(travellers, now="T")
+    store.load([stolen("Z9999999", "FRA", id="d-new")], list_name="sltd")
+    other_store = WatchlistStore(redis_client, prefix=prefix, buckets=64)
+    other = Screener(other_store, Settings(), warm=False)
+    asked = _asked(other_store)
+    got = other.screen(travellers, now="T")
+    assert asked == [(60, ("sltd",))] and other.partial == 60 and other.shared_repeats == 0
+    assert _seen(got) == _seen(Screener(store, FRESH, warm=False).screen(travellers, now="T"))
+
+
+def test_kept_and_fresh_screenings_agree_across_reloads_of_either_list(store) -> None:
+    listed = listed_people(300)
+    travellers = _documented(_travellers(listed, 100, seed=17))
+    numbers = [t.documents[0].number for t in travellers]
+    _two_lists(store, listed, numbers[:20])
+    kept = Screener(store, Settings(), warm=False)
+    rnd = random.Random(3)
+    for reload in ("sltd", "persons", "sltd"):
+        if reload == "sltd":
+            store.load([stolen(n, "FRA", id=f"d-{n}") for n in rnd.sample(numbers, 20)], list_name="sltd")
+        else:
+            store.load(rnd.sample(listed, 200), list_name="persons")
+        order = travellers[:]
+        rnd.shuffle(order)
+        for i in range(0, len(order), 30):
+            batch = order[i : i + 30]
+            assert _seen(kept.screen(batch, now="T")) == _seen(Screener(store, FRESH, warm=False).screen(batch, now="T"))
+    assert kept.partial == 200 and kept.repeats == 0  # the first round screened them against both
+
+
+def test_an_entry_listed_twice_alerts_once_with_its_best_match(store) -> None:
+    t = pax("CAMARA", "OUSMANE", dob="1980-02-03", doc="A1234567", country="SEN")
+    store.load([person("Ousmane Kamara", id="p1")], list_name="a")
+    alone = Screener(store, FRESH, warm=False).screen([t])
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1", dataset="b")], list_name="b")
+    kept = Screener(store, Settings(), warm=False)
+    for screener in (kept, Screener(store, FRESH, warm=False), kept):
+        alerts = screener.screen([t])
+        assert [a.entry_id for a in alerts] == ["p1"] and alerts[0].score > alone[0].score
+        assert alerts[0].entry["dataset"] == "b"
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")], list_name="a")  # as good: the first list's
+    assert [a.entry["dataset"] for a in kept.screen([t])] == ["test"] and kept.partial == 1
+
+
 def test_any_field_screening_reads_screens_again(store) -> None:
     store.load([person("Ousmane Camara", dob="1980-02-03", nat="SEN", sex="M", docs=(("A1234567", "SEN"),), id="p1")])
     kept = Screener(store, Settings(), warm=False)
@@ -174,7 +267,9 @@ def test_redis_keys_say_nothing_of_the_traveller_and_expire(store, redis_client,
     for k in keys:
         assert not any(x in k.upper() for x in ("CAMARA", "OUSMANE", "NDIAYE", "FATOU", "1980", "A1234567", "B7654321"))
         assert 3500 < redis_client.ttl(k) <= 3600
-    assert sorted(len(redis_client.get(k)) > 2 for k in keys) == [False, True]  # "[]" for the one not matched
+    kept = [orjson.loads(redis_client.get(k)) for k in keys]  # by the list version's tag: its matches
+    assert all(list(v) == [store.versions()[0][1]] for v in kept)
+    assert sorted(bool(m) for v in kept for m in v.values()) == [False, True]  # [] for the one not matched
 
 
 def test_redis_screenings_of_another_make_or_list_version_are_not_read(store) -> None:

@@ -94,6 +94,21 @@ def test_ranking_prefers_entries_sharing_more_keys(store) -> None:
     assert found[0].shared_keys >= 3
 
 
+def test_each_list_keeps_its_own_best_candidates(store) -> None:
+    # a large list's namesakes take no place from a small list's, and a list's candidates are
+    # the same whether the others are asked or not
+    store.load([person("John Smith", dob="1970-01-01", id="a-full"), person("J Smith", id="a-initial")],
+               list_name="a")
+    store.load([person("John Smithson Walker", id="b-partial"), person("John Smith", id="b-full")], list_name="b")
+    t = pax("SMITH", "JOHN", dob="1970-01-01")
+    (found,) = store.lookup([t], limit=1)
+    assert sorted(c.entry.id for c in found) == ["a-full", "b-full"]
+    for name in ("a", "b"):
+        (alone,) = store.lookup([t], limit=1, lists=[name])
+        assert [c.entry.id for c in alone] == [c.entry.id for c in found if c.list_name == name]
+    assert store.lookup([t], limit=1, lists=[]) == [[]]
+
+
 def test_reload_of_the_same_content_is_idempotent(store, redis_client) -> None:
     first = store.load(listing())
     keys_before = redis_client.dbsize()

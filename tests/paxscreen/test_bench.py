@@ -99,6 +99,8 @@ def test_quick_bench_prints_its_figures(tmp_path) -> None:
     assert 0 < result["mixed_load_repeats"] <= load - load // PUSHES
     # a restarted screener answers the batch phase's travellers from the screenings kept in Redis
     assert result["batch_redis_repeats"] == QUICK["batch"] and result["batch_redis_pax_per_s"] > 0
+    # after another list's load, screened against that list only
+    assert result["reload_partial"] == QUICK["batch"] and result["reload_pax_per_s"] > 0
     assert result["redis_bytes_per_person"] > 0 and result["load_entities_per_s"] > 0
     samples = result["worker_rss_mb_during_fixed"]
     assert len(samples) >= 2 and all(len(mb) == 1 and mb[0] > 0 and len(tokens) == 1 for _, mb, tokens in samples)
