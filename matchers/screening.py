@@ -382,10 +382,14 @@ class Screener:
         for k, have in got.items():
             if missing := tuple(name for name, _ in active if name not in have):
                 groups.setdefault(missing, []).append(k)
+        names = {name for name, _ in active}
+        late: dict[tuple, dict[str, Matches]] = {}  # matches of lists that became active since `versions`
         for missing, ks in groups.items():
             made = self._match([travellers[first[k]] for k in ks], lists=None if len(missing) == len(active) else missing)
             for k, per in zip(ks, made, strict=True):
                 got[k].update((name, per.get(name, ())) for name in missing)
+                if not per.keys() <= names:  # alerted now, kept once `versions` has them
+                    late[k] = {name: m for name, m in per.items() if name not in names}
         if self.shared is not None and groups:  # each screened now kept there against every active version
             self.shared.put((redis_keys[k], {tag: got[k][name] for name, tag in active})
                             for ks in groups.values() for k in ks)
@@ -393,6 +397,8 @@ class Screener:
             done[k] = merge_lists(have)
             if keep:
                 self.screened.put(k, (active, tuple(have[name] for name, _ in active), done[k]))
+            if k in late:
+                done[k] = merge_lists({**have, **late[k]})
         # counted once screened (a Redis error retries the batch)
         screened_now = {k for ks in groups.values() for k in ks}
         self.repeats += len(travellers) - len(screened_now)

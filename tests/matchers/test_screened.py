@@ -188,6 +188,19 @@ def test_kept_and_fresh_screenings_agree_across_reloads_of_either_list(store) ->
     assert kept.partial == 200 and kept.repeats == 0  # the first round screened them against both
 
 
+def test_a_list_loaded_while_a_batch_is_screened_alerts_in_that_batch(store) -> None:
+    store.load([person("Ousmane Camara", dob="1980-02-03", id="p1")], list_name="a")
+    screener = Screener(store, Settings(), warm=False)
+    before = store.versions()
+    store.load([person("Fatou Ndiaye", dob="1975-01-01", id="p2")], list_name="b")
+    store.versions = lambda: before  # type: ignore[method-assign]  # read just before b's load
+    ts = [pax("CAMARA", "OUSMANE", dob="1980-02-03"), pax("NDIAYE", "FATOU", dob="1975-01-01")]
+    assert [a.entry_id for a in screener.screen(ts)] == ["p1", "p2"]
+    del store.versions
+    # kept against a's version only: the next push is screened against b alone
+    assert [a.entry_id for a in screener.screen(ts)] == ["p1", "p2"] and screener.partial == 2
+
+
 def test_an_entry_listed_twice_alerts_once_with_its_best_match(store) -> None:
     t = pax("CAMARA", "OUSMANE", dob="1980-02-03", doc="A1234567", country="SEN")
     store.load([person("Ousmane Kamara", id="p1")], list_name="a")
