@@ -24,7 +24,7 @@ Per token, these keys describe spelling variation:
   whether a token spells the head's name or another language's form of it (MAMADOU,
   MEHMET), which matches less surely. A final H after a vowel (KHADIDJAH) and a West
   African final vowel (UMARU, SULEIMANU) are read off when the token is not listed;
-* `skeleton` and `loose_skeleton`: phonetic keys (`matchers.phonetic`, re-exported here).
+* `skeleton`, `spelling` and `loose_skeleton`: phonetic keys (`matchers.phonetic`, re-exported).
   Blocking keys use ``skeleton(canonical(token))`` (`blocking_form`);
 * `name_symbols`: rigour's person-name symbols (Wikidata-derived groups of spellings of one
   given name across scripts: MIKHAIL/MICHAEL, KHALED/KHALID, OLEG/OLEH);
@@ -44,7 +44,7 @@ from pathlib import Path
 from rigour.names import NameTypeTag, analyze_names
 
 from matchers.memo import memo, store
-from matchers.phonetic import loose_first, loose_skeleton, skeleton
+from matchers.phonetic import loose_first, loose_skeleton, skeleton, spelling
 from matchers.translit import transliterate
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "parse_parts",
     "remember",
     "skeleton",
+    "spelling",
     "token_variants",
     "warm_up",
 ]

@@ -1,16 +1,25 @@
-"""Phonetic keys of one MRZ token, for blocking (`skeleton`) and scoring (`loose_skeleton`).
+"""Phonetic keys of one MRZ token, for blocking (`skeleton`) and scoring (`loose_skeleton`,
+`spelling`).
 
-* `skeleton`: a phonetic key built from rewrite rules (PH->F, KH->K, SH/CH->S, DI+vowel->J,
-  C->K/S, Q->K, Z->S, W->V, Y->I, a final D->T, H kept only first or between vowels,
-  doubled letters once, vowels dropped after the first letter): SMITH/SMYTHE -> SMT,
-  YOUSSEF/YUSUF -> ASF, DIALLO/JALLOW -> JL, MEHMED/MEHMET -> MMT. A first H stays
-  (HANNE is not ANNA, HALYNA not OLENA); consonants a vowel kept apart stay two (BUBACAR is
-  BBKR, BACAR BKR). Blocking keys use ``skeleton(canonical(token))`` (`names.blocking_form`);
+* `skeleton`: a phonetic key built from rewrite rules (PH->F, KH->K, SH/CH/SCH/TSCH/CZ->S,
+  DI+vowel->J, TS/TZ->S, C->K/S, Q->K, Z->S, W->V, Y->I, J after a vowel->I, a final D->T,
+  H kept only first or between vowels, doubled letters once, vowels dropped after the first
+  letter): SMITH/SMYTHE -> SMT, YOUSSEF/YUSUF -> ASF, DIALLO/JALLO -> JL, MEHMED/MEHMET ->
+  MMT. A first H stays (HANNE is not ANNA, HALYNA not OLENA); consonants a vowel kept apart
+  stay two (BUBACAR is BBKR, BACAR BKR). Blocking keys use ``skeleton(canonical(token))``
+  (`names.blocking_form`).
+  Russian and other Slavic names in German, Polish and French spellings meet their English
+  and ICAO ones (`_prepared`): a final -OFF/-OW is -OV, -SKIJ/-SKI -SKY; in a German or Polish
+  spelling (W, SZ, CZ, SCH) a bare CH is Х (KH); in a Slavic surname (-OV, -SKI, -ENKO ...)
+  ZH is Ж as German SCH is, and J is Й: KUSNEZOW/KUZNETSOV -> KSNSV, SCHUKOW/ZHUKOV -> SKV,
+  TSCHAIKOWSKI/CHAIKOVSKIY -> SKVSK, SZCZERBAKOW/CHTCHERBAKOV/SHCHERBAKOV -> SRBKV,
+  WOJCIECHOWSKI/VOYTSEKHOVSKIY -> VSKVSK, CHRUSCHTSCHOW/KHRUSHCHEV -> KRSV;
+* `spelling`: the token with only those letters written one way and its vowels kept, to grade
+  how alike two tokens that share a skeleton are spelled (`matchers.similarity`);
 * `loose_skeleton`: a coarser key for scoring only, merging the consonants romanisations
   trade (Q/G/GH/K, KH/CH, V/W/PH/F) while the vowels must agree: GADDAFI/QADHAFI.
 
-Pure and cached; `matchers.names` re-exports them.
-"""
+Pure and cached; `matchers.names` re-exports them."""
 
 from __future__ import annotations
 
@@ -18,23 +27,27 @@ import re
 
 from matchers.memo import memo
 
-__all__ = ["loose_first", "loose_skeleton", "skeleton"]
+__all__ = ["loose_first", "loose_skeleton", "skeleton", "spelling"]
 
 _DOUBLES = re.compile(r"(.)\1+")
 _VOWELS = frozenset("AEIOUY")
 
 
-# Phonetic rewrites, applied in order on a token whose doubled letters are already single.
-# Each with the substrings one of which a token must hold for the pattern to match at all
-# (the rule is skipped otherwise: the same result, without running most of the patterns).
+# Phonetic rewrites, applied in order on a token whose doubled letters are already single
+# (and Slavic spellings already read: `_prepared`). Each with the substrings one of which a
+# token must hold for the pattern to match at all (the rule is skipped otherwise: the same
+# result, without running most of the patterns).
 _RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
     (re.compile(p), r, need)
     for p, r, need in (
         (r"(^|N)DI(?=[AEOU])", r"\1J", ("DI",)),  # DIALLO -> JALLO, NDIAYE -> NJAYE
-        (r"OW$", "O", ("OW",)),  # JALLOW -> JALLO
-        (r"SCH|TCH|TSH", "S", ("SCH", "TCH", "TSH")),
+        # Й after a vowel: SERGEJ/SERGEY, JURIJ/YURIY, -SKIJ/-SKIY, WOJCIECH; Dutch IJ (DIJKSTRA);
+        # not a final -AJ/-OJ (PANKAJ, MANOJ)
+        (r"(?<=[EI])J(?=[^AEIOUY]|$)|(?<=[AO])J(?=[^AEIOUY])", "I", ("J",)),
+        (r"TSCH|SCH|TCH|TSH", "S", ("SCH", "TCH", "TSH")),  # German TSCH, French TCH: Ч
         (r"DZH|DJ|DZ|ZH", "J", ("DJ", "DZ", "ZH")),
-        (r"SH|CH", "S", ("SH", "CH")),
+        (r"SH|CH|CZ", "S", ("SH", "CH", "CZ")),  # Polish CZ: Ч
+        (r"T[SZ]", "S", ("TS", "TZ")),  # Ц: KUZNETSOV/KUSNEZOW, SCHULTZ/SCHULZ
         (r"KH", "K", ("KH",)),
         (r"GH", "G", ("GH",)),
         (r"PH", "F", ("PH",)),
@@ -45,22 +58,73 @@ _RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (r"C(?=[EIY])", "S", ("C",)),
         (r"C", "K", ("C",)),
         (r"Z", "S", ("Z",)),
-        (r"W", "V", ("W",)),
+        (r"W", "V", ("W",)),  # a final -OW too: KUSNEZOW/KUZNETSOV (JALLOW is curated)
         (r"Y", "I", ("Y",)),
         (r"D$", "T", ("D",)),  # final devoicing: MEHMED/MEHMET, AHMED/AHMET, DAVID/DAVIT, HAMID/HAMIT
         (r"H$|(?<=[^AEIOU])H|(?<!^)H(?=[^AEIOU])", "", ("H",)),  # H survives first or between vowels
     )
 )
 
+# German, Polish and French spellings of Slavic names, read before the rules (`_prepared`).
+_FINAL_OFF = re.compile(r"(?<=[OE])FF$")  # SMIRNOFF, GEORGIEFF: -OV, -EV
+# German and Polish spelling (W for В, SCH/SZ for Ш, CZ for Ч): a bare CH there is Х, as KH:
+# CHODORKOWSKI, WOJCIECHOWSKI, CHRUSCHTSCHOW. Elsewhere CH is English Ч or French Ш.
+_GERMAN_POLISH = re.compile(r"W|SZ|CZ|SCH")
+_BARE_CH = re.compile(r"(?<![ST])CH")
+# Slavic surname endings (-OV, -EW, -OFF, -OVA, -SKI, -SKY, -SKAYA, -ENKO; not the English
+# -LLOW of JALLOW): there ZH and German SCH both spell Ж (ZHUKOV/SCHUKOW), and J spells Й
+# (JAKOWLEW/YAKOVLEV), not the J of JOHN.
+_SLAVIC_ENDING = re.compile(r"(?:(?<!LL)[OE][VW]A?|[OE]FF|SK(?:[IY]|IY|II|IJ|A|AYA|AIA|AJA)|ENKO)$")
+_SLAVIC_ZH = re.compile(r"(?<!D)ZH")
+_SLAVIC_J = re.compile(r"(?<!D)J")
+
+
+def _prepared(token: str) -> str:
+    """The token with doubled letters once, and what German, Polish and French spellings of
+    Slavic names mean where the rules alone cannot tell (CH, ZH and J; a final -OFF)."""
+    s = _DOUBLES.sub(r"\1", _FINAL_OFF.sub("V", token) if token.endswith("FF") else token)
+    if "CH" in s and _GERMAN_POLISH.search(s):
+        s = _BARE_CH.sub("KH", s)
+    if len(s) >= 5 and ("ZH" in s or "J" in s) and _SLAVIC_ENDING.search(token):
+        s = _SLAVIC_J.sub("Y", _SLAVIC_ZH.sub("SH", s))
+    return s
+
+
+# How `spelling` writes the letters transliteration systems spell differently, in order: Й
+# as Y, one sign for Ш, Ч and Щ (which CH spells in one system or another), Х, Ц and В.
+_SPELLING_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r) for p, r in (
+        (r"(?<=[EI])J(?=[^AEIOUY]|$)|(?<=[AO])J(?=[^AEIOUY])", "Y"),
+        (r"TSCH|SCH|TCH|TSH|SH|CH|CZ|SZ", "$"),
+        (r"KH", "K"),
+        (r"T[SZ]", "C"),
+        (r"W", "V"),
+    )
+)
+
+
+@memo("token")
+def spelling(token: str) -> str:
+    """The token with the letters transliteration systems write differently spelled one way,
+    vowels and other letters as they are (`similarity` grades a shared skeleton by how alike
+    these are): WOJCIECHOWSKI and VOITSEKHOVSKY are VOYCIEKOVSKI and VOICEKOVSKY, SCHUKOW and
+    ZHUKOV both $UKOV; KOZLOVA stays KOZLOVA (the skeleton's Z/S is no transliteration)."""
+    s = _prepared(token)
+    for pattern, repl in _SPELLING_RULES:
+        s = pattern.sub(repl, s)
+    return _DOUBLES.sub(r"\1", s)
+
 
 @memo("token")
 def skeleton(token: str) -> str:
     """A phonetic key for one MRZ token: consonant skeleton, first letter kept (vowel -> A).
 
-    >>> skeleton("YOUSSEF"), skeleton("YUSUF"), skeleton("DIALLO"), skeleton("JALLOW")
+    >>> skeleton("YOUSSEF"), skeleton("YUSUF"), skeleton("DIALLO"), skeleton("JALLO")
     ('ASF', 'ASF', 'JL', 'JL')
+    >>> skeleton("KUSNEZOW"), skeleton("KUZNETSOV"), skeleton("SCHUKOW"), skeleton("ZHUKOV")
+    ('KSNSV', 'KSNSV', 'SKV', 'SKV')
     """
-    s = _DOUBLES.sub(r"\1", token)
+    s = _prepared(token)
     for pattern, repl, need in _RULES:
         for n in need:
             if n in s:
