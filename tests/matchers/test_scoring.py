@@ -58,6 +58,12 @@ S = Settings()
         (pax("QADHAFI", "MUAMMAR"), person("Moammar Gaddafi")),
         (pax("CHODORKOWSKI", "MICHAIL"), person("Mikhail Khodorkovsky")),
         (pax("NTOKOS", "APOSTOLOS"), person("Απόστολος Ντόκος")),
+        # German, Polish and French spellings of Slavic names
+        (pax("KUSNEZOW", "DMITRIJ"), person("Dmitry Kuznetsov")),
+        (pax("SCHUKOW", "GEORGI"), person("Georgy Zhukov")),
+        (pax("TSCHAIKOWSKI", "PETER"), person("Peter Chaikovskiy")),
+        (pax("SZCZERBAKOW", "IWAN"), person("Ivan Shcherbakov")),
+        (pax("WOJCIECHOWSKI", "ANDRZEJ"), person("Andrzej Voytsekhovskiy")),
         # titles that are given names; compound heads that are given names
         (pax("BAH", "ELHADJI"), person("Elhadji Alhassane Bah")),
         (pax("AGYEMAN", "PRINCE"), person("Prince Agyeman")),
