@@ -15,7 +15,10 @@ A name goes through four steps:
    follows (ABDUL RAHMAN -> ABDULRAHMAN); the *merged* form glues every particle to the next
    token (DE LA CRUZ -> DELACRUZ, AL HASHIMI -> ALHASHIMI), so DELACRUZ and DE LA CRUZ meet;
    a glued AL/EL is split off too (ALHASHIMI -> HASHIMI); the *unglued* form keeps compound
-   heads apart, as ABDOU and ABDUL are given names too (ABDOU DIALLO).
+   heads apart, as ABDOU and ABDUL are given names too (ABDOU DIALLO). Two given names and
+   two surnames are also read with each part written as one word (JUANCARLOS GARCIALOPEZ),
+   as airlines and lists send them: `parse_parts` when both parts have two tokens or more,
+   `parse_name` for a name of four (`similarity.align` glues one pair of tokens, not two).
 
 Per token, these keys describe spelling variation:
 
@@ -68,6 +71,7 @@ __all__ = [
 ]
 
 MAX_VARIANTS = 6
+MAX_GLUED = 2  # variants of given names and surname each glued into one word, beyond those
 
 TITLES = frozenset(
     ["MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "MX", "DR", "PROF", "SIR", "DAME", "LORD", "LADY", "HON", "REV", "FR", "PASTOR", "BISHOP", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "SHK", "ALHAJI", "ALHAJ", "ALHADJI", "ALHAJJ", "HAJI", "HADJI", "HAJJ", "HADJ", "HAJIYA", "ELHADJ", "ELHADJI", "ELHAJ", "CHIEF", "IMAM", "MULLAH", "MAULANA", "MAWLANA", "GEN", "GENERAL", "COL", "CAPT", "CAPTAIN", "MAJ", "LT", "LTCOL", "SGT", "CPL", "ADM", "BRIG", "CMDR", "EMIR", "PRINCE", "PRINCESS", "HRH", "MME", "MLLE", "MADAME", "MONSIEUR", "HERR", "FRAU", "SENOR", "SENORA", "SRA", "SRTA", "JR", "SR", "II", "III", "IV"]
@@ -233,14 +237,18 @@ def parse_name(text: str | None) -> NameForm | None:
     if not text or not text.strip():
         return None
     variants: list[tuple[str, ...]] = []
-    for spelling in transliterate(text):
-        for toks in _readings(clean(spelling).split(), leading=True, trailing=False):
+    for written in transliterate(text):
+        for toks in _readings(clean(written).split(), leading=True, trailing=False):
             for v in token_variants(toks):
                 if v not in variants:
                     variants.append(v)
     if not variants:
         return None
-    return NameForm(text=text.strip(), variants=tuple(variants[:MAX_VARIANTS]))
+    variants = variants[:MAX_VARIANTS]
+    # four tokens may be two given names and two surnames, which an airline may send glued
+    # (JUANCARLOS GARCIALOPEZ for Juan Carlos Garcia Lopez): `align` glues one pair only
+    glued = _glued([((v[0], v[1]), (v[2], v[3])) for v in variants if len(v) == 4], variants)
+    return NameForm(text=text.strip(), variants=tuple(variants + glued))
 
 
 @memo("name")
@@ -259,16 +267,31 @@ def parse_parts(surname: str | None, given_names: str | None) -> NameForm | None
             variants.insert(1, tuple(s))
     if not variants:
         return None
+    variants = variants[:MAX_VARIANTS]
+    # given names and surname of two tokens or more each, which a list may hold glued
+    # (JUANCARLOS GARCIALOPEZ): `align` glues one pair only
+    glued = _glued([(g, s) for g, s in product(given_sets, surname_sets) if len(g) > 1 and len(s) > 1], variants)
     text = " ".join(p.strip() for p in (given_names or "", surname or "") if p and p.strip())
-    return NameForm(text=text, variants=tuple(variants[:MAX_VARIANTS]))
+    return NameForm(text=text, variants=tuple(variants + glued))
+
+
+def _glued(halves: list[tuple[Sequence[str], Sequence[str]]], variants: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The (given names, surname) pairs with each part's tokens written as one word, longest
+    first (particles kept, as written: MARIADELCARMEN DASILVASANTOS), but those already among
+    ``variants``: at most `MAX_GLUED`."""
+    out: list[tuple[str, ...]] = []
+    for v in sorted((("".join(g), "".join(s)) for g, s in halves), key=lambda v: -len(v[0]) - len(v[1])):
+        if v not in variants and v not in out and len(out) < MAX_GLUED:
+            out.append(v)
+    return out
 
 
 def _part_variants(part: str | None, *, given: bool) -> list[tuple[str, ...]]:
     if not part or not part.strip():
         return []
     out: list[tuple[str, ...]] = []
-    for spelling in transliterate(part):
-        toks = clean(spelling).split()
+    for written in transliterate(part):
+        toks = clean(written).split()
         readings = _readings(toks, leading=True, trailing=True, part=True) if given else [_strip_titles(toks, leading=False)]
         for reading in readings:
             for v in token_variants(reading):

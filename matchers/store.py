@@ -89,8 +89,8 @@ log = logging.getLogger(__name__)
 
 # Bump when keys.py changes what keys mean or the index or entry encoding changes (4: birth
 # dates in the index, parsed names with the entries; 5: the entries' name layouts in the index;
-# 6: a key's postings ordered by birth year; 7: the vocabulary's token properties; 8: German,
-# Polish and French spellings of Slavic names in the skeleton). Versions of an older format
+# 6: a key's postings ordered by birth year; 7: the vocabulary's token properties; 8: Slavic
+# names' German/Polish/French spellings, two-part names glued). Versions of an older format
 # stay readable, but names spelled otherwise than they were keyed are missed: load the list
 # again (a new format makes a new version of the same file).
 INDEX_FORMAT = "paxscreen.watchlist-index/8"

@@ -94,6 +94,18 @@ def test_parse_parts(surname: str, given: str, tokens: tuple[str, ...]) -> None:
     assert form is not None and form.tokens == tokens
 
 
+def test_two_given_names_and_two_surnames_are_read_glued_too() -> None:
+    glued = ("JUANCARLOS", "GARCIALOPEZ")
+    assert parse_parts("GARCIA LOPEZ", "JUAN CARLOS").variants[-1] == glued
+    assert parse_name("Juan Carlos Garcia Lopez").variants[-1] == glued
+    assert parse_parts("GARCIA LOPEZ", "JUAN CARLOS").tokens == ("JUAN", "CARLOS", "GARCIA", "LOPEZ")
+    # particles kept as written, and dropped as in the core form
+    assert ("MARIADELCARMEN", "GARCIALOPEZ") in parse_parts("GARCIA LOPEZ", "MARIA DEL CARMEN").variants
+    # one part of one token: `align` glues the other
+    assert all(len(v) > 2 for v in parse_parts("GARCIA", "JUAN CARLOS").variants)
+    assert all(len(v) != 2 for v in parse_name("Juan Carlos Garcia").variants)
+
+
 def test_a_given_name_field_repeating_the_surname_is_read_as_one_name_too() -> None:
     form = parse_parts("SUKARNO", "SUKARNO")
     assert form is not None and form.variants[:2] == (("SUKARNO", "SUKARNO"), ("SUKARNO",))

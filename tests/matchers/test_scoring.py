@@ -45,6 +45,10 @@ S = Settings()
         (pax("SMITH", "JHON"), person("John Smith")),
         (pax("KOWALCZYK", "PIOTR"), person("Piotr Kowalczik")),
         (pax("WANG", "XIAOMING"), person("Xiao Ming Wang")),
+        # two given names and two surnames, each part written as one word on one side
+        (pax("GARCIALOPEZ", "JUANCARLOS"), person("Juan Carlos Garcia Lopez")),
+        (pax("GARCIA LOPEZ", "JUAN CARLOS"), person("Juancarlos Garcialopez")),
+        (pax("DASILVASANTOS", "MARIADELCARMEN"), person("Maria del Carmen da Silva Santos")),
         # an alias rather than the primary name
         (pax("ESCOBAR", "PABLO"), person("El Patron", "Pablo Emilio Escobar Gaviria")),
         # Gambian, Sierra Leonean and francophone spellings; Arabic-origin forms
