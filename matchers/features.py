@@ -28,6 +28,7 @@ __all__ = [
     "dob_score",
     "document_country_agreement",
     "document_number_similarity",
+    "name_gender_agreement",
     "name_similarity",
     "nationality_agreement",
     "nationality_score",
@@ -92,6 +93,41 @@ def name_similarity(a: Record, b: Record, sims: TokenSims | None = None) -> Feat
     if extra:
         detail += "; without a counterpart: " + " ".join(extra)
     return _result("name_similarity", al.score, detail + ".")
+
+
+# Masculine and feminine endings of one name (Romance and Slavic given names, Slavic surnames):
+# MARIO/MARIA, DANIEL/DANIELA, IVANOV/IVANOVA, KOWALSKI/KOWALSKA, CHAIKOVSKIY/CHAIKOVSKAYA,
+# NOVAK/NOVAKOVA; with the shortest stem each leaves (two letters, three without an ending).
+_GENDER_ENDINGS = (("O", "A", 2), ("", "A", 3), ("I", "A", 3), ("Y", "A", 3), ("IY", "AYA", 3), ("II", "AIA", 3),
+                   ("IJ", "AJA", 3), ("YI", "AYA", 3), ("OY", "AYA", 3), ("", "OVA", 3))
+
+
+def gender_pair(x: str, y: str) -> bool:
+    """Whether two tokens are one name with a masculine and a feminine ending (either way)."""
+    if x == y or abs(len(x) - len(y)) > 3:
+        return False
+    for masc, fem, stem in _GENDER_ENDINGS:
+        for m, f in ((x, y), (y, x)):
+            if (m.endswith(masc) and f.endswith(fem) and len(m) - len(masc) >= stem
+                    and m[: len(m) - len(masc)] == f[: len(f) - len(fem)]):
+                return True
+    return False
+
+
+def name_gender_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> FeatureResult:
+    """Two people of different sexes whose names pair a masculine with a feminine ending of one
+    name (MARIO / MARIA, PETROV / PETROVA, KOWALSKI / KOWALSKA) are likely relatives, such as a
+    brother and a sister, not one person: 0.0. Otherwise neutral (0.5), whatever the names,
+    when a sex is unknown or the same; `sex_agreement` weighs a sex that differs by itself."""
+    sa, sb = set(a.sexes), set(b.sexes)
+    if not sa or not sb or sa & sb:
+        return _result("name_gender", NEUTRAL, "Sexes agree or one is unknown; name endings are neutral.")
+    found = best_alignment(a, b, sims)
+    pair = next(((x, y) for x, y, _ in found[0].pairs if gender_pair(x, y)), None) if found else None
+    if pair is None:
+        return _result("name_gender", NEUTRAL, "No name pairs a masculine with a feminine ending; neutral.")
+    return _result("name_gender", 0.0, f"Sexes differ ({'/'.join(sorted(sa))} vs {'/'.join(sorted(sb))}) and "
+                   f"{pair[0]}~{pair[1]} differ only in a gender ending: likely relatives, not one person.")
 
 
 # --- birth dates ----------------------------------------------------------------------------
