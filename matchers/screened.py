@@ -48,7 +48,7 @@ SHARDS = 16  # hash slots the keys are spread over
 # Bump when screening changes what it finds in a way the probes below do not show.
 # 2: a given-name field repeating the surname read as one name too; 3: German, Polish and
 # French spellings of Slavic names, given names and surname both glued, a gender ending
-# (MARIO/MARIA) on people of different sexes
+# (MARIO/MARIA) on people of different sexes, the prefilter's bound of loose skeletons
 SCREENING = "3"
 # (listed name, birth date, nationality, document; traveller's surname, given names, birth
 # date, nationality, document): pairs that exercise names, dates, nationalities, documents
