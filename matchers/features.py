@@ -28,6 +28,7 @@ __all__ = [
     "dob_score",
     "document_country_agreement",
     "document_number_similarity",
+    "name_gender_agreement",
     "name_similarity",
     "nationality_agreement",
     "nationality_score",
@@ -92,6 +93,57 @@ def name_similarity(a: Record, b: Record, sims: TokenSims | None = None) -> Feat
     if extra:
         detail += "; without a counterpart: " + " ".join(extra)
     return _result("name_similarity", al.score, detail + ".")
+
+
+# Masculine and feminine endings of one name (Romance and Slavic given names, Slavic surnames):
+# MARIO/MARIA, DANIEL/DANIELA, IVANOV/IVANOVA, KOWALSKI/KOWALSKA, CHAIKOVSKIY/CHAIKOVSKAYA,
+# NOVAK/NOVAKOVA; with the shortest stem each leaves (two letters, three without an ending).
+_GENDER_ENDINGS = (("O", "A", 2), ("", "A", 3), ("I", "A", 3), ("Y", "A", 3), ("IY", "AYA", 3), ("II", "AIA", 3),
+                   ("IJ", "AJA", 3), ("YI", "AYA", 3), ("OY", "AYA", 3), ("", "OVA", 3))
+_NO_FORMS: frozenset[tuple[int, str]] = frozenset()
+
+
+@memo("token")
+def _gender_forms(token: str) -> tuple[frozenset[tuple[int, str]], frozenset[tuple[int, str]]]:
+    """(ending, stem) of each masculine and of each feminine reading of a token."""
+    def forms(which: int) -> frozenset[tuple[int, str]]:
+        out = {(i, token[: len(token) - len(e[which])]) for i, e in enumerate(_GENDER_ENDINGS)
+               if token.endswith(e[which]) and len(token) - len(e[which]) >= e[2]}
+        return frozenset(out) if out else _NO_FORMS
+    return forms(0), forms(1)
+
+
+def gender_pair(x: str, y: str) -> bool:
+    """Whether two tokens are one name with a masculine and a feminine ending (either way)."""
+    (mx, fx), (my, fy) = _gender_forms(x), _gender_forms(y)
+    return x != y and not (mx.isdisjoint(fy) and my.isdisjoint(fx))
+
+
+def name_gender_agreement(a: Record, b: Record, sims: TokenSims | None = None) -> FeatureResult:
+    """Two people of different sexes whose names pair a masculine with a feminine ending of one
+    name (MARIO / MARIA, PETROV / PETROVA, KOWALSKI / KOWALSKA) are likely relatives, such as a
+    brother and a sister, not one person: 0.0. Otherwise neutral (0.5), whatever the names,
+    when a sex is unknown or the same; `sex_agreement` weighs a sex that differs by itself."""
+    sa, sb = set(a.sexes), set(b.sexes)
+    if not sa or not sb or sa & sb:
+        return _result("name_gender", NEUTRAL, "Sexes agree or one is unknown; name endings are neutral.")
+    pair = None
+    if _gendered(a.tokens, b.tokens):  # the names' alignment only where some pair may be gendered
+        found = best_alignment(a, b, sims)
+        pair = next(((x, y) for x, y, _ in found[0].pairs if gender_pair(x, y)), None) if found else None
+    if pair is None:
+        return _result("name_gender", NEUTRAL, "No name pairs a masculine with a feminine ending; neutral.")
+    return _result("name_gender", 0.0, f"Sexes differ ({'/'.join(sorted(sa))} vs {'/'.join(sorted(sb))}) and "
+                   f"{pair[0]}~{pair[1]} differ only in a gender ending: likely relatives, not one person.")
+
+
+def _gendered(xs: set[str], ys: set[str]) -> bool:
+    """Whether a token of one set and another of the other may be a `gender_pair`."""
+    fx = [_gender_forms(t) for t in xs]
+    fy = [_gender_forms(t) for t in ys]
+    mx, fex = frozenset().union(*(m for m, _ in fx)), frozenset().union(*(f for _, f in fx))
+    my, fey = frozenset().union(*(m for m, _ in fy)), frozenset().union(*(f for _, f in fy))
+    return not (mx.isdisjoint(fey) and my.isdisjoint(fex))
 
 
 # --- birth dates ----------------------------------------------------------------------------

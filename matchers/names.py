@@ -15,7 +15,10 @@ A name goes through four steps:
    follows (ABDUL RAHMAN -> ABDULRAHMAN); the *merged* form glues every particle to the next
    token (DE LA CRUZ -> DELACRUZ, AL HASHIMI -> ALHASHIMI), so DELACRUZ and DE LA CRUZ meet;
    a glued AL/EL is split off too (ALHASHIMI -> HASHIMI); the *unglued* form keeps compound
-   heads apart, as ABDOU and ABDUL are given names too (ABDOU DIALLO).
+   heads apart, as ABDOU and ABDUL are given names too (ABDOU DIALLO). Two given names and
+   two surnames are also read with each part written as one word (JUANCARLOS GARCIALOPEZ),
+   as airlines and lists send them: `parse_parts` when both parts have two tokens or more,
+   `parse_name` for a name of four (`similarity.align` glues one pair of tokens, not two).
 
 Per token, these keys describe spelling variation:
 
@@ -24,14 +27,8 @@ Per token, these keys describe spelling variation:
   whether a token spells the head's name or another language's form of it (MAMADOU,
   MEHMET), which matches less surely. A final H after a vowel (KHADIDJAH) and a West
   African final vowel (UMARU, SULEIMANU) are read off when the token is not listed;
-* `skeleton`: a phonetic key built from rewrite rules (PH->F, KH->K, SH/CH->S, DI+vowel->J,
-  C->K/S, Q->K, Z->S, W->V, Y->I, a final D->T, H kept only first or between vowels,
-  doubled letters once, vowels dropped after the first letter): SMITH/SMYTHE -> SMT,
-  YOUSSEF/YUSUF -> ASF, DIALLO/JALLOW -> JL, MEHMED/MEHMET -> MMT. A first H stays
-  (HANNE is not ANNA, HALYNA not OLENA); consonants a vowel kept apart stay two (BUBACAR is
-  BBKR, BACAR BKR). Blocking keys use ``skeleton(canonical(token))`` (`blocking_form`);
-* `loose_skeleton`: a coarser key for scoring only, merging the consonants romanisations
-  trade (Q/G/GH/K, KH/CH, V/W/PH/F) while the vowels must agree: GADDAFI/QADHAFI;
+* `skeleton`, `spelling` and `loose_skeleton`: phonetic keys (`matchers.phonetic`, re-exported).
+  Blocking keys use ``skeleton(canonical(token))`` (`blocking_form`);
 * `name_symbols`: rigour's person-name symbols (Wikidata-derived groups of spellings of one
   given name across scripts: MIKHAIL/MICHAEL, KHALED/KHALID, OLEG/OLEH);
 * `is_patronymic`: IVANOVICH, PETROVNA, KOSTIANTYNOVYCH, which passports leave out.
@@ -50,6 +47,7 @@ from pathlib import Path
 from rigour.names import NameTypeTag, analyze_names
 
 from matchers.memo import memo, store
+from matchers.phonetic import loose_first, loose_skeleton, skeleton, spelling
 from matchers.translit import transliterate
 
 __all__ = [
@@ -67,11 +65,13 @@ __all__ = [
     "parse_parts",
     "remember",
     "skeleton",
+    "spelling",
     "token_variants",
     "warm_up",
 ]
 
 MAX_VARIANTS = 6
+MAX_GLUED = 2  # variants of given names and surname each glued into one word, beyond those
 
 TITLES = frozenset(
     ["MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "MX", "DR", "PROF", "SIR", "DAME", "LORD", "LADY", "HON", "REV", "FR", "PASTOR", "BISHOP", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "SHK", "ALHAJI", "ALHAJ", "ALHADJI", "ALHAJJ", "HAJI", "HADJI", "HAJJ", "HADJ", "HAJIYA", "ELHADJ", "ELHADJI", "ELHAJ", "CHIEF", "IMAM", "MULLAH", "MAULANA", "MAWLANA", "GEN", "GENERAL", "COL", "CAPT", "CAPTAIN", "MAJ", "LT", "LTCOL", "SGT", "CPL", "ADM", "BRIG", "CMDR", "EMIR", "PRINCE", "PRINCESS", "HRH", "MME", "MLLE", "MADAME", "MONSIEUR", "HERR", "FRAU", "SENOR", "SENORA", "SRA", "SRTA", "JR", "SR", "II", "III", "IV"]
@@ -103,7 +103,6 @@ _GLUED_TITLES = ("MRS", "MSTR", "MISS", "MR")
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
 _NON_LETTERS = re.compile(r"[^A-Z]+")
-_DOUBLES = re.compile(r"(.)\1+")
 _VOWELS = frozenset("AEIOUY")
 
 
@@ -238,14 +237,18 @@ def parse_name(text: str | None) -> NameForm | None:
     if not text or not text.strip():
         return None
     variants: list[tuple[str, ...]] = []
-    for spelling in transliterate(text):
-        for toks in _readings(clean(spelling).split(), leading=True, trailing=False):
+    for written in transliterate(text):
+        for toks in _readings(clean(written).split(), leading=True, trailing=False):
             for v in token_variants(toks):
                 if v not in variants:
                     variants.append(v)
     if not variants:
         return None
-    return NameForm(text=text.strip(), variants=tuple(variants[:MAX_VARIANTS]))
+    variants = variants[:MAX_VARIANTS]
+    # four tokens may be two given names and two surnames, which an airline may send glued
+    # (JUANCARLOS GARCIALOPEZ for Juan Carlos Garcia Lopez): `align` glues one pair only
+    glued = _glued([((v[0], v[1]), (v[2], v[3])) for v in variants if len(v) == 4], variants)
+    return NameForm(text=text.strip(), variants=tuple(variants + glued))
 
 
 @memo("name")
@@ -264,16 +267,31 @@ def parse_parts(surname: str | None, given_names: str | None) -> NameForm | None
             variants.insert(1, tuple(s))
     if not variants:
         return None
+    variants = variants[:MAX_VARIANTS]
+    # given names and surname of two tokens or more each, which a list may hold glued
+    # (JUANCARLOS GARCIALOPEZ): `align` glues one pair only
+    glued = _glued([(g, s) for g, s in product(given_sets, surname_sets) if len(g) > 1 and len(s) > 1], variants)
     text = " ".join(p.strip() for p in (given_names or "", surname or "") if p and p.strip())
-    return NameForm(text=text, variants=tuple(variants[:MAX_VARIANTS]))
+    return NameForm(text=text, variants=tuple(variants + glued))
+
+
+def _glued(halves: list[tuple[Sequence[str], Sequence[str]]], variants: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The (given names, surname) pairs with each part's tokens written as one word, longest
+    first (particles kept, as written: MARIADELCARMEN DASILVASANTOS), but those already among
+    ``variants``: at most `MAX_GLUED`."""
+    out: list[tuple[str, ...]] = []
+    for v in sorted((("".join(g), "".join(s)) for g, s in halves), key=lambda v: -len(v[0]) - len(v[1])):
+        if v not in variants and v not in out and len(out) < MAX_GLUED:
+            out.append(v)
+    return out
 
 
 def _part_variants(part: str | None, *, given: bool) -> list[tuple[str, ...]]:
     if not part or not part.strip():
         return []
     out: list[tuple[str, ...]] = []
-    for spelling in transliterate(part):
-        toks = clean(spelling).split()
+    for written in transliterate(part):
+        toks = clean(written).split()
         readings = _readings(toks, leading=True, trailing=True, part=True) if given else [_strip_titles(toks, leading=False)]
         for reading in readings:
             for v in token_variants(reading):
@@ -336,117 +354,6 @@ def name_form(token: str) -> int:
     1...: another language's form, such as MAMADOU or MEHMET for MOHAMMED)."""
     found = _variant(token)
     return found[1] if found else 0
-
-
-# Phonetic rewrites, applied in order on a token whose doubled letters are already single.
-# Each with the substrings one of which a token must hold for the pattern to match at all
-# (the rule is skipped otherwise: the same result, without running most of the patterns).
-_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
-    (re.compile(p), r, need)
-    for p, r, need in (
-        (r"(^|N)DI(?=[AEOU])", r"\1J", ("DI",)),  # DIALLO -> JALLO, NDIAYE -> NJAYE
-        (r"OW$", "O", ("OW",)),  # JALLOW -> JALLO
-        (r"SCH|TCH|TSH", "S", ("SCH", "TCH", "TSH")),
-        (r"DZH|DJ|DZ|ZH", "J", ("DJ", "DZ", "ZH")),
-        (r"SH|CH", "S", ("SH", "CH")),
-        (r"KH", "K", ("KH",)),
-        (r"GH", "G", ("GH",)),
-        (r"PH", "F", ("PH",)),
-        (r"TH", "T", ("TH",)),
-        (r"DH", "D", ("DH",)),
-        (r"CK|Q", "K", ("CK", "Q")),
-        (r"X", "KS", ("X",)),
-        (r"C(?=[EIY])", "S", ("C",)),
-        (r"C", "K", ("C",)),
-        (r"Z", "S", ("Z",)),
-        (r"W", "V", ("W",)),
-        (r"Y", "I", ("Y",)),
-        (r"D$", "T", ("D",)),  # final devoicing: MEHMED/MEHMET, AHMED/AHMET, DAVID/DAVIT, HAMID/HAMIT
-        (r"H$|(?<=[^AEIOU])H|(?<!^)H(?=[^AEIOU])", "", ("H",)),  # H survives first or between vowels
-    )
-)
-
-
-@memo("token")
-def skeleton(token: str) -> str:
-    """A phonetic key for one MRZ token: consonant skeleton, first letter kept (vowel -> A).
-
-    >>> skeleton("YOUSSEF"), skeleton("YUSUF"), skeleton("DIALLO"), skeleton("JALLOW")
-    ('ASF', 'ASF', 'JL', 'JL')
-    """
-    s = _DOUBLES.sub(r"\1", token)
-    for pattern, repl, need in _RULES:
-        for n in need:
-            if n in s:
-                s = pattern.sub(repl, s)
-                break
-    return _consonants(_DOUBLES.sub(r"\1", s), token)
-
-
-def _consonants(s: str, token: str) -> str:
-    """First letter (a vowel as A) and the consonants after it. Consonants that a vowel kept
-    apart stay two (BUBACAR -> BBKR, not BACAR's BKR; MAMADOU -> MMT)."""
-    if not s:
-        return token[:1]
-    head = "A" if s[0] in _VOWELS else s[0]
-    return head + "".join(c for c in s[1:] if c not in _VOWELS)
-
-
-# A coarser key, for scoring only: the letters romanisations trade for one sound merged
-# (Arabic qaf as Q/G/GH/K, Cyrillic Х as KH/CH/H, Greek and English PH/F/V, DH/D, TH/T,
-# W/V as in German and Polish spellings of Russian names). D and T stay apart: PEDERSEN is
-# not PETTERSEN.
-_LOOSE_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
-    (re.compile(p), r, need)  # need: a rule can match only where one of these is in the token
-    for p, r, need in (
-        (r"(^|N)DI(?=[AEOU])", r"\1J", ("DI",)),
-        (r"OW$", "O", ("OW",)),
-        (r"SCH|TSCH|TSH", "S", ("SCH", "TSH")),
-        (r"DZH|DJ|DZ|ZH|DSH", "J", ("DZ", "DJ", "ZH", "DSH")),
-        (r"SH", "S", ("SH",)),
-        (r"KH|CH|GH|CK|Q|G|C(?![EIY])", "K", ("KH", "C", "G", "Q")),
-        (r"C", "S", ("C",)),
-        (r"X", "KS", ("X",)),
-        (r"PH|V|W", "F", ("PH", "V", "W")),
-        (r"DH", "D", ("DH",)),
-        (r"TH", "T", ("TH",)),
-        (r"Z", "S", ("Z",)),
-        (r"Y", "I", ("Y",)),
-        (r"(?<!^)H", "", ("H",)),  # a first H stays, as in `skeleton` (HOUNSOU is not AHOUANSOU)
-    )
-)
-
-
-_VOWEL_RUNS = re.compile(r"[AEIOUY]+")
-
-
-@memo("token")
-def loose_skeleton(token: str) -> str:
-    """A coarser phonetic key than `skeleton` (scoring only, never blocking), with the
-    token's vowels, which must agree: the key merges consonants romanisations trade, not
-    vowels. GADDAFI / QADHAFI -> KDF:A-A-I, KHODORKOVSKY / CHODORKOWSKI -> KDRKFSK:O-O-O-I,
-    STEPHEN / STEVEN -> STFN:E-E; VANDENBROECK (A-E-OE) is not VANDENBERG (A-E-E)."""
-    s = _DOUBLES.sub(r"\1", token)
-    for pattern, repl, need in _LOOSE_RULES:
-        for n in need:
-            if n in s:
-                s = pattern.sub(repl, s)
-                break
-    vowels = "-".join(run.replace("Y", "I").replace("OU", "U") for run in _VOWEL_RUNS.findall(token))
-    return _consonants(_DOUBLES.sub(r"\1", s), token) + ":" + vowels
-
-
-# `loose_skeleton`'s first letter by the token's first letter, where no rule can change it:
-# a vowel (or Y, read I) stays a vowel (A), G/Q/X become K, V/W become F, and no rule starts
-# with the others. C, D, P, T, Z and other characters depend on what follows (CE/CA, DIA/DA,
-# PH/PA, TSH/TA, ZH/ZA).
-_LOOSE_FIRST = ({c: "A" for c in "AEIOUY"} | {c: c for c in "BFHJKLMNRS"}
-                | dict(G="K", Q="K", X="K", V="F", W="F"))
-
-
-def loose_first(token: str) -> str:
-    """``loose_skeleton(token)[:1]``, most often without making the key."""
-    return _LOOSE_FIRST.get(token[:1]) or loose_skeleton(token)[:1]
 
 
 @memo("token")

@@ -9,8 +9,8 @@ changes a score: a pair is skipped only when it provably could not alert.
 How the bound is built (every step over-estimates, never under-estimates):
 
 * Token similarity: ``max(OSA similarity, 0.95 if same curated variant, 0.90 if same phonetic
-  skeleton or a rigour name symbol in common where the first sounds agree)``; initials as in
-  `matchers.similarity`. This is at least what `TokenSims` gives (it adds conditions, never
+  skeleton or a rigour name symbol in common where the first sounds agree, the loose score
+  where the coarse skeletons agree)``; initials as in `matchers.similarity`. This is at least what `TokenSims` gives (it adds conditions, never
   value).
 * Name similarity (`similarity.align`, greedy): every token of the shorter name is paired, each
   pair counts at most its token's best *effective* similarity against any token of the other
@@ -59,11 +59,14 @@ from matchers.scoring import KINDS, THRESHOLDS, kinds_for
 from matchers.similarity import (
     FIRM,
     INITIAL,
+    LOOSELY_ALIKE,
+    LOOSELY_ALIKE_LOW,
     MAX_WEIGHT,
     MIN_WEIGHT,
     PATRONYMIC_FACTOR,
     SINGLE_TOKEN_FACTOR,
     SOUNDS_ALIKE,
+    SOUNDS_ALIKE_MIN_OSA,
     SYMBOL,
     UNMATCHED,
     VARIANT,
@@ -287,8 +290,17 @@ def _token_sims(table: TokenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     close = np.flatnonzero(sim > FIRM / 2)
     sim[close] = cpdist(text[ux[close]], text[uy[close]], scorer=OSA.normalized_similarity, dtype=np.float32,
                         workers=1)
+    osa = sim
     sim = np.where(canon[ux] == canon[uy], np.maximum(sim, VARIANT), sim)
     sim = np.where((skel[ux] == skel[uy]) & skel_ok[ux] & skel_ok[uy], np.maximum(sim, SOUNDS_ALIKE), sim)
+    # loosely alike (`similarity._loosely_alike_score`, graded by the OSA similarity, at least
+    # half): its value where the coarse skeletons agree and it is more than known so far
+    loose = np.flatnonzero((osa >= SOUNDS_ALIKE_MIN_OSA) & (sim < LOOSELY_ALIKE) & (la >= 3) & (lb >= 3))
+    if len(loose):
+        lo, lo_ok = table.loose_ids(np.concatenate((ux[loose], uy[loose])))
+        loose = loose[(lo[ux[loose]] == lo[uy[loose]]) & lo_ok[ux[loose]]]
+        sim[loose] = np.maximum(sim[loose], LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW)
+                                * np.clip((osa[loose] - 0.5) / 0.25, 0.0, 1.0))
     # rigour symbols in common: only where they could still raise the value, both tokens have
     # some or may have, and their first sounds agree (as `similarity.token_similarity` asks:
     # first letters, or skeletons' or loose skeletons' first letters); rigour is asked about

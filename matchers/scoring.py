@@ -15,6 +15,8 @@ name                name_similarity      base      base        a listed person b
                     birth_date           0.10      0.35        3+ years apart: -0.35
                     nationality          0.05      0.10        0.04 when birth dates agree
                     sex                  0.02      0.20
+                    name_gender          0         0.30        different sexes and MARIO/MARIA,
+                                                               PETROV/PETROVA: relatives
 document            document_number      base      base        a listed person's document
                     document_country     0.05      0.30        another country's series
                     name_similarity      0.05      0.05        alerts under another name
@@ -44,6 +46,7 @@ from matchers.features import (
     dob_agreement,
     document_country_agreement,
     document_number_similarity,
+    name_gender_agreement,
     name_similarity,
     nationality_agreement,
     sex_agreement,
@@ -95,6 +98,8 @@ KINDS: dict[str, tuple[Rule, ...]] = {
         Rule(dob_agreement, 0.10, 0.35),
         Rule(nationality_agreement, 0.05, 0.10, ease=_DUAL_NATIONAL),
         Rule(sex_agreement, 0.02, 0.20),
+        # a brother and a sister (MARIO and MARIA ROSSI, twins even) are not one person
+        Rule(name_gender_agreement, 0.0, 0.30),
     ),
     # A listed person's passport under another name must alert: name and birth date weigh
     # little against (an exact number with an unknown country still scores 0.9).

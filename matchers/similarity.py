@@ -15,7 +15,9 @@ curated form in another language        0.80        MOHAMED / MAMADOU, FATIMA / 
 rigour name symbol in common (and the   0.90        KHALED / KHALID, OLEG / OLEH
 same first sound)
 same phonetic skeleton                  0.65-0.90   OUSMANE / OUSMAN 0.9, SMITH / SMYTHE 0.82,
-                                                    KISELEVA / KOZLOVA 0.65 (graded by spelling)
+                                                    KISELEVA / KOZLOVA 0.65 (graded by spelling,
+                                                    transliterations read alike: SCHUKOW /
+                                                    ZHUKOV, WOJCIECHOWSKI / VOITSEKHOVSKY 0.9)
 same coarse skeleton (romanisations)    0.65-0.85   GADDAFI / QADHAFI 0.82, STEPHEN / STEVEN
 initial against a name                  0.75        J / JOHN
 edit similarity (OSA: one adjacent      1-d/n       MOHAMED / MOHAMMED 0.88, SMITH / SMTIH 0.80
@@ -45,6 +47,7 @@ from matchers.names import (
     name_form,
     name_symbols,
     skeleton,
+    spelling,
 )
 
 __all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
@@ -123,15 +126,25 @@ def token_similarity(a: str, b: str) -> float:
             return max(best, NAME_FORM)  # the curated word is final (MAMADOU / MOHAMED)
         best = max(best, VARIANT)
     sa, sb = skeleton(a), skeleton(b)
+    if sa == sb and len(sa) >= 2 and _phonetic_ok(a, b):
+        heard = _spelled_osa(a, b, osa)
+        if heard >= SOUNDS_ALIKE_MIN_OSA:
+            best = max(best, _sounds_alike_score(heard))
     if osa >= SOUNDS_ALIKE_MIN_OSA and _phonetic_ok(a, b):
-        if sa == sb and len(sa) >= 2:
-            best = max(best, _sounds_alike_score(osa))
         la, lb = loose_skeleton(a), loose_skeleton(b)
         if la == lb and la.index(":") >= 3:
             best = max(best, _loosely_alike_score(osa))
     if best < SYMBOL and _first_sound_agrees(a, b) and name_symbols(a) & name_symbols(b):
         best = SYMBOL
     return float(best)
+
+
+def _spelled_osa(a: str, b: str, osa: float) -> float:
+    """How alike two tokens that share a skeleton are spelled: their OSA similarity, or that of
+    their `names.spelling` where transliteration systems made them differ more (German
+    SCHUKOW / English ZHUKOV, Polish WOJCIECHOWSKI / English VOITSEKHOVSKY)."""
+    sa, sb = spelling(a), spelling(b)
+    return osa if sa == a and sb == b else max(osa, OSA.normalized_similarity(sa, sb))
 
 
 def _first_sound_agrees(a: str, b: str) -> bool:
@@ -150,7 +163,8 @@ def token_relation(a: str, b: str) -> str:
         return "spelling variant" if name_form(a) == name_form(b) else "another form of the name"
     if OSA.distance(a, b) == 1:
         return "one edit"
-    if skeleton(a) == skeleton(b) and _phonetic_ok(a, b) and OSA.normalized_similarity(a, b) >= SOUNDS_ALIKE_MIN_OSA:
+    if skeleton(a) == skeleton(b) and _phonetic_ok(a, b) and (
+            _spelled_osa(a, b, OSA.normalized_similarity(a, b)) >= SOUNDS_ALIKE_MIN_OSA):
         return "sounds alike"
     if loose_skeleton(a) == loose_skeleton(b) and loose_skeleton(a).index(":") >= 3 and _phonetic_ok(a, b) and OSA.normalized_similarity(a, b) >= SOUNDS_ALIKE_MIN_OSA:
         return "sounds alike in another romanisation"
@@ -189,9 +203,12 @@ def _values(x: Sequence[str], y: Sequence[str]) -> list[float]:
     sk_text = [skeleton(t) for t in toks]
     sk = _ids(sk_text)
     sk_ok = (ln >= 3) & np.fromiter((len(s) >= 2 for s in sk_text), bool, len(toks))
-    alike = (sk[xi] == sk[yi]) & sk_ok[xi] & sk_ok[yi] & (osa >= SOUNDS_ALIKE_MIN_OSA)
+    same_sk = (sk[xi] == sk[yi]) & sk_ok[xi] & sk_ok[yi]
+    heard = _spelled(toks, xi, yi, osa, same_sk)
+    alike = same_sk & (heard >= SOUNDS_ALIKE_MIN_OSA)
+    m = np.where(alike, np.maximum(m, SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW)
+                                   * np.clip((heard - 0.5) / 0.25, 0.0, 1.0)), m)
     ramp = np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
-    m = np.where(alike, np.maximum(m, SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * ramp), m)
     # loosely alike (`_loosely_alike_score`)
     lo_text = [loose_skeleton(t) for t in toks]
     lo = _ids(lo_text)
@@ -215,6 +232,19 @@ def _values(x: Sequence[str], y: Sequence[str]) -> list[float]:
         a, b = name_symbols(x[k]), name_symbols(y[k])
         if a and b and not a.isdisjoint(b):
             out[k] = SYMBOL
+    return out
+
+
+def _spelled(toks: list[str], xi: np.ndarray, yi: np.ndarray, osa: np.ndarray, same: np.ndarray) -> np.ndarray:
+    """`_spelled_osa` of the pairs of different tokens that share a skeleton (``same``), the
+    OSA of the others: one ``cpdist`` over those pairs alone."""
+    idx = np.flatnonzero(same & (xi != yi))
+    if not len(idx):
+        return osa
+    sp = {i: spelling(toks[i]) for i in np.unique(np.concatenate((xi[idx], yi[idx]))).tolist()}
+    spx, spy = [sp[i] for i in xi[idx].tolist()], [sp[i] for i in yi[idx].tolist()]
+    out = osa.copy()
+    out[idx] = np.maximum(osa[idx], cpdist(spx, spy, scorer=OSA.normalized_similarity, dtype=np.float32, workers=1))
     return out
 
 

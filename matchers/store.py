@@ -89,9 +89,11 @@ log = logging.getLogger(__name__)
 
 # Bump when keys.py changes what keys mean or the index or entry encoding changes (4: birth
 # dates in the index, parsed names with the entries; 5: the entries' name layouts in the index;
-# 6: a key's postings ordered by birth year; 7: the vocabulary's token properties).
-# Versions of an older format stay readable.
-INDEX_FORMAT = "paxscreen.watchlist-index/7"
+# 6: a key's postings ordered by birth year; 7: the vocabulary's token properties; 8: Slavic
+# names' German/Polish/French spellings, two-part names glued). Versions of an older format
+# stay readable, but names spelled otherwise than they were keyed are missed: load the list
+# again (a new format makes a new version of the same file).
+INDEX_FORMAT = "paxscreen.watchlist-index/8"
 DEFAULT_BUCKETS = 1 << 19
 POSTING_CAP = 4096  # entries per posting list before the key is left out (overflowed)
 LOADING_TTL = 3600

@@ -21,12 +21,12 @@ from importlib.metadata import version
 
 import numpy as np
 
-from matchers.names import canonical, loose_first, name_symbols_many, remember, skeleton
+from matchers.names import canonical, loose_first, loose_skeleton, name_symbols_many, remember, skeleton
 
 __all__ = ["TOKEN_PROPS", "TokenTable", "fingerprint", "lines", "parse"]
 
 # Bump when what a line holds, or how `canonical`/`skeleton` compute it, changes.
-TOKEN_PROPS = "1"
+TOKEN_PROPS = "2"  # 2: Slavic spellings in the skeleton
 _PROBES = (
     "MOHAMMED", "MUHAMMAD", "MAMADOU", "KHADIDJAH", "FATIMAH", "JOHN", "IVAN", "IOANNIS", "SHEVCHENKO",
     "SCHEVTSCHENKO", "KHODORKOVSKY", "CHODORKOWSKI", "GADDAFI", "QADHAFI", "DIALLO", "NGUYEN", "OBRIEN",
@@ -188,6 +188,17 @@ class TokenTable:
             col[v] = ord(lo) + 1 if lo else 1
         return col[: len(self.text)]
 
+    def loose_ids(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per token, its `names.loose_skeleton` as an int (equal where the keys are) and whether
+        the key has three consonants or more (`similarity` asks for both), computed first for
+        those of ``ids`` not known yet (0 for the others not known yet)."""
+        col, ok = self._cols["lo_skel"], self._cols["lo_ok"]
+        for v in np.unique(ids[col[ids] == 0]).tolist():
+            lo = loose_skeleton(self.text[v])
+            col[v], ok[v] = self._sid("l:" + lo) + 1, lo.index(":") >= 3
+        n = len(self.text)
+        return col[:n], ok[:n]
+
     def text_array(self) -> np.ndarray:
         return self._text[: len(self.text)]
 
@@ -220,4 +231,4 @@ def letter_mask(tok: str) -> int:
 _SERIALS = itertools.count(1)
 _COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
             ("has_sym", bool), ("pending", bool), ("sk_first", np.int32), ("lo_first", np.int32),
-            ("letters", np.uint32))
+            ("lo_skel", np.int64), ("lo_ok", bool), ("letters", np.uint32))

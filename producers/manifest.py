@@ -62,7 +62,9 @@ def with_flight(traveller: Traveller, flight: Flight) -> Traveller:
             surname=traveller.surname,
             given_names=traveller.given_names,
             date_of_birth=traveller.date_of_birth,
+            sex=traveller.sex,
             document_number=doc.number if doc else None,
+            issuing_country=doc.issuing_country if doc else None,
         ),
     )
 

@@ -14,7 +14,7 @@ segments, segments out of their group, a lost terminator (``RPI+1+HKIFT+...``), 
 SSR DOCS dates or amounts become warnings on the booking. Neither quotes personal data.
 
 `booking_travellers` turns a booking into the `Traveller` events the matchers screen, with the
-same ``event_id`` a PAXLST for the same flight gives when names, birth date and document agree.
+same ``event_id`` a PAXLST for the same flight gives when names, birth date, sex and document agree.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 One `Traveller` per booking traveller on the pushed flight. The flight is made of the
 itinerary legs flown under the pushed flight's number, so a GRU-LFW-BRU flight pushed for its
 LFW-BRU leg has both legs, as the PAXLST for that flight has; its ``event_id`` is then the one
-PAXLST gives when names, birth date and document number agree (`traveller_event_id` compares
+PAXLST gives when names, birth date, sex and document agree (`traveller_event_id` compares
 the flight designator as written: carrier + number as the PNR sends it, ``"SN2880"``).
 """
 
@@ -107,8 +107,8 @@ def booking_travellers(booking: Booking) -> list[Traveller]:
     The flight is built from the itinerary legs of the pushed flight (so a GRU-LFW-BRU flight
     pushed for its LFW-BRU leg has both legs, as in PAXLST), else from the pushed TVL alone.
     Without a pushed flight, one `Traveller` per traveller and per flight of the itinerary.
-    Names, birth date and document come from SSR DOCS when given (else the PNR name), so the
-    ``event_id`` is the one PAXLST gives for the same person on the same flight.
+    Names, birth date, sex and document come from SSR DOCS when given (else the PNR name), so
+    the ``event_id`` is the one PAXLST gives for the same person on the same flight.
     """
     pushed = booking.pushed_flight
     if pushed is not None:
@@ -127,7 +127,9 @@ def booking_travellers(booking: Booking) -> list[Traveller]:
                 surname=surname,
                 given_names=given,
                 date_of_birth=person.date_of_birth,
+                sex=person.sex,
                 document_number=documents[0].number if documents else None,
+                issuing_country=documents[0].issuing_country if documents else None,
             )
             out.append(
                 Traveller(

@@ -13,6 +13,8 @@ from matchers.features import (
     dob_score,
     document_country_agreement,
     document_number_similarity,
+    gender_pair,
+    name_gender_agreement,
     name_similarity,
     nationality_agreement,
     nationality_score,
@@ -29,6 +31,7 @@ FEATURES = [
     sex_agreement,
     document_number_similarity,
     document_country_agreement,
+    name_gender_agreement,
 ]
 
 
@@ -112,6 +115,38 @@ def test_nationality_agreement(a: Record, b: Record, score: float) -> None:
 )
 def test_sex_agreement(a, b, score) -> None:
     assert sex_agreement(rec(sexes=a), rec(sexes=b)).score == score
+
+
+@pytest.mark.parametrize(
+    "x, y, paired",
+    [
+        ("MARIO", "MARIA", True), ("DANIELA", "DANIEL", True), ("PETROV", "PETROVA", True),
+        ("KOWALSKI", "KOWALSKA", True), ("CHAIKOVSKIY", "CHAIKOVSKAYA", True), ("NOVAK", "NOVAKOVA", True),
+        ("IVAN", "IVANA", True), ("ALEKSEEV", "ALEKSEEVA", True), ("PUTIN", "PUTINA", True),
+        ("MARIA", "MARIA", False), ("MARIA", "MARTA", False), ("ANA", "ANNA", False), ("LEO", "LEA", True),
+        ("AL", "ALA", False), ("ROSSI", "ROSSA", True), ("ANDREA", "ANDREO", True), ("MARIO", "MARIANA", False),
+    ],
+)
+def test_gender_pairs(x: str, y: str, paired: bool) -> None:
+    assert gender_pair(x, y) is paired and gender_pair(y, x) is paired
+
+
+@pytest.mark.parametrize(
+    "traveller, listed, score",
+    [
+        (pax("ROSSI", "MARIO", sex="M"), person("Maria Rossi", sex="F"), 0.0),  # a brother and a sister
+        (pax("PETROV", "ALEKSANDR", sex="M"), person("Aleksandra Petrova", sex="F"), 0.0),
+        (pax("KOWALSKA", "JANA", sex="F"), person("Jan Kowalski", sex="M"), 0.0),
+        (pax("ROSSI", "MARIO"), person("Maria Rossi", sex="F"), NEUTRAL),  # a sex unknown: maybe a typo
+        (pax("ROSSI", "MARIO", sex="F"), person("Maria Rossi", sex="F"), NEUTRAL),  # the same sex
+        (pax("ROSSI", "MARIO", sex="M"), person("Mario Rossi", sex="F"), NEUTRAL),  # names alike: `sex_agreement`
+        (pax("ROSSI", "PAOLO", sex="M"), person("Maria Rossi", sex="F"), NEUTRAL),
+    ],
+)
+def test_name_gender_agreement(traveller, listed, score: float) -> None:
+    r = name_gender_agreement(record_of(traveller), record_of(listed))
+    assert r.score == score
+    assert ("gender ending" in r.detail) is (score == 0.0)
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,10 @@ S = Settings()
         (pax("SMITH", "JHON"), person("John Smith")),
         (pax("KOWALCZYK", "PIOTR"), person("Piotr Kowalczik")),
         (pax("WANG", "XIAOMING"), person("Xiao Ming Wang")),
+        # two given names and two surnames, each part written as one word on one side
+        (pax("GARCIALOPEZ", "JUANCARLOS"), person("Juan Carlos Garcia Lopez")),
+        (pax("GARCIA LOPEZ", "JUAN CARLOS"), person("Juancarlos Garcialopez")),
+        (pax("DASILVASANTOS", "MARIADELCARMEN"), person("Maria del Carmen da Silva Santos")),
         # an alias rather than the primary name
         (pax("ESCOBAR", "PABLO"), person("El Patron", "Pablo Emilio Escobar Gaviria")),
         # Gambian, Sierra Leonean and francophone spellings; Arabic-origin forms
@@ -58,6 +62,12 @@ S = Settings()
         (pax("QADHAFI", "MUAMMAR"), person("Moammar Gaddafi")),
         (pax("CHODORKOWSKI", "MICHAIL"), person("Mikhail Khodorkovsky")),
         (pax("NTOKOS", "APOSTOLOS"), person("Απόστολος Ντόκος")),
+        # German, Polish and French spellings of Slavic names
+        (pax("KUSNEZOW", "DMITRIJ"), person("Dmitry Kuznetsov")),
+        (pax("SCHUKOW", "GEORGI"), person("Georgy Zhukov")),
+        (pax("TSCHAIKOWSKI", "PETER"), person("Peter Chaikovskiy")),
+        (pax("SZCZERBAKOW", "IWAN"), person("Ivan Shcherbakov")),
+        (pax("WOJCIECHOWSKI", "ANDRZEJ"), person("Andrzej Voytsekhovskiy")),
         # titles that are given names; compound heads that are given names
         (pax("BAH", "ELHADJI"), person("Elhadji Alhassane Bah")),
         (pax("AGYEMAN", "PRINCE"), person("Prince Agyeman")),
@@ -98,6 +108,10 @@ def test_name_variants_alert(traveller, listed) -> None:
         (pax("MENSAH", "KWAKU", dob="1954-04-03", nat="GHA"), person("Kwame Mensah", dob="1954", nat="GHA")),
         (pax("LEVCHENKO", "OLEKSANDR", dob="1962-07-05", nat="UKR"), person("Oleksandr Shevchenko", dob="1962", nat="UKR")),
         (pax("SOUMAH", "MOHAMED", dob="1956-05-24", nat="GIN"), person("Mohamed Soumaoro", dob="1956", nat="GIN")),
+        # a brother and a sister, twins even: one name in its masculine and feminine forms
+        (pax("ROSSI", "MARIO", dob="1980-01-02", sex="M", nat="ITA"), person("Maria Rossi", dob="1980-01-02", sex="F", nat="ITA")),
+        (pax("PETROV", "ALEKSANDR", dob="1980-01-02", sex="M"), person("Aleksandra Petrova", dob="1980-01-02", sex="F")),
+        (pax("KOWALSKA", "JANA", dob="1980", sex="F"), person("Jan Kowalski", dob="1980", sex="M")),
         # one skeleton, but other vowels: other names
         (pax("KISELEVA", "ELENA", dob="1960-01-25"), person("Галина Кирилловна Козлова", dob="1960-10-21")),
         (pax("BAEK", "ANNA", dob="1988-06-14"), person("Hanne Bæk", dob="1989-12-31")),
@@ -106,6 +120,14 @@ def test_name_variants_alert(traveller, listed) -> None:
 def test_namesakes_and_other_people_do_not_alert(traveller, listed) -> None:
     result = compare(traveller, listed, S)
     assert not result.matched, [f.detail for f in result.explanation]
+
+
+@pytest.mark.parametrize("sex", [None, "F"])
+def test_a_gender_ending_does_not_sink_a_match_whose_sex_is_unknown_or_the_same(sex) -> None:
+    result = compare(pax("ROSSI", "MARIO", dob="1980-01-02", sex=sex), person("Maria Rossi", dob="1980-01-02", sex="F"), S)
+    assert result.matched
+    gender = next(f for f in result.explanation if f.feature == "name_gender")
+    assert gender.score == 0.5 and "no effect" in gender.detail
 
 
 def test_corroboration_lifts_and_contradiction_sinks_the_same_name() -> None:

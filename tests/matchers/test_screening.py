@@ -27,7 +27,7 @@ def test_alert_carries_the_contract() -> None:
     }
     assert alert.flight == flight_dict(FLIGHT)
     assert alert.airports == ("DSS", "CDG")
-    assert [f.feature for f in alert.explanation] == ["name_similarity", "birth_date", "nationality", "sex"]
+    assert [f.feature for f in alert.explanation] == ["name_similarity", "birth_date", "nationality", "sex", "name_gender"]
     assert alert.event_time == t.received_at and alert.screened_at == NOW
     assert alert.entry == {"caption": "Mohammed Jallow", "dataset": "interpol", "reason": "test listing", "schema": "Person"}
     assert alert.watchlist_version == "v1"

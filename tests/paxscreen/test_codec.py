@@ -61,8 +61,12 @@ def test_bad_events_are_invalid_messages(data: bytes) -> None:
 FLIGHT = Flight(legs=(Leg("XX", "XX123", "GRU", "LFW", "2026-12-01T10:00"), Leg("XX", "XX123", "LFW", "BRU")))
 
 
+KW = dict(role="passenger", surname="DOE", given_names="JOHN", date_of_birth="1980-01-01", sex="M",
+          document_number="A1", issuing_country="GBR")
+
+
 def test_ids_are_deterministic_and_distinguish() -> None:
-    kw = dict(role="passenger", surname="DOE", given_names="JOHN", date_of_birth="1980-01-01", document_number="A1")
+    kw = KW
     a = traveller_event_id(FLIGHT, **kw)
     assert a == traveller_event_id(FLIGHT, **{**kw, "surname": "doe"})
     assert a != traveller_event_id(FLIGHT, **{**kw, "document_number": "A2"})
@@ -78,8 +82,35 @@ def test_flight_designators_are_read_one_way(written: str, normal: str) -> None:
     assert flight_designator(written) == normal
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"sex": "F"},  # twins of one name and birth date (a family booking under one name)
+        {"issuing_country": "IRL"},  # the same name and number in another country's series
+        {"sex": None}, {"issuing_country": None},
+    ],
+)
+def test_travellers_differing_in_sex_or_the_documents_country_get_two_ids(other: dict) -> None:
+    assert traveller_event_id(FLIGHT, **KW) != traveller_event_id(FLIGHT, **{**KW, **other})
+
+
+def test_travellers_without_a_document_differing_in_sex_get_two_ids() -> None:
+    none = {**KW, "document_number": None, "issuing_country": None}
+    assert traveller_event_id(FLIGHT, **none) != traveller_event_id(FLIGHT, **{**none, "sex": "F"})
+
+
+@pytest.mark.parametrize("same", [{"sex": "m"}, {"sex": " M "}, {"issuing_country": "gbr"}, {"issuing_country": "GBR "}])
+def test_sex_and_country_are_compared_as_codes(same: dict) -> None:
+    assert traveller_event_id(FLIGHT, **KW) == traveller_event_id(FLIGHT, **{**KW, **same})
+
+
+def test_an_unknown_sex_is_no_sex() -> None:
+    ids = {traveller_event_id(FLIGHT, **{**KW, "sex": s}) for s in ("U", "X", "", None)}
+    assert len(ids) == 1 and traveller_event_id(FLIGHT, **KW) not in ids
+
+
 def test_the_same_flight_written_two_ways_gives_one_traveller_id() -> None:
-    kw = dict(role="passenger", surname="DOE", given_names="JOHN", date_of_birth="1980-01-01", document_number="A1")
+    kw = KW
     padded = Flight(legs=(Leg("TZ", "TZ0006", "GRU", "LFW", "2026-12-01T10:00"),))
     plain = Flight(legs=(Leg("TZ", "TZ6", "GRU", "LFW", "2026-12-01T10:00"),))
     other = Flight(legs=(Leg("TZ", "TZ60", "GRU", "LFW", "2026-12-01T10:00"),))

@@ -139,3 +139,29 @@ def test_part_buffer_expires_idle_groups(parts: dict[int, Manifest]) -> None:
     assert surnames(stale) == ["P1A", "P1B", "P3A", "P3B"]
     assert any("missing part(s) 2 of 3" in w for w in stale.warnings)
     assert buf.pending() == {}
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (("ATT+2++M", "LOC+91+GBR"), ("ATT+2++F", "LOC+91+GBR")),  # twins, one passport number each way
+        (("ATT+2++M", "LOC+91+GBR"), ("ATT+2++M", "LOC+91+IRL")),  # one number in two countries' series
+    ],
+)
+def test_travellers_differing_only_in_sex_or_document_country_are_both_kept(edi, first, second) -> None:
+    """Multi-part reassembly keeps one traveller per event id: two people on one flight of one
+    name, birth date and document number, of another sex or another issuing country, are two."""
+
+    def part(n: int, flag: str, att: str, loc: str) -> Manifest:
+        segs = [s if not s.startswith(("ATT+2", "LOC+91")) else att if s.startswith("ATT") else loc
+                for s in edi.pax("DOE:ALEX", doc="P+X1234567")]
+        (m,) = parse_paxlst(edi.message(*edi.FLIGHT, *segs, "CNT+42:1", ref=f"R{n}", header=f"+COMMON+0{n}:{flag}"),
+                            received_at=RECEIVED)
+        return m
+
+    (whole,) = assemble([part(1, "C", *first), part(2, "F", *second)])
+    assert [(t.sex, t.document.issuing_country) for t in whole.travellers] == [
+        (first[0][-1], first[1][-3:]), (second[0][-1], second[1][-3:])]
+    # the same message repeated is still one traveller
+    (again,) = assemble([part(1, "C", *first), part(2, "F", *first)])
+    assert len(again.travellers) == 1
