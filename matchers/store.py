@@ -61,7 +61,6 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import closing
-from dataclasses import dataclass
 from functools import partial
 from datetime import UTC, datetime
 
@@ -76,6 +75,7 @@ from matchers.keys import digest, query_digests
 from matchers.memo import Generations
 from matchers.prefilter import NAME_LAYOUT
 from matchers.records import parser_fingerprint
+from matchers.store_codec import ActiveVersion as _Active
 from matchers.store_codec import Candidate, LoadReport, decode_entry, decode_entry_forms, encode_entry
 from matchers.store_load import (NameParts, Prepared, chunks, given, indexing_seed, load_workers,
                                   prepared_chunks)
@@ -107,20 +107,6 @@ for i = 1, #KEYS do
 end
 return #KEYS
 """
-
-
-@dataclass(frozen=True, slots=True)
-class _Active:
-    list_name: str
-    version: str
-    tag: str
-    buckets: int
-    meta: dict
-
-    @classmethod
-    def parse(cls, name: str, raw: bytes) -> _Active:
-        m = orjson.loads(raw)
-        return cls(name, m["version"], m["tag"], int(m["buckets"]), m)
 
 
 class WatchlistStore:
@@ -274,6 +260,7 @@ class WatchlistStore:
             "names_layout": NAME_LAYOUT,  # and the index their layout (`prefilter.name_layout`)
             "posts_order": POSTS_ORDER,  # a key's postings by birth year (`index.year_codes`)
             "token_props": token_props.fingerprint(),  # the vocabulary's token properties
+            "index_format": INDEX_FORMAT,  # what its keys mean
             "index_keys": len(index.keys),
             "index_postings": len(index.posts),
             "keys": len(touched) - touched.count(0) + sum(chunks.values()) + 1,
@@ -405,6 +392,7 @@ class WatchlistStore:
                 "document_numbers": m.get("document_numbers", 0),
                 "keys": m.get("keys", 0),
                 "memory_bytes": self._memory_estimate(act),
+                "index_format": m.get("index_format", "older"),  # not INDEX_FORMAT: load it again
             }
             out.append(row)
         return out
@@ -557,6 +545,9 @@ class WatchlistStore:
         """Adopt the active versions: read the index of each new one, forget the old ones."""
         for act in pointer.values():
             if act.tag not in self._indexes:
+                if act.meta.get("index_format") != INDEX_FORMAT:
+                    log.warning("watchlist %s version %s was keyed by an older paxscreen: names spelled otherwise "
+                                "than then are missed; load it again", act.list_name, act.version)
                 index = self._read_index(act)
                 if index is not None:
                     self._indexes[act.tag] = index

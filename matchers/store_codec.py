@@ -10,9 +10,26 @@ import orjson
 from matchers.names import NameForm
 from paxscreen.models import WatchDocument, WatchEntry
 
-__all__ = ["Candidate", "LoadReport", "decode_entry", "decode_entry_forms", "encode_entry"]
+__all__ = ["ActiveVersion", "Candidate", "LoadReport", "decode_entry", "decode_entry_forms", "encode_entry"]
 
 _FIELDS = 10  # of a WatchEntry; the parsed names, when stored, come after them
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveVersion:
+    """A list's active version, as its pointer says: the version, its key tag, its entry
+    buckets, and the rest of the version's metadata (what the load wrote)."""
+
+    list_name: str
+    version: str
+    tag: str
+    buckets: int
+    meta: dict
+
+    @classmethod
+    def parse(cls, name: str, raw: bytes) -> ActiveVersion:
+        m = orjson.loads(raw)
+        return cls(name, m["version"], m["tag"], int(m["buckets"]), m)
 
 
 @dataclass(frozen=True, slots=True)

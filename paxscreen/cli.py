@@ -178,6 +178,7 @@ def _date_notes(st) -> list[str]:
 
 
 def cmd_watchlist_status(args: argparse.Namespace) -> int:
+    from matchers.store import INDEX_FORMAT
     from paxscreen.jobs import watchlist_status
 
     lists = watchlist_status(_settings(args, need_redis=True))
@@ -189,6 +190,10 @@ def cmd_watchlist_status(args: argparse.Namespace) -> int:
         return 1
     for st in lists:
         print("  ".join(f"{k}={v}" for k, v in st.items()))
+    for st in lists:
+        if st.get("index_format") != INDEX_FORMAT:
+            print(f"note: list {st['name']!r} was keyed by an older paxscreen ({st.get('index_format')}): names "
+                  "spelled otherwise than then are missed; load it again", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import random
 import threading
 
+import orjson
 import pytest
 import redis
 from matcher_factories import VARIATIONS, listed_people, pax, person, stolen, vary
@@ -14,7 +15,7 @@ from matchers import token_props
 from matchers.index import NAME_ARRAYS
 from matchers.keys import digest, name_keys
 from matchers.names import parse_name
-from matchers.store import WatchlistStore, decode_entry, encode_entry
+from matchers.store import INDEX_FORMAT, WatchlistStore, decode_entry, encode_entry
 from matchers.store_load import NameParts, prepare
 
 BUCKETS = 256  # small, so tests also exercise many entries per bucket
@@ -53,6 +54,19 @@ def test_load_reports_counts_and_status(store) -> None:
     assert row["name"] == "sanctions" and row["version"] == report.version
     assert (row["persons"], row["documents"], row["document_numbers"]) == (41, 10, 50)
     assert row["keys"] > 0 and row["memory_bytes"] > 0 and row["loaded_at"]
+    assert row["index_format"] == INDEX_FORMAT
+
+
+def test_a_version_keyed_by_an_older_format_is_read_and_told(store, redis_client, caplog) -> None:
+    store.load(listing(), list_name="sanctions")
+    pointer = orjson.loads(redis_client.hget(store.lists_key, "sanctions"))
+    del pointer["index_format"]  # as paxscreen wrote it before the format was kept
+    redis_client.hset(store.lists_key, "sanctions", orjson.dumps(pointer))
+    reader = WatchlistStore(redis_client, prefix=store.prefix, buckets=64)
+    with caplog.at_level("WARNING", logger="matchers.store"):
+        (found,) = reader.lookup([pax("DIALLO", "MOHAMED")], limit=5)
+    assert found and "keyed by an older paxscreen" in caplog.text and "DIALLO" not in caplog.text
+    assert [r["index_format"] for r in reader.status()] == ["older"]
 
 
 def test_entries_round_trip(store) -> None:
