@@ -321,8 +321,7 @@ def manifests(
                     doc, country = document
             t = Traveller(
                 event_id=traveller_event_id(flight, role="passenger", surname=surname, given_names=given,
-                                            date_of_birth=dob, sex=sex, document_number=doc,
-                                            issuing_country=country),
+                                            date_of_birth=dob, sex=sex, document_number=doc),
                 flight=flight, surname=surname, given_names=given, date_of_birth=dob, sex=sex, nationality=nat,
                 documents=(Document(number=doc, type="P", issuing_country=country, expiry="2031-01-01"),),
                 embarkation=flight.departure_airport, debarkation=flight.arrival_airport,

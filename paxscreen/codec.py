@@ -58,15 +58,14 @@ def traveller_event_id(
     date_of_birth: str | None,
     sex: str | None,
     document_number: str | None,
-    issuing_country: str | None,
 ) -> str:
     """Same traveller on the same flight (by carrier, number, date, route) -> same id,
     whichever message or re-push carried it: a PNR's SSR DOCS and the API record give one
-    id when names, birth date, sex and the first document (number and issuing country)
-    agree. Two travellers on one flight who differ only in sex, or in the country of their
-    document (or who have none), get two: one id, one screening, and one of them was lost.
-    Sex is M or F (U, X and none alike); a changed formula changes every id once (alerts
-    of a traveller pushed before and after an upgrade are not recognised as one)."""
+    id when names, birth date, sex and the first document's number agree (not its issuing
+    country, which API messages may leave out). Two travellers on one flight who differ
+    only in sex get two: one id, one screening, and one of them was lost. Sex is M or F
+    (U, X and none alike); a changed formula changes every id once (alerts of a traveller
+    pushed before and after an upgrade are not recognised as one)."""
     leg = flight.reported
     return stable_id(
         flight_designator(leg.number),
@@ -79,7 +78,6 @@ def traveller_event_id(
         date_of_birth,
         (document_number or "").upper(),
         _SEXES.get((sex or "").strip().upper()[:1], ""),
-        (issuing_country or "").strip().upper(),
         prefix="t-",
     )
 

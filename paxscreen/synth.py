@@ -418,8 +418,7 @@ def _traveller(rng, people: People, flight: Flight, case: Case, pnr: str, seat: 
     )
     return Traveller(
         event_id=traveller_event_id(flight, role="passenger", surname=case.surname, given_names=case.given,
-                                    date_of_birth=case.dob, sex=case.sex, document_number=case.doc_number,
-                                    issuing_country=case.doc_country),
+                                    date_of_birth=case.dob, sex=case.sex, document_number=case.doc_number),
         flight=flight, surname=case.surname, given_names=case.given, date_of_birth=case.dob, sex=case.sex,
         nationality=case.nationality, documents=(doc,), embarkation=embark, debarkation=debark,
         pnr_locator=pnr, seat=seat,

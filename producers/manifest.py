@@ -64,7 +64,6 @@ def with_flight(traveller: Traveller, flight: Flight) -> Traveller:
             date_of_birth=traveller.date_of_birth,
             sex=traveller.sex,
             document_number=doc.number if doc else None,
-            issuing_country=doc.issuing_country if doc else None,
         ),
     )
 

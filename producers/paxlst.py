@@ -375,7 +375,6 @@ def _traveller(
             date_of_birth=p.date_of_birth,
             sex=p.sex,
             document_number=documents[0].number if documents else None,
-            issuing_country=documents[0].issuing_country if documents else None,
         ),
         flight=flight,
         role=role,

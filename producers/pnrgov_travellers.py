@@ -129,7 +129,6 @@ def booking_travellers(booking: Booking) -> list[Traveller]:
                 date_of_birth=person.date_of_birth,
                 sex=person.sex,
                 document_number=documents[0].number if documents else None,
-                issuing_country=documents[0].issuing_country if documents else None,
             )
             out.append(
                 Traveller(

@@ -65,7 +65,7 @@ def _traveller(flight: Flight, row: tuple) -> Traveller:
     surname, given, dob, sex, nat, doc, country = row
     return Traveller(
         event_id=traveller_event_id(flight, role="passenger", surname=surname, given_names=given,
-                                    date_of_birth=dob, sex=sex, document_number=doc, issuing_country=country),
+                                    date_of_birth=dob, sex=sex, document_number=doc),
         flight=flight, surname=surname, given_names=given, date_of_birth=dob, sex=sex, nationality=nat,
         documents=(Document(number=doc, type="P", issuing_country=country, expiry="2030-01-01"),),
         embarkation=flight.departure_airport, debarkation=flight.arrival_airport,
