@@ -7,11 +7,13 @@ The message, as the IATA implementation guide nests it::
     UNT
 
 Strict where data would be wrong: a message that is not PNRGOV, no SRC (unless EQN says the
-push is empty), a PNR without RCI, a traveller or locator before the first SRC, a TVL, DAT or
-RCI date that is not a date, a traveller without a name, a truncated message: each raises
-`InvalidMessage` at the segment. Lenient where feeds are sloppy: a wrong UNT count, unknown
-segments, segments out of their group, a lost terminator (``RPI+1+HKIFT+...``), unreadable
-SSR DOCS dates or amounts become warnings on the booking. Neither quotes personal data.
+push is empty), a PNR without RCI, a traveller or locator before the first SRC, a traveller
+without a name, a truncated message: each raises `InvalidMessage` at the segment. Lenient
+where feeds are sloppy: a wrong UNT count, unknown segments, segments out of their group, a
+lost terminator (``RPI+1+HKIFT+...``), a TVL, DAT, RCI or SSR DOCS date that is not a date
+(left out), unreadable amounts become warnings on the booking; a PNR whose pushed flight has
+no readable departure date keeps its booking but its travellers are not screened (a warning
+says so), and the push's other PNRs are. Neither quotes personal data.
 
 `booking_travellers` turns a booking into the `Traveller` events the matchers screen, with the
 same ``event_id`` a PAXLST for the same flight gives when names, birth date and document agree.
@@ -19,12 +21,14 @@ same ``event_id`` a PAXLST for the same flight gives when names, birth date and 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from paxscreen.booking import Booking
 from producers import pnrgov_segments as rd
 from producers.dates import interchange_prepared_at, reference_date
 from producers.edifact import Message, Segment, read_interchange
 from producers.pnrgov_pnr import Envelope, Header, PnrReader
-from producers.pnrgov_travellers import booking_travellers
+from producers.pnrgov_travellers import booking_travellers, screened_flights
 
 __all__ = ["booking_travellers", "parse_pnrgov"]
 
@@ -95,5 +99,9 @@ def parse_pnrgov(
             pnr = PnrReader(group[0], header, rd.Context(reference, source, decimal))
             for seg in group[1:]:
                 pnr.feed(seg)
-            bookings.append(pnr.booking(index, msg, env))
+            booking = pnr.booking(index, msg, env)
+            _, unscreened = screened_flights(booking)
+            if unscreened:
+                booking = replace(booking, warnings=(*booking.warnings, *unscreened))
+            bookings.append(booking)
     return bookings

@@ -41,7 +41,6 @@ from paxscreen.booking import (
     Ticket,
 )
 from paxscreen.codec import stable_id
-from paxscreen.errors import InvalidMessage
 from paxscreen.models import Document
 from producers import pnrgov_segments as rd
 from producers.edifact import Message, Segment
@@ -334,19 +333,14 @@ class PnrReader:
             self.state = "fop"
 
     def _tvl(self, seg: Segment) -> None:
+        flight = rd.read_tvl(seg, self.ctx)
         if self.state == "nonair":
-            try:
-                flight = rd.read_tvl(seg, self.ctx)
-            except InvalidMessage:
-                self.ctx.warn(seg, "non-air item with unreadable dates; left out")
-                return
             self.non_air.append(
                 NonAirSegment(
                     self.non_air_kind, flight.departure, flight.arrival, flight.origin, flight.carrier
                 )
             )
             return
-        flight = rd.read_tvl(seg, self.ctx)
         if self.state in HISTORY_STATES:
             self.remember("flight", segment=flight)
             return

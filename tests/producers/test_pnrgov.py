@@ -457,6 +457,49 @@ def test_a_title_glued_in_the_pnr_name_and_copied_into_docs_is_not_a_name() -> N
     assert [x.given_names for x in booking_travellers(b)] == ["JOHN PAUL"]
 
 
+# --- unreadable dates: a warning, never the whole push ---------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BA3401 = (FIXTURES / "das-uae-ba3401-pnrgov11.edi").read_text()
+PNR_TWO_TVL = "TVL+160123:1640:160123:1745+DXB+LHR+BA+3401'\nRPI+3+HK"
+
+
+@pytest.mark.parametrize(("old", "new", "warning"), [
+    pytest.param(PNR_TWO_TVL, PNR_TWO_TVL.replace(":1745", ":1775"),  # PNR TWO's own TVL (GTAS's "4321")
+                 "TVL at segment #23 (line 24): arrival date/time is not a DDMMYY date and HHMM time", id="arrival"),
+    pytest.param(PNR_TWO_TVL, PNR_TWO_TVL.replace("160123:1640", "160123:2575"),
+                 "TVL at segment #23 (line 24): departure date/time is not a DDMMYY date and HHMM time", id="departure"),
+    pytest.param("DAT+700:151113:2200", "DAT+700:151313:2200",
+                 "DAT at segment #19 (line 20): DAT+700 date is not a DDMMYY date and HHMM time", id="dat"),
+])  # fmt: skip
+def test_an_unreadable_tvl_or_dat_date_is_left_out_with_a_warning(old: str, new: str, warning: str) -> None:
+    one_, two = parse_pnrgov(BA3401.replace(old, new), received_at=RECEIVED)
+    assert any(w.startswith(warning) and w.endswith("; left out") for w in two.warnings)
+    assert not any("1775" in w or "2575" in w or "151313" in w for w in two.warnings)  # no values
+    assert not any("left out" in w for w in one_.warnings)
+    flights = [(t.surname, t.flight.key, t.flight.departure_time, t.flight.arrival_time)
+               for b in (one_, two) for t in booking_travellers(b)]
+    assert flights == [  # the pushed TVL gives PNR TWO the times its own TVL lost
+        ("KUMAR", "BA3401/DXB/2023-01-16", "2023-01-16T16:40", "2023-01-16T17:45"),
+        ("SUNDER", "BA3401/DXB/2023-01-16", "2023-01-16T16:40", "2023-01-16T17:45"),
+    ]
+
+
+def test_an_undated_pushed_flight_drops_only_the_pnrs_it_leaves_undated() -> None:
+    text = message(pnr(), pnr(locator="DEF456", flights=(BACK,)), pushed="TVL+320625:1000+AAA+BBB+XY+100")
+    dated, undated = parse_pnrgov(text, received_at=RECEIVED)
+    assert any(w.startswith("TVL at segment #5 (line 6): departure date/time") for w in dated.warnings)
+    assert [t.flight.key for t in booking_travellers(dated)] == ["XY100/AAA/2025-06-01"]  # its own TVL dates it
+    assert booking_travellers(undated) == [] and len(undated.travellers) == 1
+    assert any("pushed flight XY100 has no readable departure date" in w for w in undated.warnings)
+
+
+def test_an_undated_itinerary_flight_without_a_pushed_flight_is_not_screened() -> None:
+    b = one(message(pnr(flights=(OUT.replace("010625:1000", "010625:9999"), BACK)), pushed=None))
+    assert [t.flight.number for t in booking_travellers(b)] == ["XY101"]
+    assert any("itinerary flight XY100 has no readable departure date" in w for w in b.warnings)
+
+
 # --- errors ------------------------------------------------------------------------------------------
 
 BASE = message(pnr())
@@ -468,21 +511,6 @@ BASE = message(pnr())
         (BASE.replace("PNRGOV:11:1", "PAXLST:D:05B"), "UNH", 2, 3, "is not PNRGOV"),
         (BASE.replace("RCI+XY:ABC123::200525:0900'\n", ""), "SRC", 7, 8, "no record locator"),
         (message(eqn=1), "UNT", 7, 8, "has no PNR"),
-        (
-            BASE.replace("TVL+010625:1000:010625:1400+AAA+BBB+XY+100'", "TVL+320625:1000+AAA+BBB+XY+100'"),
-            "TVL",
-            5,
-            6,
-            "'320625:1000'",
-        ),
-        (
-            BASE.replace("1000:010625:1400+AAA+BBB+XY+100:Y", "2575+AAA+BBB+XY+100:Y"),
-            "TVL",
-            15,
-            16,
-            "TVL departure",
-        ),
-        (BASE.replace("DAT+700:200525:0930", "DAT+700:2005:0930"), "DAT", 9, 10, "DAT+700 date"),
         (BASE.replace("TIF+DOE+JOHNMR:A:1", "TIF++:A:1"), "TIF", 10, 11, "has no name"),
         (message(pnr(), before_src=["TIF+DOE+JOHN:A:1"]), "TIF", 7, 8, "before the first SRC"),
         (BASE[: BASE.index("UNT")], "RPI", 16, 17, "no UNT"),
