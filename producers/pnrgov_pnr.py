@@ -352,7 +352,7 @@ class PnrReader:
         self.state, self.tri_ref = "flight", None
 
     def _rpi(self, seg: Segment) -> None:
-        status = rd.glued_status(seg, (seg.get(2) or "").upper() or None, KNOWN_TAGS, self.ctx)
+        status = (seg.get(2) or "").upper() or None
         party = rd.number(seg.get(1), 4)
         if self.state in HISTORY_STATES and self.history and self.history[-1].segment is not None:
             last = self.history[-1]

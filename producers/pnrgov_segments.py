@@ -425,25 +425,12 @@ def read_ift(seg: Segment, traveller: str | None) -> Contact | None:
     return Contact(kind, value, code, None, traveller) if value else None
 
 
-def glued_status(seg: Segment, value: str | None, tags: frozenset[str], ctx: Context) -> str | None:
-    """RPI+1+HKIFT+...: a segment whose terminator was lost; keep the two-letter status."""
-    if value and len(value) > 2 and value[2:5] in tags:
-        ctx.warn(
-            seg,
-            f"status {value[:8]!r} runs into a {value[2:5]} segment (terminator missing?); "
-            f"read as {value[:2]!r}",
-        )
-        return value[:2]
-    return value
-
-
 __all__ = [
     "Context",
     "Docs",
     "Ssr",
     "amount",
     "docs_date",
-    "glued_status",
     "number",
     "pnr_datetime",
     "read_add",

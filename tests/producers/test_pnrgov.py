@@ -131,7 +131,7 @@ def test_gtas_v11_cash_history() -> None:
     ]
     assert b.pushed_flight.designator == "TZ0006"
     assert any("UNT says '173'" in w for w in b.warnings)
-    assert any("'HKIFT'" in w for w in b.warnings)  # RPI+1+HKIFT+...: a lost terminator
+    assert any("the next segment (IFT) runs into its element 2" in w for w in b.warnings)  # RPI+1+HKIFT+...
 
 
 def test_gtas_v10_business_case() -> None:
