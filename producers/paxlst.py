@@ -251,8 +251,8 @@ def _list_type(code: str | None, people: list[_Person], ctx: _Context, bgm: Segm
     return guess
 
 
-def _count_check(seg: Segment, travellers: int, ctx: _Context) -> None:
-    """CNT+42:n (passengers) / CNT+41:n (crew): a mismatch is a warning, never an error."""
+def _declared_count(seg: Segment, ctx: _Context) -> tuple[str, str] | None:
+    """CNT+42:n (passengers) / CNT+41:n (crew): the qualifier and the count as sent."""
     for i, comps in enumerate(seg.elements, start=1):
         qualifier = comps[0].strip() if comps else ""
         value = comps[1].strip() if len(comps) > 1 else None
@@ -261,11 +261,9 @@ def _count_check(seg: Segment, travellers: int, ctx: _Context) -> None:
             ctx.warnings.append(
                 f"CNT at segment #{seg.position} separates count from qualifier with '+', not ':'"
             )
-        if qualifier not in ("41", "42") or value is None:
-            continue
-        if not (value.isascii() and value.isdigit()) or int(value) != travellers:
-            ctx.warnings.append(f"CNT+{qualifier} says {value[:12]!r} travellers, message has {travellers}")
-        return
+        if qualifier in ("41", "42") and value is not None:
+            return qualifier, value
+    return None
 
 
 @dataclass(slots=True)
@@ -276,6 +274,7 @@ class _Body:
     transports: list[_Transport] = field(default_factory=list)
     people: list[_Person] = field(default_factory=list)
     counted: bool = False
+    count: tuple[str, str] | None = None  # CNT qualifier and count as sent
 
 
 def _read_body(msg: Message, ctx: _Context) -> _Body:
@@ -298,7 +297,7 @@ def _read_body(msg: Message, ctx: _Context) -> _Body:
             body.people.append(person)
         elif tag == "NAD" or tag == "CNT":
             if tag == "CNT":
-                _count_check(seg, len(body.people), ctx)
+                body.count = body.count or _declared_count(seg, ctx)
                 body.counted = True
             person = None
         elif person is not None:
@@ -337,9 +336,17 @@ def _manifest(
             ctx.warnings.append(f"UNH sequence number {msg.sequence[:8]!r} is not a number")
     if msg.sequence_flag not in (None, "C", "F"):
         ctx.warnings.append(f"UNH sequence flag {msg.sequence_flag[:3]!r} is neither C nor F")
-    lone = part is None or (part == 1 and msg.sequence_flag != "C")
+    # UNH S010 flag (code list 0073): C the first part, F the last; a middle part has neither
+    final = msg.sequence_flag == "F" or (msg.sequence_flag not in ("C", "F") and part in (None, 1))
+    lone = part is None or (part == 1 and final)
     if not transports and lone:  # a part of a longer message may take its flight from a sibling
         ctx.warnings.append(f"message {msg.ref!r} has no flight details (TDT)")
+    declared: int | None = None
+    if body.count is not None:
+        qualifier, value = body.count
+        declared = int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+        if (lone or declared is None) and declared != len(people):  # a part's: checked once assembled
+            ctx.warnings.append(f"CNT+{qualifier} says {value[:12]!r} travellers, message has {len(people)}")
     sender = ic.sender or (msg.group.sender if msg.group else None)
     travellers = tuple(_traveller(p, flight, list_type, msg, sender, received_at) for p in people)
     return Manifest(
@@ -348,10 +355,11 @@ def _manifest(
         list_type=list_type,
         flight=flight,
         part_number=part,
-        final_part=msg.sequence_flag != "C",
+        final_part=final,
         common_ref=msg.common_ref,
         prepared_at=prepared_at,
         travellers=travellers,
+        declared_count=declared,
         warnings=tuple(dict.fromkeys([*ic.warnings, *msg.warnings, *ctx.warnings])),
         version=version,
         interchange_ref=ic.control_ref,
