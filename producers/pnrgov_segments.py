@@ -213,7 +213,8 @@ class Docs:
 
 def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
     """SSR DOCS free text. Unreadable dates are warnings (the text is typed by agents); the
-    warning never quotes the value."""
+    warning never quotes the value. A title after the given names (``LAL MS``) is dropped when
+    a name remains (``MISS`` alone is kept: the guide's TIF+ATUYETMAIVAN+MISS)."""
     kind, issuing, doc_number, nationality, birth, sex, expiry, surname, given, middle = _slashed(text, 10)
 
     def when(value: str, rule: Rule, what: str) -> str | None:
@@ -225,6 +226,9 @@ def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
             ctx.warn(seg, f"SSR DOCS {what} is not a DDMMMYY date; left out")
             return None
 
+    names = " ".join(n.upper() for n in (given, middle) if n).split()
+    if len(names) > 1 and names[-1] in SPACED_TITLES:  # /KUMAR/LAL MS: the title is no name
+        names.pop()
     sex_code = sex.upper()
     if sex_code and sex_code not in DOCS_SEXES:
         ctx.warn(seg, f"SSR DOCS sex {sex_code[:3]!r} is not M, F, MI, FI, U or X")
@@ -243,7 +247,7 @@ def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
         infant=sex_code in ("MI", "FI"),
         nationality=country_code(nationality),
         surname=surname.upper() or None,
-        given_names=" ".join(n.upper() for n in (given, middle) if n) or None,
+        given_names=" ".join(names) or None,
     )
 
 

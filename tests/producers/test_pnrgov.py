@@ -500,6 +500,24 @@ def test_an_undated_itinerary_flight_without_a_pushed_flight_is_not_screened() -
     assert any("itinerary flight XY100 has no readable departure date" in w for w in b.warnings)
 
 
+@pytest.mark.parametrize(("docs", "given"), [
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/JOHN MR", "JOHN"),
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/JOHN PAUL DR", "JOHN PAUL"),
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/JOHN/MSTR", "JOHN"),  # the title in the middle name's place
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/MISS", "MISS"),  # nothing else: kept, it may be the name
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/ADAMS", "ADAMS"),  # only a spaced title goes
+])  # fmt: skip
+def test_a_spaced_title_after_the_docs_given_names_is_not_a_name(docs: str, given: str) -> None:
+    (t,) = booking_travellers(one(message(pnr(tif="TIF+DOE+JOHN:A:1", docs=docs))))
+    assert t.given_names == given
+
+
+def test_the_ba3401_docs_titles_are_not_screened_as_names() -> None:
+    got = [(t.surname, t.given_names) for b in parse_pnrgov(BA3401, received_at=RECEIVED)
+           for t in booking_travellers(b)]
+    assert got == [("KUMAR", "LAL"), ("SUNDER", "SHYAM")]
+
+
 # --- errors ------------------------------------------------------------------------------------------
 
 BASE = message(pnr())
