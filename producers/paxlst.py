@@ -19,12 +19,15 @@ Neither ever quotes a name, a birth date or a document number.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from paxscreen.codec import traveller_event_id
 from paxscreen.errors import InvalidMessage
 from paxscreen.models import Document, Flight, Leg, Traveller
+from producers import cedipax
+from producers.cedipax import is_cedipax
 from producers.countries import country_code
 from producers.dates import Rule, edifact_date, interchange_prepared_at, reference_date
 from producers.edifact import Interchange, Message, Segment, read_interchange
@@ -275,16 +278,18 @@ class _Body:
     people: list[_Person] = field(default_factory=list)
     counted: bool = False
     count: tuple[str, str] | None = None  # CNT qualifier and count as sent
+    skipped: list[Segment] = field(default_factory=list)  # segments that are not PAXLST
 
 
-def _read_body(msg: Message, ctx: _Context) -> _Body:
+def _read_body(segments: Sequence[Segment], ctx: _Context) -> _Body:
     """Walk the message: header, TDT groups (legs), NAD groups (travellers), CNT."""
     body = _Body()
     stop: _Stop | None = None
     person: _Person | None = None
-    for seg in msg.segments:
+    for seg in segments:
         tag = seg.tag
         if tag not in SEGMENT_TAGS:  # its tag may be a name's end, after an apostrophe not released
+            body.skipped.append(seg)
             ctx.warnings.append(
                 f"segment #{seg.position} (line {seg.line}) is not a PAXLST segment; skipped "
                 "(an apostrophe not released with ? in the segment before?)"
@@ -320,11 +325,23 @@ def _manifest(
     if (msg.type or "").upper() != "PAXLST":
         raise msg.header.error(f"message type {msg.type!r} is not PAXLST", source=ctx.source)
     version = f"{msg.version or ''}{msg.release or ''}".upper() or None
-    if version not in KNOWN_VERSIONS:
+    segments: Sequence[Segment] = msg.segments
+    legacy = is_cedipax(msg)
+    if legacy:
+        segments, notes = cedipax.translate(segments)
+        ctx.warnings += notes
+    elif version not in KNOWN_VERSIONS:
         ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
-    body = _read_body(msg, ctx)
+    body = _read_body(segments, ctx)
     bgm, transports, people = body.bgm, body.transports, body.people
-    if not body.counted and people:
+    if body.skipped and not people:  # what it holds may be travellers in a layout not read here
+        first = body.skipped[0]
+        raise first.error(
+            f"no traveller read, and {len(body.skipped)} segment(s) that are not PAXLST, the first "
+            f"{first.tag}: not a PAXLST layout this reader knows",
+            source=ctx.source,
+        )
+    if not body.counted and people and not legacy:  # CEDIPAX has no CNT
         ctx.warnings.append("no CNT segment")
     flight = Flight(legs=tuple(_legs(transports)) or (Leg(None, None, None, None),))
     list_type = _list_type(bgm.get(1) if bgm else None, people, ctx, bgm)

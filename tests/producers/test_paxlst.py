@@ -539,3 +539,35 @@ def test_no_flight_is_a_warning(edi) -> None:
     m = one(edi.message("BGM+745", "NAD+FL+++DOE:JOHN"))
     assert m.flight.reported.number is None
     assert any("no flight details" in w for w in m.warnings)
+
+
+# --- the legacy US CEDIPAX layout (PDT segments) ------------------------------------------------------
+
+CEDIPAX = (Path(__file__).resolve().parent / "fixtures/gtas-usedifact-cedipax-pdt.edi").read_text()
+
+
+def test_a_legacy_cedipax_manifest_is_read_from_its_pdt_segments() -> None:
+    m = one(CEDIPAX)
+    assert route(m) == [("SA812", "AKL", "LAX")]
+    assert (m.flight.departure_time, m.flight.arrival_time) == ("2002-01-31T10:30", "2002-01-31T22:00")
+    assert people(m) == [
+        ("MANGUS", "SIMON P", "1959-04-29", "M"),
+        ("FEFE", "THEODORE C", "1956-07-04", "U"),
+        ("BOYLE", "ALVIN", "1952-12-21", "U"),
+        ("O'LEARY", "KRIS ANN", "1933-12-31", "F"),
+    ]
+    assert passports(m) == [("182345345", "USA"), ("122222345", "USA"), ("C76543D", "GBR"), ("E54321A", "IRL")]
+    assert [(t.document.type, t.document.expiry) for t in m.travellers][0] == ("P", "1999-09-09")
+    assert {(t.role, t.embarkation, t.debarkation) for t in m.travellers} == {("passenger", "AKL", "LAX")}
+    assert m.list_type == "passenger"
+    assert "legacy US CEDIPAX PAXLST (PDT segments) read as UN/EDIFACT PAXLST" in m.warnings
+    assert not any("BGM" in w or "CNT" in w or "not a PAXLST segment" in w for w in m.warnings)
+
+
+def test_a_manifest_of_segments_not_read_and_no_traveller_is_refused() -> None:
+    # PDT segments under a UN/EDIFACT UNH: not read as CEDIPAX, and nothing else was read
+    with pytest.raises(InvalidMessage) as err:
+        one(CEDIPAX.replace("PAXLST:001:000:NZ", "PAXLST:D:05B:UN:IATA"), source="us.edi")
+    e = err.value
+    assert (e.segment, e.position, e.source) == ("PDT", 11, "us.edi")
+    assert "no traveller read, and 4 segment(s) that are not PAXLST" in e.reason
