@@ -151,7 +151,8 @@ def _merge(parts: list[Manifest]) -> Manifest:
     per_part = all(p.declared_count in (None, len(p.travellers)) for p in ordered)
     if survey.complete and counts and counts != [len(travellers)] and not per_part:
         warnings.append(
-            f"multi-part message {ref!r}: CNT says {_nums(counts)} travellers, the parts have {len(travellers)}"
+            f"multi-part message {ref!r}: CNT says {_nums(counts)} travellers, "
+            f"the parts have {len(travellers)}"
         )
     return replace(
         first,

@@ -123,6 +123,7 @@ class PnrReader:
         self.when: str | None = None  # history: the current ABI's time and author
         self.who: str | None = None
         self.action: str | None = None
+        self.last_tag: str | None = None  # the segment read before this one
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -154,6 +155,7 @@ class PnrReader:
         handler = getattr(self, f"_{seg.tag.lower()}", None)
         if handler is not None and seg.tag in KNOWN_TAGS:
             handler(seg)
+        self.last_tag = seg.tag
 
     def _rci(self, seg: Segment) -> None:
         found = rd.read_rci(seg, self.ctx)
@@ -345,11 +347,25 @@ class PnrReader:
             self.remember("flight", segment=flight)
             return
         prev = self.itinerary[-1] if self.itinerary and self.state == "flight" else None
+        if _number_only(flight):  # TVL+++++972:M: the operating flight of the codeshare TVL above
+            codeshare = prev is not None and prev.operating_carrier and prev.operating_number is None
+            if codeshare and prev is not None and self.last_tag == "TVL":
+                self.itinerary[-1] = replace(prev, operating_number=flight.number)
+            else:
+                self.ctx.warn(seg, "a flight number alone, not right after a codeshare TVL; ignored")
+            return
         if prev is not None and _operating_half(prev, flight):
             self.itinerary[-1] = replace(prev, operating_number=flight.number)
             return
         self.itinerary.append(flight)
         self.state, self.tri_ref = "flight", None
+
+    def _tra(self, seg: Segment) -> None:
+        carrier, number = rd.read_tra(seg)
+        prev = self.itinerary[-1] if self.itinerary and self.state == "flight" else None
+        if prev is not None and rd.is_flight_number(number) and prev.operating_number is None:
+            self.itinerary[-1] = replace(prev, operating_carrier=prev.operating_carrier or carrier,
+                                         operating_number=number)
 
     def _rpi(self, seg: Segment) -> None:
         status = (seg.get(2) or "").upper() or None
@@ -479,6 +495,13 @@ class PnrReader:
             received_at=env.received_at,
             warnings=tuple(dict.fromkeys([*env.warnings, *self.ctx.warnings])),
         )
+
+
+def _number_only(new: FlightSegment) -> bool:
+    """TVL+++++972:M: a flight number and nothing else (no date, airport or carrier)."""
+    return rd.is_flight_number(new.number) and not (
+        new.carrier or new.origin or new.destination or new.departure or new.arrival
+    )
 
 
 def _operating_half(prev: FlightSegment, new: FlightSegment) -> bool:

@@ -42,6 +42,12 @@ DOCS_SEXES = {"M": "M", "F": "F", "U": "U", "X": "U", "MI": "M", "FI": "F"}
 WEIGHT_UNITS = {"700": "KG", "701": "LB", "K": "KG", "KG": "KG", "L": "LB", "LB": "LB"}
 _AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,4})?")
 _DOCS_DATE = re.compile(r"([0-9]{2})([A-Z]{3})([0-9]{2}|[0-9]{4})")
+_FLIGHT_NUMBER = re.compile(r"[0-9]{1,5}[A-Z]?")  # not ARNK (a surface sector) nor OPEN (no flight booked)
+
+
+def is_flight_number(value: str | None) -> bool:
+    """``"0006"``, ``"972"``, ``"123A"``: a flight number; ``"ARNK"``, ``"OPEN"``, None: not."""
+    return bool(value and _FLIGHT_NUMBER.fullmatch(value))
 
 
 @dataclass(slots=True)
@@ -177,6 +183,11 @@ def read_rci(seg: Segment, ctx: Context) -> list[Locator]:
             created = _when(seg, day, time, "creation date", ctx)
             out.append(Locator(code.upper(), _code(seg.get(i, 1)), kind, created))
     return out
+
+
+def read_tra(seg: Segment) -> tuple[str | None, str | None]:
+    """TRA+SK+1524:W (after a codeshare TVL): the operating carrier and flight number."""
+    return _code(seg.get(1, 1)), _code(seg.get(2, 1))
 
 
 def read_org(seg: Segment) -> Office | None:
@@ -435,6 +446,7 @@ __all__ = [
     "Ssr",
     "amount",
     "docs_date",
+    "is_flight_number",
     "number",
     "pnr_datetime",
     "read_add",
@@ -449,6 +461,7 @@ __all__ = [
     "read_rci",
     "read_ssr",
     "read_tbd",
+    "read_tra",
     "read_tvl",
     "split_title",
 ]

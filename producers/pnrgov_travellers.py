@@ -14,6 +14,7 @@ from datetime import date
 from paxscreen.booking import Booking, BookingTraveller, FlightSegment
 from paxscreen.codec import traveller_event_id
 from paxscreen.models import Flight, Leg, Traveller
+from producers.pnrgov_segments import is_flight_number
 
 __all__ = ["booking_travellers", "screened_flights"]
 
@@ -116,7 +117,7 @@ def screened_flights(booking: Booking) -> tuple[list[Flight], list[str]]:
     without a departure date (the pushed TVL's date unreadable and the itinerary not giving
     it either) cannot be told from the same flight on another day: that PNR's travellers are
     not screened, with a warning, and the push's other PNRs are. Without a pushed flight: every
-    active itinerary flight that has a departure date.
+    active itinerary flight that has a departure date (ARNK and OPEN segments are no flights).
     """
     pushed = booking.pushed_flight
     if pushed is not None:
@@ -126,12 +127,14 @@ def screened_flights(booking: Booking) -> tuple[list[Flight], list[str]]:
         return [], [f"pushed flight {pushed.designator or '?'} has no readable departure date in this PNR; "
                     "its travellers are not screened"]
     flights, notes = [], []
-    for chain in _chains([s for s in booking.itinerary if s.active]):
+    for chain in _chains([s for s in booking.itinerary if s.active and is_flight_number(s.number)]):
         flight = Flight(_legs(chain, None))
         if flight.departure_time:
             flights.append(flight)
         else:
-            notes.append(f"itinerary flight {flight.number or '?'} has no readable departure date; not screened")
+            notes.append(
+                f"itinerary flight {flight.number or '?'} has no readable departure date; not screened"
+            )
     return flights, notes
 
 

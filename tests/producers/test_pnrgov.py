@@ -518,6 +518,52 @@ def test_the_ba3401_docs_titles_are_not_screened_as_names() -> None:
     assert got == [("KUMAR", "LAL"), ("SUNDER", "SHYAM")]
 
 
+# --- codeshares, ARNK and OPEN segments ---------------------------------------------------------------
+
+
+def itinerary(b: Booking) -> list[tuple]:
+    return [(s.designator, s.operating_carrier, s.operating_number, s.origin, s.destination) for s in b.itinerary]
+
+
+def test_the_operating_flight_of_a_codeshare_is_read_from_a_number_only_tvl_or_a_tra() -> None:
+    (b,) = parse_pnrgov((FIXTURES / "gtas-pnrWithPrefixesAndBookingDetailBags-1.edi").read_bytes())
+    assert itinerary(b) == [
+        ("UA989", None, None, "IAD", "FRA"),
+        ("UA8749", "LH", "624", "FRA", "KWI"),  # TVL+++++624:M right after it: no flight of its own
+        ("UA8750", "LH", "625", "KWI", "FRA"),
+        ("UA988", None, None, "FRA", "IAD"),
+    ]
+    (b,) = parse_pnrgov((FIXTURES / "gtas-modifyPnr77ForCodeShare-1.edi").read_bytes())
+    assert itinerary(b)[:3] == [
+        ("SQ5678", "SK", "1524", "LHR", "ARN"),  # TRA+SK+1524:W
+        ("DL8976", "KL", "972", "ATL", "AMS"),  # TVL+++++972:M
+        ("TZ0006", None, None, "SIN", "OOL"),
+    ]
+    assert any("arrival date/time is not a DDMMYY date" in w for w in b.warnings)  # its "4321", left out
+    assert [(t.surname, t.flight.key) for t in booking_travellers(b)] == [("VANDENBERG", "TZ0006/SIN/2013-05-28")]
+
+
+def test_a_push_for_the_operating_flight_finds_the_codeshare_in_the_itinerary() -> None:
+    codeshare = "TVL+010625:1000:010625:1400+AAA+BBB+XY:ZZ+100:Y'\nTVL+++++972:M"
+    b = one(message(pnr(flights=(codeshare,)), pushed="TVL+010625:1000:010625:1400+AAA+BBB+ZZ+972"))
+    assert itinerary(b) == [("XY100", "ZZ", "972", "AAA", "BBB")]
+    (t,) = booking_travellers(b)
+    assert (t.flight.number, t.flight.departure_time) == ("ZZ972", "2025-06-01T10:00")
+
+
+def test_arnk_and_open_segments_are_no_flights_to_screen_on() -> None:
+    b = one(message(pnr(flights=(OUT, "TVL+++++ARNK", "TVL++BBB+AAA++OPEN")), pushed=None))
+    assert [s.number for s in b.itinerary] == ["100", "ARNK", "OPEN"]  # the booking keeps them as sent
+    assert [t.flight.number for t in booking_travellers(b)] == ["XY100"]
+    assert not any("ARNK" in w or "OPEN" in w or "departure date" in w for w in b.warnings)
+
+
+def test_a_flight_number_alone_not_after_a_codeshare_is_no_flight() -> None:
+    b = one(message(pnr(flights=(OUT, "TVL+++++972:M"))))
+    assert itinerary(b) == [("XY100", None, None, "AAA", "BBB")]
+    assert any("a flight number alone, not right after a codeshare TVL; ignored" in w for w in b.warnings)
+
+
 # --- errors ------------------------------------------------------------------------------------------
 
 BASE = message(pnr())
