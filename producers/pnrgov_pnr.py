@@ -218,6 +218,9 @@ class PnrReader:
             if known is not None:
                 self.state, self.tri_ref = "tri", known.reference
             return
+        if given is None and (seg.get(1, 2) or "").upper() == "G":  # TIF+SEETHE WORLD:G
+            self.ctx.warn(seg, "a group's name (qualifier G) without individual names; not a traveller")
+            return
         if self.state not in TRAVELLER_STATES and self.state != "pnr":
             self.ctx.warn(seg, "traveller after the itinerary; read as another traveller of the PNR")
         if surname is None and given is None:

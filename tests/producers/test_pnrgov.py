@@ -518,6 +518,13 @@ def test_the_ba3401_docs_titles_are_not_screened_as_names() -> None:
     assert got == [("KUMAR", "LAL"), ("SUNDER", "SHYAM")]
 
 
+def test_a_group_name_is_not_a_traveller() -> None:
+    group, named = parse_pnrgov(message(pnr(tif="TIF+SEETHE WORLD:G", docs=None), pnr(locator="DEF456")))
+    assert group.travellers == () and booking_travellers(group) == []
+    assert any("TIF at segment #10 (line 11): a group's name (qualifier G)" in w for w in group.warnings)
+    assert [t.surname for t in booking_travellers(named)] == ["DOE"]
+
+
 # --- codeshares, ARNK and OPEN segments ---------------------------------------------------------------
 
 
