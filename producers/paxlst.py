@@ -85,6 +85,7 @@ class _Stop:
     qualifier: str
     airport: str | None
     times: dict[str, str] = field(default_factory=dict)  # DTM qualifier -> ISO
+    where: str = ""  # "LOC+22 at segment #9 (line 1)", for warnings
 
 
 @dataclass(slots=True)
@@ -231,6 +232,29 @@ def _legs(transports: list[_Transport]) -> list[Leg]:
     return legs
 
 
+def _timed_stops(transports: list[_Transport], ctx: _Context) -> None:
+    """A flight-header LOC of another qualifier followed by a departure or arrival time
+    (LOC+22+LHR then DTM+189, as some gateways write the departure) is read as the departure
+    (LOC+125) or arrival (LOC+87) its DTM says, with a warning."""
+    for tr in transports:
+        kinds = {stop.qualifier for stop in tr.stops}
+        for stop in tr.stops:
+            if stop.qualifier in ("125", "87", "92") or "92" in kinds:
+                continue
+            if "189" in stop.times and "125" not in kinds:
+                kind, qualifier = "departure", "125"
+            elif "232" in stop.times and "87" not in kinds:
+                kind, qualifier = "arrival", "87"
+            else:
+                continue
+            ctx.warnings.append(
+                f"{stop.where}: not a flight's departure or arrival qualifier, but its DTM gives a {kind} "
+                f"time; read as the {kind} (LOC+{qualifier})"
+            )
+            stop.qualifier = qualifier
+            kinds.add(qualifier)
+
+
 def _transport(seg: Segment) -> _Transport:
     number = (seg.get(2) or "").replace(" ", "").upper() or None
     carrier = (seg.get(5) or "").replace(" ", "").upper() or None
@@ -310,7 +334,11 @@ def _read_body(segments: Sequence[Segment], ctx: _Context) -> _Body:
         elif tag == "BGM":
             body.bgm = seg
         elif tag == "LOC" and body.transports:
-            stop = _Stop(qualifier=seg.get(1) or "", airport=(_location(seg) or "").upper() or None)
+            stop = _Stop(
+                qualifier=seg.get(1) or "",
+                airport=(_location(seg) or "").upper() or None,
+                where=f"LOC+{(seg.get(1) or '')[:4]} at segment #{seg.position} (line {seg.line})",
+            )
             body.transports[-1].stops.append(stop)
         elif tag == "DTM" and stop is not None and seg.get(1, 1) in ("189", "232"):
             when = ctx.date(seg, "nearest")
@@ -343,6 +371,7 @@ def _manifest(
         )
     if not body.counted and people and not legacy:  # CEDIPAX has no CNT
         ctx.warnings.append("no CNT segment")
+    _timed_stops(transports, ctx)
     flight = Flight(legs=tuple(_legs(transports)) or (Leg(None, None, None, None),))
     list_type = _list_type(bgm.get(1) if bgm else None, people, ctx, bgm)
     part: int | None = None

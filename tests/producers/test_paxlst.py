@@ -571,3 +571,26 @@ def test_a_manifest_of_segments_not_read_and_no_traveller_is_refused() -> None:
     e = err.value
     assert (e.segment, e.position, e.source) == ("PDT", 11, "us.edi")
     assert "no traveller read, and 4 segment(s) that are not PAXLST" in e.reason
+
+
+# --- a flight-header LOC of another qualifier with a departure time (SITA UAE gateway sample) ----------
+
+EY0256 = ("BGM+745", "TDT+20+EY0256+++EY", "LOC+22+LHR", "DTM+189:2507031030:201", "LOC+87+AUH",
+          "DTM+232:2507032235:201")
+
+
+def test_a_header_loc_22_with_a_departure_time_is_the_departure(edi) -> None:
+    m = one(edi.message(*EY0256, *edi.pax()))
+    assert route(m) == [("EY0256", "LHR", "AUH")]
+    assert (m.flight.departure_time, m.flight.arrival_time) == ("2025-07-03T10:30", "2025-07-03T22:35")
+    assert m.flight.key == "EY0256/LHR/2025-07-03"
+    assert any(w.startswith("LOC+22 at segment #5 (line 6): not a flight's departure or arrival qualifier")
+               and w.endswith("read as the departure (LOC+125)") for w in m.warnings)
+
+
+def test_a_header_loc_22_beside_a_departure_is_left_alone(edi) -> None:
+    header = ("BGM+745", "TDT+20+EY0256+++EY", "LOC+125+LHR", "DTM+189:2507031030:201", "LOC+22+LHR",
+              "DTM+189:2507031030:201", "LOC+87+AUH", "DTM+232:2507032235:201")
+    m = one(edi.message(*header, *edi.pax()))
+    assert route(m) == [("EY0256", "LHR", "AUH")]
+    assert not any("LOC+22" in w for w in m.warnings)
