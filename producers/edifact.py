@@ -419,9 +419,9 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
     """Read an interchange's envelope: UNB, optional UNG/UNE groups, UNH...UNT messages, UNZ.
 
     Strict where the structure would be misread (no UNH, a UNH inside a message, a data segment
-    outside a message, a UNT whose reference is not its UNH's, an interchange cut before UNT);
-    lenient where feeds are sloppy (segment counts, UNZ/UNE references, a UNT without one, a
-    missing UNZ: warnings).
+    outside a message, an interchange cut before UNT); lenient where feeds are sloppy (segment
+    counts, UNT/UNZ/UNE references (blanks in them ignored), a UNT without one, a missing UNZ:
+    warnings).
     """
     try:
         chars, segments, trailing = tokenize(data)
@@ -457,10 +457,11 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
             ref = open_msg.get(1)
             if seg.get(2) is None:  # the message it ends is the one open: sloppy, not ambiguous
                 warnings.append(f"UNT at segment #{seg.position} has no message reference; ends message {ref!r}")
-            elif seg.get(2) != ref:
-                raise seg.error(
-                    f"UNT reference {seg.get(2)!r} does not match UNH reference {ref!r}",
-                    source=source,
+            elif "".join((seg.get(2) or "").split()) != "".join((ref or "").split()):
+                # the UNT ends the message open whatever its reference: sloppy, not ambiguous
+                warnings.append(
+                    f"UNT reference {seg.get(2)!r} at segment #{seg.position} differs from UNH reference "
+                    f"{ref!r}; ends message {ref!r}"
                 )
             messages.append(_message(open_msg, body, seg, group))
             group_count += 1

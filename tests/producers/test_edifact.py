@@ -280,6 +280,9 @@ def test_envelope_with_group_and_two_messages() -> None:
         ),
         # a UNT without its message reference (GTAS's PNRGOV fixtures) ends the message open
         ("UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2'UNZ+1+IC'", "UNT at segment #3 has no message"),
+        # ... as does one with another reference (GTAS's UN/EDIFACT test: UNH PAX001, UNT 1)
+        ("UNB+UNOA:4+A+B+240101:0930+IC'UNH+PAX001+PAXLST:D:05B:UN:IATA'UNT+2+1'UNZ+1+IC'",
+         "UNT reference '1' at segment #3 differs from UNH reference 'PAX001'; ends message 'PAX001'"),
     ],
 )
 def test_sloppy_envelopes_give_warnings(text: str, warning: str) -> None:
@@ -288,15 +291,16 @@ def test_sloppy_envelopes_give_warnings(text: str, warning: str) -> None:
     assert any(warning in w for w in ic.warnings + ic.messages[0].warnings)
 
 
+def test_blanks_in_a_unt_reference_are_not_a_difference() -> None:
+    text = "UNB+UNOA:4+A+B+240101:0930+IC'UNH+1402111800+PAXLST:D:05B:UN:IATA'UNT+2+140211180 0'UNZ+1+IC'"
+    ic = read_interchange(text)  # the JMAPIS template's stray space
+    assert [m.ref for m in ic.messages] == ["1402111800"]
+    assert not any("UNT reference" in w for w in ic.warnings)
+
+
 @pytest.mark.parametrize(
     ("text", "segment", "position", "reason"),
     [
-        (
-            "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+2'UNZ+1+IC'",
-            "UNT",
-            4,
-            "does not match",
-        ),
         ("UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++DOE", "NAD", 4, "no UNT"),
         (
             "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNH+2+PAXLST:D:05B:UN:IATA'UNT+2+2'UNZ+1+IC'",
