@@ -9,7 +9,8 @@ Bytes in, segments and envelope out; nothing here knows what a passenger is.
   character with nothing after it is an error.
 - Line breaks are not data unless the segment terminator is one: segments split across lines
   (``...VANDENBE`` / ``RG/...``), several segments on one line, CRLF, blank lines and spaces
-  before a segment tag are all read alike. Text after ``UNZ`` is ignored (with a warning).
+  before a segment tag are all read alike. Text after ``UNZ`` is ignored (with a warning), as
+  is a Type B (SITA/ARINC) heading a few lines before ``UNA``/``UNB`` (`producers.typeb`).
 - The repetition separator is recorded but not split on: PAXLST and PNRGOV repeat no data
   element, and real feeds put ``*`` in ids (``APIS*ABE``) under a UNA that names it.
 - Bytes are read as UTF-16 where they start with its byte order mark, else as UTF-8 (UNOY,
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from paxscreen.errors import InvalidMessage
+from producers.typeb import skip_heading
 
 __all__ = [
     "DEFAULT_CHARS",
@@ -424,7 +426,8 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
     warnings).
     """
     try:
-        chars, segments, trailing = tokenize(data)
+        text, skipped = skip_heading(decode(data))
+        chars, segments, trailing = tokenize(text)
     except InvalidMessage as exc:
         exc.source = source
         exc.args = (exc.describe(),)
@@ -436,7 +439,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
         raise first.error(
             "not an EDIFACT interchange: the first segment is neither UNB nor UNH", source=source
         )
-    warnings: list[str] = []
+    warnings: list[str] = [skipped] if skipped else []
     unb: Segment | None = None
     unz: Segment | None = None
     group: Group | None = None
@@ -511,7 +514,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
         warnings.append("no UNB envelope")
     if unb is not None and unz is not None and unz.get(2) != unb.get(5):
         warnings.append(f"UNZ reference {unz.get(2)!r} differs from UNB reference {unb.get(5)!r}")
-    rest = trailing.strip(_LEADING_BLANKS + _LINE_BREAKS)
+    rest = trailing.strip(_LEADING_BLANKS + _LINE_BREAKS + ("\x03" if skipped else ""))  # Type B's ETX
     if rest.startswith(("UNA", "UNB")):
         raise InvalidMessage(
             "a second interchange follows UNZ: send one interchange per message",
@@ -538,7 +541,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
 def sniff(data: bytes | str) -> str | None:
     """``"paxlst"`` or ``"pnrgov"`` from the first UNH message type, else ``None``. Never raises."""
     try:
-        text = decode(data[:65536])
+        text, _ = skip_heading(decode(data[:65536]))
         chars, start = _service_chars(text)
     except (InvalidMessage, TypeError):
         return None
