@@ -188,6 +188,10 @@ def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
     elif tag == "DOC":
         kind = seg.get(1, 1)
         p.docs.append(_Doc(type=kind.upper() if kind else None, number=seg.get(2, 1)))
+        if p.docs[-1].number is None:  # kept until its DTM and LOC are read, then left out
+            ctx.warnings.append(
+                f"DOC at segment #{seg.position} (line {seg.line}) has no document number; left out"
+            )
 
 
 def _legs(transports: list[_Transport]) -> list[Leg]:
@@ -419,6 +423,7 @@ def _traveller(
     documents = tuple(
         Document(number=d.number, type=d.type, issuing_country=d.issuing_country, expiry=d.expiry)
         for d in p.docs
+        if d.number is not None
     )
     return Traveller(
         event_id=traveller_event_id(

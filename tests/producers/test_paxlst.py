@@ -593,3 +593,13 @@ def test_a_header_loc_22_beside_a_departure_is_left_alone(edi) -> None:
     m = one(edi.message(*header, *edi.pax()))
     assert route(m) == [("EY0256", "LHR", "AUH")]
     assert not any("LOC+22" in w for w in m.warnings)
+
+
+def test_an_empty_doc_is_no_document(edi) -> None:
+    # GTAS's UN/EDIFACT test: DOC++448763368 DTM+36 LOC+91, then DOC++ DTM+36:190919 LOC+91+
+    m = one(edi.message(*edi.FLIGHT, *edi.pax(doc="+X1234567"), "DTM+36:220518", "DOC++", "DTM+36:190919",
+                        "LOC+91+", "CNT+42:1"))
+    (t,) = m.travellers
+    assert [(d.number, d.type, d.issuing_country, d.expiry) for d in t.documents] == [
+        ("X1234567", None, "GBR", "2022-05-18")]
+    assert "DOC at segment #16 (line 17) has no document number; left out" in m.warnings
