@@ -67,6 +67,10 @@ def _header(msg: Message, ctx: rd.Context, terminator: str) -> tuple[Header, lis
             header.pnrs = rd.number(seg.get(1, 1))
         elif seg.tag in PNR_ONLY:
             raise seg.error(f"{seg.tag} before the first SRC belongs to no PNR", source=ctx.source)
+        elif seg.tag not in KNOWN_TAGS:
+            ctx.warnings.append(
+                f"segment #{seg.position} (line {seg.line}) is not a PNRGOV segment; skipped"
+            )
     return header, groups
 
 

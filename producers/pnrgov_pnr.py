@@ -151,9 +151,14 @@ class PnrReader:
     # --- segments -------------------------------------------------------------------------------
 
     def feed(self, seg: Segment) -> None:
-        """Read one segment: tag ``XYZ`` is read by ``_xyz``; tags not in `KNOWN_TAGS` are skipped."""
+        """Read one segment: tag ``XYZ`` is read by ``_xyz``; tags not in `KNOWN_TAGS` are skipped
+        with a warning."""
         handler = getattr(self, f"_{seg.tag.lower()}", None)
-        if handler is not None and seg.tag in KNOWN_TAGS:
+        if seg.tag not in KNOWN_TAGS:
+            self.ctx.warnings.append(
+                f"segment #{seg.position} (line {seg.line}) is not a PNRGOV segment; skipped"
+            )
+        elif handler is not None:
             handler(seg)
         self.last_tag = seg.tag
 

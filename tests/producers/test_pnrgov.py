@@ -434,6 +434,13 @@ def test_sloppy_feeds_become_warnings() -> None:
     assert not any("31FEB80" in w for w in b.warnings)  # a birth date is personal data
 
 
+def test_segments_that_are_not_pnrgov_are_skipped_with_a_warning() -> None:
+    b = one(message(pnr("DOC+P:110:111+US+AB1234567"), before_src=["DTI+1:230413"]))  # not PNRGOV tags
+    assert "segment #7 (line 8) is not a PNRGOV segment; skipped" in b.warnings
+    assert "segment #18 (line 19) is not a PNRGOV segment; skipped" in b.warnings
+    assert [t.surname for t in booking_travellers(b)] == ["DOE"]
+
+
 @pytest.mark.parametrize(("rci", "created", "warned"), [
     ("RCI+XY:ABC123::200525:0900", "2025-05-20T09:00", False),
     ("RCI+XY:ABC123:200525:0900", "2025-05-20T09:00", False),  # the date in the control type's place (GTAS)
