@@ -117,32 +117,6 @@ def test_group_key_falls_back_to_the_flight(parts: dict[int, Manifest]) -> None:
     assert part_group_key(keyed) == "SENDER|passenger|flight:XY100/AAA/2024-02-10"
 
 
-def test_part_buffer(parts: dict[int, Manifest], edi) -> None:
-    buf = PartBuffer()
-    (single,) = parse_paxlst(edi.message(*edi.FLIGHT, *edi.pax()), received_at=RECEIVED)
-    assert buf.add(single, now=0) == [single]
-    assert buf.add(parts[3], now=1) == []
-    assert buf.add(parts[1], now=2) == []
-    assert buf.add(parts[1], now=3) == []  # a duplicate
-    assert buf.pending() == {"SENDER|passenger|ref:COMMON": (1, 3)}
-    assert len(buf) == 1
-    (whole,) = buf.add(parts[2], now=4)
-    assert surnames(whole) == ALL and whole.final_part
-    assert buf.pending() == {} and len(buf) == 0
-
-
-def test_part_buffer_expires_idle_groups(parts: dict[int, Manifest]) -> None:
-    buf = PartBuffer()
-    buf.add(parts[1], now=100)
-    buf.add(parts[3], now=160)
-    assert buf.expire(older_than=150) == []  # last part came at 160: still waiting
-    (stale,) = buf.expire(older_than=161)
-    assert stale.final_part is False
-    assert surnames(stale) == ["P1A", "P1B", "P3A", "P3B"]
-    assert any("missing part(s) 2 of 3" in w for w in stale.warnings)
-    assert buf.pending() == {}
-
-
 # --- a real three-part message: 01:C, 02 (no flag), 03:F, each part's CNT the whole list's -----------
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -188,3 +162,31 @@ def test_a_first_part_sent_without_flag_joins_its_siblings_in_a_batch() -> None:
     assert not is_multipart(first)  # alone, it reads as a whole message
     (whole,) = assemble([ok688(3), first, ok688(2)])
     assert surnames(whole) == OK688_ALL and whole.final_part and whole.part_number is None
+
+
+
+def test_part_buffer(parts: dict[int, Manifest], edi) -> None:
+    buf = PartBuffer()
+    (single,) = parse_paxlst(edi.message(*edi.FLIGHT, *edi.pax()), received_at=RECEIVED)
+    assert buf.add(single, now=0) == [single]
+    assert buf.add(parts[3], now=1) == []
+    assert buf.add(parts[1], now=2) == []
+    assert buf.add(parts[1], now=3) == []  # a duplicate
+    assert buf.pending() == {"SENDER|passenger|ref:COMMON": (1, 3)}
+    assert len(buf) == 1
+    (whole,) = buf.add(parts[2], now=4)
+    assert surnames(whole) == ALL and whole.final_part
+    assert buf.pending() == {} and len(buf) == 0
+
+
+def test_part_buffer_expires_idle_groups(parts: dict[int, Manifest]) -> None:
+    buf = PartBuffer()
+    buf.add(parts[1], now=100)
+    buf.add(parts[3], now=160)
+    assert buf.expire(older_than=150) == []  # last part came at 160: still waiting
+    (stale,) = buf.expire(older_than=161)
+    assert stale.final_part is False
+    assert surnames(stale) == ["P1A", "P1B", "P3A", "P3B"]
+    assert any("missing part(s) 2 of 3" in w for w in stale.warnings)
+    assert buf.pending() == {}
+
