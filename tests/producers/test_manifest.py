@@ -164,7 +164,6 @@ def test_a_first_part_sent_without_flag_joins_its_siblings_in_a_batch() -> None:
     assert surnames(whole) == OK688_ALL and whole.final_part and whole.part_number is None
 
 
-
 def test_part_buffer(parts: dict[int, Manifest], edi) -> None:
     buf = PartBuffer()
     (single,) = parse_paxlst(edi.message(*edi.FLIGHT, *edi.pax()), received_at=RECEIVED)
@@ -189,4 +188,3 @@ def test_part_buffer_expires_idle_groups(parts: dict[int, Manifest]) -> None:
     assert surnames(stale) == ["P1A", "P1B", "P3A", "P3B"]
     assert any("missing part(s) 2 of 3" in w for w in stale.warnings)
     assert buf.pending() == {}
-
