@@ -45,7 +45,7 @@ def read_message(data: bytes, *, source: str | None = None, received_at: str | N
         return _from_manifests(parse_paxlst(data, source=source, received_at=received_at))
     if kind == "pnrgov":
         bookings = parse_pnrgov(data, source=source, received_at=received_at)
-        warnings = tuple(w for b in bookings for w in b.warnings)
+        warnings = tuple(dict.fromkeys(w for b in bookings for w in b.warnings))  # a message's: once
         return Decoded(kind, [t for b in bookings for t in booking_travellers(b)], bookings, warnings=warnings)
     raise InvalidMessage("neither PAXLST nor PNRGOV (no UNH segment naming either)", source=source)
 
@@ -107,6 +107,7 @@ def read_files(blobs: Iterable[tuple[str, bytes]], *, received_at: str | None = 
                 decoded = read_message(data, source=source, received_at=received_at)
                 out.travellers.extend(decoded.travellers)
                 out.bookings.extend(decoded.bookings)
+                out.warnings.extend(decoded.warnings)
         except InvalidMessage as exc:
             if exc.source is None:
                 exc.source = source

@@ -9,7 +9,8 @@ Bytes in, segments and envelope out; nothing here knows what a passenger is.
   character with nothing after it is an error.
 - Line breaks are not data unless the segment terminator is one: segments split across lines
   (``...VANDENBE`` / ``RG/...``), several segments on one line, CRLF, blank lines and spaces
-  before a segment tag are all read alike. Text after ``UNZ`` is ignored (with a warning).
+  before a segment tag are all read alike. Text after ``UNZ`` is ignored (with a warning), as
+  is a Type B (SITA/ARINC) heading a few lines before ``UNA``/``UNB`` (`producers.typeb`).
 - The repetition separator is recorded but not split on: PAXLST and PNRGOV repeat no data
   element, and real feeds put ``*`` in ids (``APIS*ABE``) under a UNA that names it.
 - Bytes are read as UTF-16 where they start with its byte order mark, else as UTF-8 (UNOY,
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from paxscreen.errors import InvalidMessage
+from producers.typeb import skip_heading
 
 __all__ = [
     "DEFAULT_CHARS",
@@ -419,12 +421,13 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
     """Read an interchange's envelope: UNB, optional UNG/UNE groups, UNH...UNT messages, UNZ.
 
     Strict where the structure would be misread (no UNH, a UNH inside a message, a data segment
-    outside a message, a UNT whose reference is not its UNH's, an interchange cut before UNT);
-    lenient where feeds are sloppy (segment counts, UNZ/UNE references, a UNT without one, a
-    missing UNZ: warnings).
+    outside a message, an interchange cut before UNT); lenient where feeds are sloppy (segment
+    counts, UNT/UNZ/UNE references (blanks in them ignored), a UNT without one, a missing UNZ:
+    warnings).
     """
     try:
-        chars, segments, trailing = tokenize(data)
+        text, skipped = skip_heading(decode(data))
+        chars, segments, trailing = tokenize(text)
     except InvalidMessage as exc:
         exc.source = source
         exc.args = (exc.describe(),)
@@ -436,7 +439,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
         raise first.error(
             "not an EDIFACT interchange: the first segment is neither UNB nor UNH", source=source
         )
-    warnings: list[str] = []
+    warnings: list[str] = [skipped] if skipped else []
     unb: Segment | None = None
     unz: Segment | None = None
     group: Group | None = None
@@ -457,10 +460,11 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
             ref = open_msg.get(1)
             if seg.get(2) is None:  # the message it ends is the one open: sloppy, not ambiguous
                 warnings.append(f"UNT at segment #{seg.position} has no message reference; ends message {ref!r}")
-            elif seg.get(2) != ref:
-                raise seg.error(
-                    f"UNT reference {seg.get(2)!r} does not match UNH reference {ref!r}",
-                    source=source,
+            elif "".join((seg.get(2) or "").split()) != "".join((ref or "").split()):
+                # the UNT ends the message open whatever its reference: sloppy, not ambiguous
+                warnings.append(
+                    f"UNT reference {seg.get(2)!r} at segment #{seg.position} differs from UNH reference "
+                    f"{ref!r}; ends message {ref!r}"
                 )
             messages.append(_message(open_msg, body, seg, group))
             group_count += 1
@@ -510,7 +514,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
         warnings.append("no UNB envelope")
     if unb is not None and unz is not None and unz.get(2) != unb.get(5):
         warnings.append(f"UNZ reference {unz.get(2)!r} differs from UNB reference {unb.get(5)!r}")
-    rest = trailing.strip(_LEADING_BLANKS + _LINE_BREAKS)
+    rest = trailing.strip(_LEADING_BLANKS + _LINE_BREAKS + ("\x03" if skipped else ""))  # Type B's ETX
     if rest.startswith(("UNA", "UNB")):
         raise InvalidMessage(
             "a second interchange follows UNZ: send one interchange per message",
@@ -537,7 +541,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
 def sniff(data: bytes | str) -> str | None:
     """``"paxlst"`` or ``"pnrgov"`` from the first UNH message type, else ``None``. Never raises."""
     try:
-        text = decode(data[:65536])
+        text, _ = skip_heading(decode(data[:65536]))
         chars, start = _service_chars(text)
     except (InvalidMessage, TypeError):
         return None

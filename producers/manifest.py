@@ -1,8 +1,10 @@
 """The `Manifest` a PAXLST message reads to, and the reassembly of multi-part messages.
 
 Airlines split a long passenger list into several UNH messages that share a common access
-reference (UNH element 3) and number their parts in UNH S010: ``01:C``, ``02:C`` ... ``03:F``
-(C: more to come, F: final). Parts can arrive in any order, twice, or not at all.
+reference (UNH element 3) and number their parts in UNH S010: ``01:C``, ``02`` ... ``03:F``
+(code list 0073: C the first part, F the last; a middle part has no flag, though some airlines
+send ``02:C``). Only F ends a message (or no flag on a lone part 1: a whole message). Parts
+can arrive in any order, twice, or not at all.
 `assemble` regroups a batch; `PartBuffer` does the same for a stream, one part at a time.
 Both are pure: no I/O, the clock is passed in.
 """
@@ -36,7 +38,8 @@ class Manifest:
     list_type: str  # passenger | crew
     flight: Flight
     part_number: int | None = None  # UNH S010 sequence number; None for a whole message
-    final_part: bool = True  # UNH S010 "F" (or no sequence); False for "C"
+    final_part: bool = True  # UNH S010 "F" (or no sequence, or a lone 01 without flag); else False
+    declared_count: int | None = None  # CNT+42/41 as sent (a part's may count the whole message)
     common_ref: str | None = None  # UNH common access reference, shared by the parts
     prepared_at: str | None = None  # UNB date/time, ISO
     travellers: tuple[Traveller, ...] = ()
@@ -69,7 +72,7 @@ def with_flight(traveller: Traveller, flight: Flight) -> Traveller:
 
 
 def is_multipart(manifest: Manifest) -> bool:
-    """A part of a longer message (anything but no sequence or a lone ``01:F``)."""
+    """A part of a longer message (anything but no sequence or a lone ``01:F`` or ``01``)."""
     return manifest.part_number is not None and not (manifest.part_number == 1 and manifest.final_part)
 
 
@@ -102,7 +105,8 @@ def _survey(parts: Iterable[Manifest]) -> _Parts:
             duplicates.append(n)
         else:
             by_number[n] = p
-    finals = sorted(n for n, p in by_number.items() if p.final_part)
+    # a part 1 that looked whole (``01`` without flag) is not the final part of a longer message
+    finals = sorted(n for n, p in by_number.items() if p.final_part and (n != 1 or len(by_number) == 1))
     final = finals[0] if finals else None
     top = final if final is not None else max(by_number, default=0)
     missing = tuple(n for n in range(1, top + 1) if n not in by_number)
@@ -144,6 +148,13 @@ def _merge(parts: list[Manifest]) -> Manifest:
     elif survey.final is not None and max(survey.by_number) > survey.final:
         extra = _nums(n for n in sorted(survey.by_number) if n > survey.final)
         warnings.append(f"multi-part message {ref!r}: part(s) {extra} after the final part")
+    counts = sorted({p.declared_count for p in ordered if p.declared_count is not None})
+    per_part = all(p.declared_count in (None, len(p.travellers)) for p in ordered)
+    if survey.complete and counts and counts != [len(travellers)] and not per_part:
+        warnings.append(
+            f"multi-part message {ref!r}: CNT says {_nums(counts)} travellers, "
+            f"the parts have {len(travellers)}"
+        )
     return replace(
         first,
         flight=flight,
@@ -166,8 +177,10 @@ def assemble(manifests: Iterable[Manifest]) -> list[Manifest]:
     """
     slots: list[Manifest | str] = []
     groups: dict[str, list[Manifest]] = {}
-    for m in manifests:
-        if not is_multipart(m):
+    manifests = list(manifests)
+    keys = {part_group_key(m) for m in manifests if is_multipart(m)}
+    for m in manifests:  # a part 1 sent without flag, beside parts of its message, is one of them
+        if not is_multipart(m) and not (m.part_number == 1 and part_group_key(m) in keys):
             slots.append(m)
             continue
         key = part_group_key(m)

@@ -19,12 +19,15 @@ Neither ever quotes a name, a birth date or a document number.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from paxscreen.codec import traveller_event_id
 from paxscreen.errors import InvalidMessage
 from paxscreen.models import Document, Flight, Leg, Traveller
+from producers import cedipax
+from producers.cedipax import is_cedipax
 from producers.countries import country_code
 from producers.dates import Rule, edifact_date, interchange_prepared_at, reference_date
 from producers.edifact import Interchange, Message, Segment, read_interchange
@@ -82,6 +85,7 @@ class _Stop:
     qualifier: str
     airport: str | None
     times: dict[str, str] = field(default_factory=dict)  # DTM qualifier -> ISO
+    where: str = ""  # "LOC+22 at segment #9 (line 1)", for warnings
 
 
 @dataclass(slots=True)
@@ -184,6 +188,10 @@ def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
     elif tag == "DOC":
         kind = seg.get(1, 1)
         p.docs.append(_Doc(type=kind.upper() if kind else None, number=seg.get(2, 1)))
+        if p.docs[-1].number is None:  # kept until its DTM and LOC are read, then left out
+            ctx.warnings.append(
+                f"DOC at segment #{seg.position} (line {seg.line}) has no document number; left out"
+            )
 
 
 def _legs(transports: list[_Transport]) -> list[Leg]:
@@ -228,6 +236,29 @@ def _legs(transports: list[_Transport]) -> list[Leg]:
     return legs
 
 
+def _timed_stops(transports: list[_Transport], ctx: _Context) -> None:
+    """A flight-header LOC of another qualifier followed by a departure or arrival time
+    (LOC+22+LHR then DTM+189, as some gateways write the departure) is read as the departure
+    (LOC+125) or arrival (LOC+87) its DTM says, with a warning."""
+    for tr in transports:
+        kinds = {stop.qualifier for stop in tr.stops}
+        for stop in tr.stops:
+            if stop.qualifier in ("125", "87", "92") or "92" in kinds:
+                continue
+            if "189" in stop.times and "125" not in kinds:
+                kind, qualifier = "departure", "125"
+            elif "232" in stop.times and "87" not in kinds:
+                kind, qualifier = "arrival", "87"
+            else:
+                continue
+            ctx.warnings.append(
+                f"{stop.where}: not a flight's departure or arrival qualifier, but its DTM gives a {kind} "
+                f"time; read as the {kind} (LOC+{qualifier})"
+            )
+            stop.qualifier = qualifier
+            kinds.add(qualifier)
+
+
 def _transport(seg: Segment) -> _Transport:
     number = (seg.get(2) or "").replace(" ", "").upper() or None
     carrier = (seg.get(5) or "").replace(" ", "").upper() or None
@@ -251,8 +282,8 @@ def _list_type(code: str | None, people: list[_Person], ctx: _Context, bgm: Segm
     return guess
 
 
-def _count_check(seg: Segment, travellers: int, ctx: _Context) -> None:
-    """CNT+42:n (passengers) / CNT+41:n (crew): a mismatch is a warning, never an error."""
+def _declared_count(seg: Segment, ctx: _Context) -> tuple[str, str] | None:
+    """CNT+42:n (passengers) / CNT+41:n (crew): the qualifier and the count as sent."""
     for i, comps in enumerate(seg.elements, start=1):
         qualifier = comps[0].strip() if comps else ""
         value = comps[1].strip() if len(comps) > 1 else None
@@ -261,11 +292,9 @@ def _count_check(seg: Segment, travellers: int, ctx: _Context) -> None:
             ctx.warnings.append(
                 f"CNT at segment #{seg.position} separates count from qualifier with '+', not ':'"
             )
-        if qualifier not in ("41", "42") or value is None:
-            continue
-        if not (value.isascii() and value.isdigit()) or int(value) != travellers:
-            ctx.warnings.append(f"CNT+{qualifier} says {value[:12]!r} travellers, message has {travellers}")
-        return
+        if qualifier in ("41", "42") and value is not None:
+            return qualifier, value
+    return None
 
 
 @dataclass(slots=True)
@@ -276,16 +305,19 @@ class _Body:
     transports: list[_Transport] = field(default_factory=list)
     people: list[_Person] = field(default_factory=list)
     counted: bool = False
+    count: tuple[str, str] | None = None  # CNT qualifier and count as sent
+    skipped: list[Segment] = field(default_factory=list)  # segments that are not PAXLST
 
 
-def _read_body(msg: Message, ctx: _Context) -> _Body:
+def _read_body(segments: Sequence[Segment], ctx: _Context) -> _Body:
     """Walk the message: header, TDT groups (legs), NAD groups (travellers), CNT."""
     body = _Body()
     stop: _Stop | None = None
     person: _Person | None = None
-    for seg in msg.segments:
+    for seg in segments:
         tag = seg.tag
         if tag not in SEGMENT_TAGS:  # its tag may be a name's end, after an apostrophe not released
+            body.skipped.append(seg)
             ctx.warnings.append(
                 f"segment #{seg.position} (line {seg.line}) is not a PAXLST segment; skipped "
                 "(an apostrophe not released with ? in the segment before?)"
@@ -298,7 +330,7 @@ def _read_body(msg: Message, ctx: _Context) -> _Body:
             body.people.append(person)
         elif tag == "NAD" or tag == "CNT":
             if tag == "CNT":
-                _count_check(seg, len(body.people), ctx)
+                body.count = body.count or _declared_count(seg, ctx)
                 body.counted = True
             person = None
         elif person is not None:
@@ -306,7 +338,11 @@ def _read_body(msg: Message, ctx: _Context) -> _Body:
         elif tag == "BGM":
             body.bgm = seg
         elif tag == "LOC" and body.transports:
-            stop = _Stop(qualifier=seg.get(1) or "", airport=(_location(seg) or "").upper() or None)
+            stop = _Stop(
+                qualifier=seg.get(1) or "",
+                airport=(_location(seg) or "").upper() or None,
+                where=f"LOC+{(seg.get(1) or '')[:4]} at segment #{seg.position} (line {seg.line})",
+            )
             body.transports[-1].stops.append(stop)
         elif tag == "DTM" and stop is not None and seg.get(1, 1) in ("189", "232"):
             when = ctx.date(seg, "nearest")
@@ -321,12 +357,25 @@ def _manifest(
     if (msg.type or "").upper() != "PAXLST":
         raise msg.header.error(f"message type {msg.type!r} is not PAXLST", source=ctx.source)
     version = f"{msg.version or ''}{msg.release or ''}".upper() or None
-    if version not in KNOWN_VERSIONS:
+    segments: Sequence[Segment] = msg.segments
+    legacy = is_cedipax(msg)
+    if legacy:
+        segments, notes = cedipax.translate(segments)
+        ctx.warnings += notes
+    elif version not in KNOWN_VERSIONS:
         ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
-    body = _read_body(msg, ctx)
+    body = _read_body(segments, ctx)
     bgm, transports, people = body.bgm, body.transports, body.people
-    if not body.counted and people:
+    if body.skipped and not people:  # what it holds may be travellers in a layout not read here
+        first = body.skipped[0]
+        raise first.error(
+            f"no traveller read, and {len(body.skipped)} segment(s) that are not PAXLST, the first "
+            f"{first.tag}: not a PAXLST layout this reader knows",
+            source=ctx.source,
+        )
+    if not body.counted and people and not legacy:  # CEDIPAX has no CNT
         ctx.warnings.append("no CNT segment")
+    _timed_stops(transports, ctx)
     flight = Flight(legs=tuple(_legs(transports)) or (Leg(None, None, None, None),))
     list_type = _list_type(bgm.get(1) if bgm else None, people, ctx, bgm)
     part: int | None = None
@@ -337,9 +386,17 @@ def _manifest(
             ctx.warnings.append(f"UNH sequence number {msg.sequence[:8]!r} is not a number")
     if msg.sequence_flag not in (None, "C", "F"):
         ctx.warnings.append(f"UNH sequence flag {msg.sequence_flag[:3]!r} is neither C nor F")
-    lone = part is None or (part == 1 and msg.sequence_flag != "C")
+    # UNH S010 flag (code list 0073): C the first part, F the last; a middle part has neither
+    final = msg.sequence_flag == "F" or (msg.sequence_flag not in ("C", "F") and part in (None, 1))
+    lone = part is None or (part == 1 and final)
     if not transports and lone:  # a part of a longer message may take its flight from a sibling
         ctx.warnings.append(f"message {msg.ref!r} has no flight details (TDT)")
+    declared: int | None = None
+    if body.count is not None:
+        qualifier, value = body.count
+        declared = int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+        if (lone or declared is None) and declared != len(people):  # a part's: checked once assembled
+            ctx.warnings.append(f"CNT+{qualifier} says {value[:12]!r} travellers, message has {len(people)}")
     sender = ic.sender or (msg.group.sender if msg.group else None)
     travellers = tuple(_traveller(p, flight, list_type, msg, sender, received_at) for p in people)
     return Manifest(
@@ -348,10 +405,11 @@ def _manifest(
         list_type=list_type,
         flight=flight,
         part_number=part,
-        final_part=msg.sequence_flag != "C",
+        final_part=final,
         common_ref=msg.common_ref,
         prepared_at=prepared_at,
         travellers=travellers,
+        declared_count=declared,
         warnings=tuple(dict.fromkeys([*ic.warnings, *msg.warnings, *ctx.warnings])),
         version=version,
         interchange_ref=ic.control_ref,
@@ -365,6 +423,7 @@ def _traveller(
     documents = tuple(
         Document(number=d.number, type=d.type, issuing_country=d.issuing_country, expiry=d.expiry)
         for d in p.docs
+        if d.number is not None
     )
     return Traveller(
         event_id=traveller_event_id(

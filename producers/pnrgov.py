@@ -7,11 +7,14 @@ The message, as the IATA implementation guide nests it::
     UNT
 
 Strict where data would be wrong: a message that is not PNRGOV, no SRC (unless EQN says the
-push is empty), a PNR without RCI, a traveller or locator before the first SRC, a TVL, DAT or
-RCI date that is not a date, a traveller without a name, a truncated message: each raises
-`InvalidMessage` at the segment. Lenient where feeds are sloppy: a wrong UNT count, unknown
-segments, segments out of their group, a lost terminator (``RPI+1+HKIFT+...``), unreadable
-SSR DOCS dates or amounts become warnings on the booking. Neither quotes personal data.
+push is empty), a PNR without RCI, a traveller or locator before the first SRC, a traveller
+without a name, a truncated message: each raises `InvalidMessage` at the segment. Lenient
+where feeds are sloppy: a wrong UNT count, unknown segments, segments out of their group, a
+lost terminator (``RPI+1+HKIFT+...``, ``...+9TIF+KIM...``) or a look-alike one (``’`` before a
+known tag: both split there by `producers.resync`), a TVL, DAT, RCI or SSR DOCS date that is not a date
+(left out), unreadable amounts become warnings on the booking; a PNR whose pushed flight has
+no readable departure date keeps its booking but its travellers are not screened (a warning
+says so), and the push's other PNRs are. Neither quotes personal data.
 
 `booking_travellers` turns a booking into the `Traveller` events the matchers screen, with the
 same ``event_id`` a PAXLST for the same flight gives when names, birth date, sex and document agree.
@@ -19,17 +22,22 @@ same ``event_id`` a PAXLST for the same flight gives when names, birth date, sex
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from paxscreen.booking import Booking
 from producers import pnrgov_segments as rd
 from producers.dates import interchange_prepared_at, reference_date
 from producers.edifact import Message, Segment, read_interchange
-from producers.pnrgov_pnr import Envelope, Header, PnrReader
-from producers.pnrgov_travellers import booking_travellers
+from producers.pnrgov_pnr import KNOWN_TAGS, Envelope, Header, PnrReader
+from producers.pnrgov_travellers import booking_travellers, screened_flights
+from producers.resync import resync
 
 __all__ = ["booking_travellers", "parse_pnrgov"]
 
 # Segments that would lose a traveller, a locator or a payment if read outside any PNR.
 PNR_ONLY = frozenset({"RCI", "TIF", "SSR", "TKT", "FOP", "TBD", "SSD", "TRI", "ABI", "SAC"})
+# The most data elements a segment takes (IATA PNRGOV guide), for `resync`; None: no limit kept
+ELEMENT_LIMITS = {tag: None for tag in KNOWN_TAGS} | {"SRC": 0, "RPI": 2, "MSG": 2, "DAT": 5, "ORG": 9}
 
 
 def _version(msg: Message, warnings: list[str]) -> str | None:
@@ -41,10 +49,12 @@ def _version(msg: Message, warnings: list[str]) -> str | None:
     return version
 
 
-def _header(msg: Message, ctx: rd.Context) -> tuple[Header, list[list[Segment]]]:
+def _header(msg: Message, ctx: rd.Context, terminator: str) -> tuple[Header, list[list[Segment]]]:
     header = Header(version=_version(msg, ctx.warnings))
     groups: list[list[Segment]] = []
-    for seg in msg.segments:
+    segments, split = resync(msg.segments, ELEMENT_LIMITS, terminator=terminator)
+    ctx.warnings += split
+    for seg in segments:
         if seg.tag == "SRC":
             groups.append([seg])
         elif groups:
@@ -57,6 +67,10 @@ def _header(msg: Message, ctx: rd.Context) -> tuple[Header, list[list[Segment]]]
             header.pnrs = rd.number(seg.get(1, 1))
         elif seg.tag in PNR_ONLY:
             raise seg.error(f"{seg.tag} before the first SRC belongs to no PNR", source=ctx.source)
+        elif seg.tag not in KNOWN_TAGS:
+            ctx.warnings.append(
+                f"segment #{seg.position} (line {seg.line}) is not a PNRGOV segment; skipped"
+            )
     return header, groups
 
 
@@ -79,7 +93,7 @@ def parse_pnrgov(
         if (msg.type or "").upper() != "PNRGOV":
             raise msg.header.error(f"message type {msg.type!r} is not PNRGOV", source=source)
         mctx = rd.Context(reference, source, decimal)
-        header, groups = _header(msg, mctx)
+        header, groups = _header(msg, mctx, ic.chars.terminator)
         if not groups:
             if header.pnrs == 0:
                 continue  # EQN+0: a flight without PNRs, nothing to read
@@ -95,5 +109,9 @@ def parse_pnrgov(
             pnr = PnrReader(group[0], header, rd.Context(reference, source, decimal))
             for seg in group[1:]:
                 pnr.feed(seg)
-            bookings.append(pnr.booking(index, msg, env))
+            booking = pnr.booking(index, msg, env)
+            _, unscreened = screened_flights(booking)
+            if unscreened:
+                booking = replace(booking, warnings=(*booking.warnings, *unscreened))
+            bookings.append(booking)
     return bookings

@@ -41,7 +41,6 @@ from paxscreen.booking import (
     Ticket,
 )
 from paxscreen.codec import stable_id
-from paxscreen.errors import InvalidMessage
 from paxscreen.models import Document
 from producers import pnrgov_segments as rd
 from producers.edifact import Message, Segment
@@ -124,6 +123,7 @@ class PnrReader:
         self.when: str | None = None  # history: the current ABI's time and author
         self.who: str | None = None
         self.action: str | None = None
+        self.last_tag: str | None = None  # the segment read before this one
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -151,10 +151,16 @@ class PnrReader:
     # --- segments -------------------------------------------------------------------------------
 
     def feed(self, seg: Segment) -> None:
-        """Read one segment: tag ``XYZ`` is read by ``_xyz``; tags not in `KNOWN_TAGS` are skipped."""
+        """Read one segment: tag ``XYZ`` is read by ``_xyz``; tags not in `KNOWN_TAGS` are skipped
+        with a warning."""
         handler = getattr(self, f"_{seg.tag.lower()}", None)
-        if handler is not None and seg.tag in KNOWN_TAGS:
+        if seg.tag not in KNOWN_TAGS:
+            self.ctx.warnings.append(
+                f"segment #{seg.position} (line {seg.line}) is not a PNRGOV segment; skipped"
+            )
+        elif handler is not None:
             handler(seg)
+        self.last_tag = seg.tag
 
     def _rci(self, seg: Segment) -> None:
         found = rd.read_rci(seg, self.ctx)
@@ -216,6 +222,9 @@ class PnrReader:
             )
             if known is not None:
                 self.state, self.tri_ref = "tri", known.reference
+            return
+        if given is None and (seg.get(1, 2) or "").upper() == "G":  # TIF+SEETHE WORLD:G
+            self.ctx.warn(seg, "a group's name (qualifier G) without individual names; not a traveller")
             return
         if self.state not in TRAVELLER_STATES and self.state != "pnr":
             self.ctx.warn(seg, "traveller after the itinerary; read as another traveller of the PNR")
@@ -334,31 +343,40 @@ class PnrReader:
             self.state = "fop"
 
     def _tvl(self, seg: Segment) -> None:
+        flight = rd.read_tvl(seg, self.ctx)
         if self.state == "nonair":
-            try:
-                flight = rd.read_tvl(seg, self.ctx)
-            except InvalidMessage:
-                self.ctx.warn(seg, "non-air item with unreadable dates; left out")
-                return
             self.non_air.append(
                 NonAirSegment(
                     self.non_air_kind, flight.departure, flight.arrival, flight.origin, flight.carrier
                 )
             )
             return
-        flight = rd.read_tvl(seg, self.ctx)
         if self.state in HISTORY_STATES:
             self.remember("flight", segment=flight)
             return
         prev = self.itinerary[-1] if self.itinerary and self.state == "flight" else None
+        if _number_only(flight):  # TVL+++++972:M: the operating flight of the codeshare TVL above
+            codeshare = prev is not None and prev.operating_carrier and prev.operating_number is None
+            if codeshare and prev is not None and self.last_tag == "TVL":
+                self.itinerary[-1] = replace(prev, operating_number=flight.number)
+            else:
+                self.ctx.warn(seg, "a flight number alone, not right after a codeshare TVL; ignored")
+            return
         if prev is not None and _operating_half(prev, flight):
             self.itinerary[-1] = replace(prev, operating_number=flight.number)
             return
         self.itinerary.append(flight)
         self.state, self.tri_ref = "flight", None
 
+    def _tra(self, seg: Segment) -> None:
+        carrier, number = rd.read_tra(seg)
+        prev = self.itinerary[-1] if self.itinerary and self.state == "flight" else None
+        if prev is not None and rd.is_flight_number(number) and prev.operating_number is None:
+            self.itinerary[-1] = replace(prev, operating_carrier=prev.operating_carrier or carrier,
+                                         operating_number=number)
+
     def _rpi(self, seg: Segment) -> None:
-        status = rd.glued_status(seg, (seg.get(2) or "").upper() or None, KNOWN_TAGS, self.ctx)
+        status = (seg.get(2) or "").upper() or None
         party = rd.number(seg.get(1), 4)
         if self.state in HISTORY_STATES and self.history and self.history[-1].segment is not None:
             last = self.history[-1]
@@ -485,6 +503,13 @@ class PnrReader:
             received_at=env.received_at,
             warnings=tuple(dict.fromkeys([*env.warnings, *self.ctx.warnings])),
         )
+
+
+def _number_only(new: FlightSegment) -> bool:
+    """TVL+++++972:M: a flight number and nothing else (no date, airport or carrier)."""
+    return rd.is_flight_number(new.number) and not (
+        new.carrier or new.origin or new.destination or new.departure or new.arrival
+    )
 
 
 def _operating_half(prev: FlightSegment, new: FlightSegment) -> bool:

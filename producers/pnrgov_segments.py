@@ -25,7 +25,6 @@ from paxscreen.booking import (
     Office,
     Payment,
 )
-from paxscreen.errors import InvalidMessage
 from paxscreen.models import Document
 from producers.countries import country_code
 from producers.dates import Rule, edifact_date
@@ -43,6 +42,12 @@ DOCS_SEXES = {"M": "M", "F": "F", "U": "U", "X": "U", "MI": "M", "FI": "F"}
 WEIGHT_UNITS = {"700": "KG", "701": "LB", "K": "KG", "KG": "KG", "L": "LB", "LB": "LB"}
 _AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,4})?")
 _DOCS_DATE = re.compile(r"([0-9]{2})([A-Z]{3})([0-9]{2}|[0-9]{4})")
+_FLIGHT_NUMBER = re.compile(r"[0-9]{1,5}[A-Z]?")  # not ARNK (a surface sector) nor OPEN (no flight booked)
+
+
+def is_flight_number(value: str | None) -> bool:
+    """``"0006"``, ``"972"``, ``"123A"``: a flight number; ``"ARNK"``, ``"OPEN"``, None: not."""
+    return bool(value and _FLIGHT_NUMBER.fullmatch(value))
 
 
 @dataclass(slots=True)
@@ -105,22 +110,23 @@ def docs_date(value: str, *, reference: date, rule: Rule) -> str:
 
 
 def _when(seg: Segment, day: str | None, time: str | None, what: str, ctx: Context) -> str | None:
+    """A PNRGOV date and time as ISO; one that is not a date is left out with a warning that
+    names the segment and the field, not the value (one mistyped date on one segment must not
+    keep a push's other PNRs, nor this one's travellers, from being screened)."""
     if not day:
         return None
     try:
         return pnr_datetime(day, time, reference=ctx.reference)
     except ValueError as exc:
-        shown = f"{day}:{time}" if time else day
-        raise seg.error(
-            f"{what} {shown[:16]!r} is not a DDMMYY date and HHMM time ({exc})", source=ctx.source
-        ) from None
+        ctx.warn(seg, f"{what} is not a DDMMYY date and HHMM time ({exc}); left out")
+        return None
 
 
 def read_dat(seg: Segment, ctx: Context) -> list[tuple[str | None, str]]:
     """DAT+700:230513:2125+710:230513:2124 -> [("700", "2013-05-23T21:25"), ...]."""
     out = []
     for i in range(1, len(seg.elements) + 1):
-        when = _when(seg, seg.get(i, 2), seg.get(i, 3), f"DAT+{seg.get(i, 1)} date", ctx)
+        when = _when(seg, seg.get(i, 2), seg.get(i, 3), f"DAT+{(seg.get(i, 1) or '')[:4]} date", ctx)
         if when:
             out.append((seg.get(i, 1), when))
     return out
@@ -132,14 +138,15 @@ def read_dat(seg: Segment, ctx: Context) -> list[tuple[str | None, str]]:
 def read_tvl(seg: Segment, ctx: Context) -> FlightSegment:
     """TVL+280513:2225:290513:0750+SIN+OOL+TZ+0006:S. A missing arrival date is the departure
     date, or the next day when the arrival time is earlier than the departure time; an arrival
-    time in the arrival date's place (TVL+120518:1220:1505, as some hosts send) is read so."""
+    time in the arrival date's place (TVL+120518:1220:1505, as some hosts send) is read so. A
+    date or time that cannot be read is left out with a warning (see `_when`)."""
     dep_day, dep_time, arr_day, arr_time = (seg.get(1, i) for i in range(1, 5))
     if arr_day and len(arr_day) == 4 and arr_day.isascii() and arr_day.isdigit() and arr_time is None:
         arr_day, arr_time = None, arr_day
-    departure = _when(seg, dep_day, dep_time, "TVL departure", ctx)
-    arrival = _when(seg, arr_day, arr_time, "TVL arrival", ctx)
-    if arrival is None and arr_time and departure:
-        arrival = _when(seg, dep_day, arr_time, "TVL arrival", ctx)
+    departure = _when(seg, dep_day, dep_time, "departure date/time", ctx)
+    arrival = _when(seg, arr_day, arr_time, "arrival date/time", ctx)
+    if arr_day is None and arr_time and departure:
+        arrival = _when(seg, dep_day, arr_time, "arrival time", ctx)
         if arrival and len(departure) > 10 and arrival < departure and arrival[:10] < "9999-12-31":
             later = date.fromisoformat(arrival[:10]) + timedelta(days=1)
             arrival = f"{later.isoformat()}{arrival[10:]}"
@@ -173,13 +180,14 @@ def read_rci(seg: Segment, ctx: Context) -> list[Locator]:
             kind, day, time = seg.get(i, 3), seg.get(i, 4), seg.get(i, 5)
             if kind and len(kind) == 6 and kind.isascii() and kind.isdigit() and time is None:
                 kind, day, time = None, kind, day
-            try:
-                created = _when(seg, day, time, "RCI creation date", ctx)
-            except InvalidMessage:
-                ctx.warn(seg, "creation date is not a DDMMYY date and HHMM time; left out")
-                created = None
+            created = _when(seg, day, time, "creation date", ctx)
             out.append(Locator(code.upper(), _code(seg.get(i, 1)), kind, created))
     return out
+
+
+def read_tra(seg: Segment) -> tuple[str | None, str | None]:
+    """TRA+SK+1524:W (after a codeshare TVL): the operating carrier and flight number."""
+    return _code(seg.get(1, 1)), _code(seg.get(2, 1))
 
 
 def read_org(seg: Segment) -> Office | None:
@@ -216,7 +224,8 @@ class Docs:
 
 def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
     """SSR DOCS free text. Unreadable dates are warnings (the text is typed by agents); the
-    warning never quotes the value."""
+    warning never quotes the value. A title after the given names (``LAL MS``) is dropped when
+    a name remains (``MISS`` alone is kept: the guide's TIF+ATUYETMAIVAN+MISS)."""
     kind, issuing, doc_number, nationality, birth, sex, expiry, surname, given, middle = _slashed(text, 10)
 
     def when(value: str, rule: Rule, what: str) -> str | None:
@@ -228,6 +237,9 @@ def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
             ctx.warn(seg, f"SSR DOCS {what} is not a DDMMMYY date; left out")
             return None
 
+    names = " ".join(n.upper() for n in (given, middle) if n).split()
+    if len(names) > 1 and names[-1] in SPACED_TITLES:  # /KUMAR/LAL MS: the title is no name
+        names.pop()
     sex_code = sex.upper()
     if sex_code and sex_code not in DOCS_SEXES:
         ctx.warn(seg, f"SSR DOCS sex {sex_code[:3]!r} is not M, F, MI, FI, U or X")
@@ -246,7 +258,7 @@ def read_docs(text: str, seg: Segment, ctx: Context) -> Docs:
         infant=sex_code in ("MI", "FI"),
         nationality=country_code(nationality),
         surname=surname.upper() or None,
-        given_names=" ".join(n.upper() for n in (given, middle) if n) or None,
+        given_names=" ".join(names) or None,
     )
 
 
@@ -428,25 +440,13 @@ def read_ift(seg: Segment, traveller: str | None) -> Contact | None:
     return Contact(kind, value, code, None, traveller) if value else None
 
 
-def glued_status(seg: Segment, value: str | None, tags: frozenset[str], ctx: Context) -> str | None:
-    """RPI+1+HKIFT+...: a segment whose terminator was lost; keep the two-letter status."""
-    if value and len(value) > 2 and value[2:5] in tags:
-        ctx.warn(
-            seg,
-            f"status {value[:8]!r} runs into a {value[2:5]} segment (terminator missing?); "
-            f"read as {value[:2]!r}",
-        )
-        return value[:2]
-    return value
-
-
 __all__ = [
     "Context",
     "Docs",
     "Ssr",
     "amount",
     "docs_date",
-    "glued_status",
+    "is_flight_number",
     "number",
     "pnr_datetime",
     "read_add",
@@ -461,6 +461,7 @@ __all__ = [
     "read_rci",
     "read_ssr",
     "read_tbd",
+    "read_tra",
     "read_tvl",
     "split_title",
 ]

@@ -14,8 +14,9 @@ from datetime import date
 from paxscreen.booking import Booking, BookingTraveller, FlightSegment
 from paxscreen.codec import traveller_event_id
 from paxscreen.models import Flight, Leg, Traveller
+from producers.pnrgov_segments import is_flight_number
 
-__all__ = ["booking_travellers"]
+__all__ = ["booking_travellers", "screened_flights"]
 
 
 def _flight_number(value: str | None) -> str:
@@ -76,8 +77,16 @@ def _legs(chain: list[FlightSegment], pushed: FlightSegment | None) -> tuple[Leg
     if pushed is None:
         return tuple(s.leg() for s in chain)
     designator = pushed.designator
-    return tuple(
-        Leg(pushed.carrier, designator, s.origin, s.destination, s.departure, s.arrival) for s in chain
+    return tuple(  # a time the PNR's own TVL lost (unreadable) is the pushed TVL's for that airport
+        Leg(
+            pushed.carrier,
+            designator,
+            s.origin,
+            s.destination,
+            s.departure or (pushed.departure if s.origin == pushed.origin else None),
+            s.arrival or (pushed.arrival if s.destination == pushed.destination else None),
+        )
+        for s in chain
     )
 
 
@@ -101,6 +110,34 @@ def _seat(booking: Booking, person: BookingTraveller, legs: tuple[Leg, ...]) -> 
     return None
 
 
+def screened_flights(booking: Booking) -> tuple[list[Flight], list[str]]:
+    """The flights the booking's travellers are screened on, and why any flight is not.
+
+    With a pushed flight: its legs in the itinerary (else the pushed TVL alone). A flight
+    without a departure date (the pushed TVL's date unreadable and the itinerary not giving
+    it either) cannot be told from the same flight on another day: that PNR's travellers are
+    not screened, with a warning, and the push's other PNRs are. Without a pushed flight: every
+    active itinerary flight that has a departure date (ARNK and OPEN segments are no flights).
+    """
+    pushed = booking.pushed_flight
+    if pushed is not None:
+        flight = Flight(_legs(_pushed_chain(booking, pushed), pushed))
+        if flight.departure_time:
+            return [flight], []
+        return [], [f"pushed flight {pushed.designator or '?'} has no readable departure date in this PNR; "
+                    "its travellers are not screened"]
+    flights, notes = [], []
+    for chain in _chains([s for s in booking.itinerary if s.active and is_flight_number(s.number)]):
+        flight = Flight(_legs(chain, None))
+        if flight.departure_time:
+            flights.append(flight)
+        else:
+            notes.append(
+                f"itinerary flight {flight.number or '?'} has no readable departure date; not screened"
+            )
+    return flights, notes
+
+
 def booking_travellers(booking: Booking) -> list[Traveller]:
     """One `Traveller` (source ``pnrgov``) per booking traveller on the pushed flight.
 
@@ -110,12 +147,7 @@ def booking_travellers(booking: Booking) -> list[Traveller]:
     Names, birth date, sex and document come from SSR DOCS when given (else the PNR name), so
     the ``event_id`` is the one PAXLST gives for the same person on the same flight.
     """
-    pushed = booking.pushed_flight
-    if pushed is not None:
-        flights = [Flight(_legs(_pushed_chain(booking, pushed), pushed))]
-    else:
-        active = [s for s in booking.itinerary if s.active]
-        flights = [Flight(_legs(chain, None)) for chain in _chains(active)]
+    flights, _ = screened_flights(booking)
     out = []
     for flight in flights:
         for person in booking.travellers:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from paxscreen.errors import InvalidMessage
-from producers.decode import read_message, read_parts
+from producers.decode import read_files, read_message, read_parts
 
 SAMPLES = Path(__file__).resolve().parents[2] / "paxscreen" / "samples"
 
@@ -44,3 +44,11 @@ def test_pnrgov_and_unknown() -> None:
     assert d.format == "pnrgov" and len(d.bookings) == 1 and d.travellers
     with pytest.raises(InvalidMessage):
         read_message(b"hello")
+
+
+def test_a_pnrgov_messages_warnings_are_reported_once_in_a_batch() -> None:
+    text = (Path(__file__).resolve().parent / "fixtures/das-uae-ba3401-pnrgov11.edi").read_bytes()
+    batch = read_files([("ba3401.edi", text.replace(b"DAT+700:151113:2200", b"DAT+700:151313:2200"))])
+    assert [t.surname for t in batch.travellers] == ["KUMAR", "SUNDER"] and batch.errors == []
+    assert sum("UNT says '824'" in w for w in batch.warnings) == 1  # the message's, on both bookings
+    assert any(w.startswith("DAT at segment #19 (line 20)") for w in batch.warnings)

@@ -280,6 +280,9 @@ def test_envelope_with_group_and_two_messages() -> None:
         ),
         # a UNT without its message reference (GTAS's PNRGOV fixtures) ends the message open
         ("UNB+UNOA:4+A+B+240101:0930+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2'UNZ+1+IC'", "UNT at segment #3 has no message"),
+        # ... as does one with another reference (GTAS's UN/EDIFACT test: UNH PAX001, UNT 1)
+        ("UNB+UNOA:4+A+B+240101:0930+IC'UNH+PAX001+PAXLST:D:05B:UN:IATA'UNT+2+1'UNZ+1+IC'",
+         "UNT reference '1' at segment #3 differs from UNH reference 'PAX001'; ends message 'PAX001'"),
     ],
 )
 def test_sloppy_envelopes_give_warnings(text: str, warning: str) -> None:
@@ -288,15 +291,16 @@ def test_sloppy_envelopes_give_warnings(text: str, warning: str) -> None:
     assert any(warning in w for w in ic.warnings + ic.messages[0].warnings)
 
 
+def test_blanks_in_a_unt_reference_are_not_a_difference() -> None:
+    text = "UNB+UNOA:4+A+B+240101:0930+IC'UNH+1402111800+PAXLST:D:05B:UN:IATA'UNT+2+140211180 0'UNZ+1+IC'"
+    ic = read_interchange(text)  # the JMAPIS template's stray space
+    assert [m.ref for m in ic.messages] == ["1402111800"]
+    assert not any("UNT reference" in w for w in ic.warnings)
+
+
 @pytest.mark.parametrize(
     ("text", "segment", "position", "reason"),
     [
-        (
-            "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+2'UNZ+1+IC'",
-            "UNT",
-            4,
-            "does not match",
-        ),
         ("UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++DOE", "NAD", 4, "no UNT"),
         (
             "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNH+2+PAXLST:D:05B:UN:IATA'UNT+2+2'UNZ+1+IC'",
@@ -405,3 +409,39 @@ def test_fast_path_equals_general_scanner(pieces: list[str], una: bool) -> None:
             return ("error", exc.line, exc.position)
 
     assert run(True) == run(False)
+
+
+# --- a Type B (SITA/ARINC) heading before the interchange ---------------------------------------------
+
+TYPEB_BODY = (
+    "UNB(UNOA:4(1A:TS(IRLAPIS(250725:0121(1A8323504((APIS-\r\n"
+    "UNH(1(PAXLST:D:05B:UN:IATA(TS2302507251130(01:F-\r\nBGM(745-\r\nUNT(3(1-\r\nUNZ(1(1A8323504-\r\n"
+)
+
+
+@pytest.mark.parametrize(("heading", "typeb"), [
+    ("\x01QK LONPPXS\r\n.MUCKMTS 250521\r\n\x02", True),  # SOH ... STX, as sent
+    ("SOH QK LONPPXS\r\n.MUCKMTS 250521\r\nSTX ", True),  # as a gateway log writes it
+    ("QK LONPPXS\r\n.MUCKMTS 250521\r\n", False),
+])  # fmt: skip
+def test_a_heading_before_una_is_skipped_with_a_warning(heading: str, typeb: bool) -> None:
+    text = heading + "UNA:(.) -\r\n" + TYPEB_BODY + ("\x03" if typeb else "")
+    assert sniff(text.encode()) == "paxlst"
+    ic = read_interchange(text.encode())
+    (msg,) = ic.messages
+    assert (msg.ref, msg.header.line, msg.trailer.line) == ("1", 5, 7)  # lines as received
+    what = "a Type B (SITA/ARINC) heading" if typeb else "text"
+    assert ic.warnings == (f"{what} of 3 line(s) before UNA skipped",)  # the ETX after UNZ is Type B's
+
+
+def test_a_truncated_message_after_a_type_b_heading_says_so() -> None:
+    text = "SOH QK LONPPXS\n.MUCKMTS 250521\nSTX UNA:(.) -\n" + TYPEB_BODY.split("BGM")[0].replace("\r", "")
+    with pytest.raises(InvalidMessage) as exc:
+        read_interchange(text)
+    assert "no UNT (truncated?)" in exc.value.reason and exc.value.line == 5
+
+
+def test_text_far_before_unb_is_not_a_heading() -> None:
+    with pytest.raises(InvalidMessage) as exc:
+        read_interchange("x\n" * 12 + "UNB+UNOA:4+A+B+1+IC'UNH+1+PAXLST:D:05B:UN:IATA'UNT+2+1'UNZ+1+IC'")
+    assert "not an EDIFACT segment" in exc.value.reason

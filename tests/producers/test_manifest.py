@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -113,6 +115,53 @@ def test_group_key_falls_back_to_the_flight(parts: dict[int, Manifest]) -> None:
     assert part_group_key(parts[1]) == "SENDER|passenger|ref:COMMON"
     keyed = replace(parts[1], common_ref=None)
     assert part_group_key(keyed) == "SENDER|passenger|flight:XY100/AAA/2024-02-10"
+
+
+# --- a real three-part message: 01:C, 02 (no flag), 03:F, each part's CNT the whole list's -----------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+OK688 = {n: (FIXTURES / f"sirena-astra-ok688-part{n}of3.edi").read_bytes() for n in (1, 2, 3)}
+OK688_ALL = ["STRANSKY", "KOVACS", "LESKA", "PUTIN", "PUTINA"]
+
+
+def ok688(n: int) -> Manifest:
+    (m,) = parse_paxlst(OK688[n], received_at=RECEIVED)
+    return m
+
+
+def test_a_middle_part_without_flag_is_neither_first_nor_final() -> None:
+    assert [(ok688(n).part_number, ok688(n).final_part, is_multipart(ok688(n))) for n in (1, 2, 3)] == [
+        (1, False, True), (2, False, True), (3, True, True)]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations((1, 2, 3))))
+def test_a_middle_part_without_flag_waits_for_the_final_part(order: tuple[int, ...]) -> None:
+    buf = PartBuffer()
+    got = [buf.add(ok688(n), now=i) for i, n in enumerate(order)]
+    assert got[:2] == [[], []]  # nothing is complete before the part flagged F and all before it
+    (whole,) = got[2]
+    assert surnames(whole) == OK688_ALL and whole.final_part
+    (batch,) = assemble(ok688(n) for n in order)
+    assert surnames(batch) == OK688_ALL and batch.final_part
+    assert not any("CNT" in w or "multi-part" in w for w in whole.warnings + batch.warnings)
+
+
+def test_a_parts_cnt_is_checked_once_the_message_is_assembled(parts: dict[int, Manifest]) -> None:
+    assert not any("CNT" in w for n in (1, 2, 3) for w in ok688(n).warnings)  # 5 in a part of 2: wait
+    (whole,) = assemble(parts.values())  # CNT+42:2 in each part: each part's own count
+    assert not any("CNT" in w for w in whole.warnings)
+    wrong = [replace(ok688(n), declared_count=4) for n in (1, 2, 3)]
+    (merged,) = assemble(wrong)
+    assert "multi-part message 'OK688/071008/1310': CNT says 4 travellers, the parts have 5" in merged.warnings
+    (lone,) = parse_paxlst(OK688[1].replace(b"+01:C'", b"'"), received_at=RECEIVED)  # a whole message
+    assert "CNT+42 says '5' travellers, message has 2" in lone.warnings
+
+
+def test_a_first_part_sent_without_flag_joins_its_siblings_in_a_batch() -> None:
+    (first,) = parse_paxlst(OK688[1].replace(b"+01:C'", b"+01'"), received_at=RECEIVED)
+    assert not is_multipart(first)  # alone, it reads as a whole message
+    (whole,) = assemble([ok688(3), first, ok688(2)])
+    assert surnames(whole) == OK688_ALL and whole.final_part and whole.part_number is None
 
 
 def test_part_buffer(parts: dict[int, Manifest], edi) -> None:

@@ -510,7 +510,6 @@ def test_malformed_messages(edi, body: list[str], segment: str, line: int, reaso
     ("mangle", "segment", "line", "reason"),
     [
         (lambda s: "", None, None, "empty"),
-        (lambda s: s.replace("UNT+8+M1", "UNT+8+M2"), "UNT", 10, "does not match"),
         (lambda s: s.split("UNT+")[0], "CNT", 9, "no UNT"),  # truncated
         (lambda s: s.split("NAD+FL+++DOE:JOHN")[0] + "NAD+FL+++DOE:JOHN?", "NAD", 6, "release"),
         (lambda s: s.replace("PAXLST:D:05B:UN:IATA", "PNRGOV:11:1:IA"), "UNH", 3, "is not PAXLST"),
@@ -539,3 +538,68 @@ def test_no_flight_is_a_warning(edi) -> None:
     m = one(edi.message("BGM+745", "NAD+FL+++DOE:JOHN"))
     assert m.flight.reported.number is None
     assert any("no flight details" in w for w in m.warnings)
+
+
+# --- the legacy US CEDIPAX layout (PDT segments) ------------------------------------------------------
+
+CEDIPAX = (Path(__file__).resolve().parent / "fixtures/gtas-usedifact-cedipax-pdt.edi").read_text()
+
+
+def test_a_legacy_cedipax_manifest_is_read_from_its_pdt_segments() -> None:
+    m = one(CEDIPAX)
+    assert route(m) == [("SA812", "AKL", "LAX")]
+    assert (m.flight.departure_time, m.flight.arrival_time) == ("2002-01-31T10:30", "2002-01-31T22:00")
+    assert people(m) == [
+        ("MANGUS", "SIMON P", "1959-04-29", "M"),
+        ("FEFE", "THEODORE C", "1956-07-04", "U"),
+        ("BOYLE", "ALVIN", "1952-12-21", "U"),
+        ("O'LEARY", "KRIS ANN", "1933-12-31", "F"),
+    ]
+    assert passports(m) == [("182345345", "USA"), ("122222345", "USA"), ("C76543D", "GBR"), ("E54321A", "IRL")]
+    assert [(t.document.type, t.document.expiry) for t in m.travellers][0] == ("P", "1999-09-09")
+    assert {(t.role, t.embarkation, t.debarkation) for t in m.travellers} == {("passenger", "AKL", "LAX")}
+    assert m.list_type == "passenger"
+    assert "legacy US CEDIPAX PAXLST (PDT segments) read as UN/EDIFACT PAXLST" in m.warnings
+    assert not any("BGM" in w or "CNT" in w or "not a PAXLST segment" in w for w in m.warnings)
+
+
+def test_a_manifest_of_segments_not_read_and_no_traveller_is_refused() -> None:
+    # PDT segments under a UN/EDIFACT UNH: not read as CEDIPAX, and nothing else was read
+    with pytest.raises(InvalidMessage) as err:
+        one(CEDIPAX.replace("PAXLST:001:000:NZ", "PAXLST:D:05B:UN:IATA"), source="us.edi")
+    e = err.value
+    assert (e.segment, e.position, e.source) == ("PDT", 11, "us.edi")
+    assert "no traveller read, and 4 segment(s) that are not PAXLST" in e.reason
+
+
+# --- a flight-header LOC of another qualifier with a departure time (SITA UAE gateway sample) ----------
+
+EY0256 = ("BGM+745", "TDT+20+EY0256+++EY", "LOC+22+LHR", "DTM+189:2507031030:201", "LOC+87+AUH",
+          "DTM+232:2507032235:201")
+
+
+def test_a_header_loc_22_with_a_departure_time_is_the_departure(edi) -> None:
+    m = one(edi.message(*EY0256, *edi.pax()))
+    assert route(m) == [("EY0256", "LHR", "AUH")]
+    assert (m.flight.departure_time, m.flight.arrival_time) == ("2025-07-03T10:30", "2025-07-03T22:35")
+    assert m.flight.key == "EY0256/LHR/2025-07-03"
+    assert any(w.startswith("LOC+22 at segment #5 (line 6): not a flight's departure or arrival qualifier")
+               and w.endswith("read as the departure (LOC+125)") for w in m.warnings)
+
+
+def test_a_header_loc_22_beside_a_departure_is_left_alone(edi) -> None:
+    header = ("BGM+745", "TDT+20+EY0256+++EY", "LOC+125+LHR", "DTM+189:2507031030:201", "LOC+22+LHR",
+              "DTM+189:2507031030:201", "LOC+87+AUH", "DTM+232:2507032235:201")
+    m = one(edi.message(*header, *edi.pax()))
+    assert route(m) == [("EY0256", "LHR", "AUH")]
+    assert not any("LOC+22" in w for w in m.warnings)
+
+
+def test_an_empty_doc_is_no_document(edi) -> None:
+    # GTAS's UN/EDIFACT test: DOC++448763368 DTM+36 LOC+91, then DOC++ DTM+36:190919 LOC+91+
+    m = one(edi.message(*edi.FLIGHT, *edi.pax(doc="+X1234567"), "DTM+36:220518", "DOC++", "DTM+36:190919",
+                        "LOC+91+", "CNT+42:1"))
+    (t,) = m.travellers
+    assert [(d.number, d.type, d.issuing_country, d.expiry) for d in t.documents] == [
+        ("X1234567", None, "GBR", "2022-05-18")]
+    assert "DOC at segment #16 (line 17) has no document number; left out" in m.warnings

@@ -131,7 +131,7 @@ def test_gtas_v11_cash_history() -> None:
     ]
     assert b.pushed_flight.designator == "TZ0006"
     assert any("UNT says '173'" in w for w in b.warnings)
-    assert any("'HKIFT'" in w for w in b.warnings)  # RPI+1+HKIFT+...: a lost terminator
+    assert any("the next segment (IFT) runs into its element 2" in w for w in b.warnings)  # RPI+1+HKIFT+...
 
 
 def test_gtas_v10_business_case() -> None:
@@ -434,6 +434,13 @@ def test_sloppy_feeds_become_warnings() -> None:
     assert not any("31FEB80" in w for w in b.warnings)  # a birth date is personal data
 
 
+def test_segments_that_are_not_pnrgov_are_skipped_with_a_warning() -> None:
+    b = one(message(pnr("DOC+P:110:111+US+AB1234567"), before_src=["DTI+1:230413"]))  # not PNRGOV tags
+    assert "segment #7 (line 8) is not a PNRGOV segment; skipped" in b.warnings
+    assert "segment #18 (line 19) is not a PNRGOV segment; skipped" in b.warnings
+    assert [t.surname for t in booking_travellers(b)] == ["DOE"]
+
+
 @pytest.mark.parametrize(("rci", "created", "warned"), [
     ("RCI+XY:ABC123::200525:0900", "2025-05-20T09:00", False),
     ("RCI+XY:ABC123:200525:0900", "2025-05-20T09:00", False),  # the date in the control type's place (GTAS)
@@ -457,6 +464,120 @@ def test_a_title_glued_in_the_pnr_name_and_copied_into_docs_is_not_a_name() -> N
     assert [x.given_names for x in booking_travellers(b)] == ["JOHN PAUL"]
 
 
+# --- unreadable dates: a warning, never the whole push ---------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BA3401 = (FIXTURES / "das-uae-ba3401-pnrgov11.edi").read_text()
+PNR_TWO_TVL = "TVL+160123:1640:160123:1745+DXB+LHR+BA+3401'\nRPI+3+HK"
+
+
+@pytest.mark.parametrize(("old", "new", "warning"), [
+    pytest.param(PNR_TWO_TVL, PNR_TWO_TVL.replace(":1745", ":1775"),  # PNR TWO's own TVL (GTAS's "4321")
+                 "TVL at segment #23 (line 24): arrival date/time is not a DDMMYY date and HHMM time", id="arrival"),
+    pytest.param(PNR_TWO_TVL, PNR_TWO_TVL.replace("160123:1640", "160123:2575"),
+                 "TVL at segment #23 (line 24): departure date/time is not a DDMMYY date and HHMM time", id="departure"),
+    pytest.param("DAT+700:151113:2200", "DAT+700:151313:2200",
+                 "DAT at segment #19 (line 20): DAT+700 date is not a DDMMYY date and HHMM time", id="dat"),
+])  # fmt: skip
+def test_an_unreadable_tvl_or_dat_date_is_left_out_with_a_warning(old: str, new: str, warning: str) -> None:
+    one_, two = parse_pnrgov(BA3401.replace(old, new), received_at=RECEIVED)
+    assert any(w.startswith(warning) and w.endswith("; left out") for w in two.warnings)
+    assert not any("1775" in w or "2575" in w or "151313" in w for w in two.warnings)  # no values
+    assert not any("left out" in w for w in one_.warnings)
+    flights = [(t.surname, t.flight.key, t.flight.departure_time, t.flight.arrival_time)
+               for b in (one_, two) for t in booking_travellers(b)]
+    assert flights == [  # the pushed TVL gives PNR TWO the times its own TVL lost
+        ("KUMAR", "BA3401/DXB/2023-01-16", "2023-01-16T16:40", "2023-01-16T17:45"),
+        ("SUNDER", "BA3401/DXB/2023-01-16", "2023-01-16T16:40", "2023-01-16T17:45"),
+    ]
+
+
+def test_an_undated_pushed_flight_drops_only_the_pnrs_it_leaves_undated() -> None:
+    text = message(pnr(), pnr(locator="DEF456", flights=(BACK,)), pushed="TVL+320625:1000+AAA+BBB+XY+100")
+    dated, undated = parse_pnrgov(text, received_at=RECEIVED)
+    assert any(w.startswith("TVL at segment #5 (line 6): departure date/time") for w in dated.warnings)
+    assert [t.flight.key for t in booking_travellers(dated)] == ["XY100/AAA/2025-06-01"]  # its own TVL dates it
+    assert booking_travellers(undated) == [] and len(undated.travellers) == 1
+    assert any("pushed flight XY100 has no readable departure date" in w for w in undated.warnings)
+
+
+def test_an_undated_itinerary_flight_without_a_pushed_flight_is_not_screened() -> None:
+    b = one(message(pnr(flights=(OUT.replace("010625:1000", "010625:9999"), BACK)), pushed=None))
+    assert [t.flight.number for t in booking_travellers(b)] == ["XY101"]
+    assert any("itinerary flight XY100 has no readable departure date" in w for w in b.warnings)
+
+
+@pytest.mark.parametrize(("docs", "given"), [
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/JOHN MR", "JOHN"),
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/JOHN PAUL DR", "JOHN PAUL"),
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/JOHN/MSTR", "JOHN"),  # the title in the middle name's place
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/MISS", "MISS"),  # nothing else: kept, it may be the name
+    ("/P/GBR/X1234567/GBR/01JAN80/M/01JAN30/DOE/ADAMS", "ADAMS"),  # only a spaced title goes
+])  # fmt: skip
+def test_a_spaced_title_after_the_docs_given_names_is_not_a_name(docs: str, given: str) -> None:
+    (t,) = booking_travellers(one(message(pnr(tif="TIF+DOE+JOHN:A:1", docs=docs))))
+    assert t.given_names == given
+
+
+def test_the_ba3401_docs_titles_are_not_screened_as_names() -> None:
+    got = [(t.surname, t.given_names) for b in parse_pnrgov(BA3401, received_at=RECEIVED)
+           for t in booking_travellers(b)]
+    assert got == [("KUMAR", "LAL"), ("SUNDER", "SHYAM")]
+
+
+def test_a_group_name_is_not_a_traveller() -> None:
+    group, named = parse_pnrgov(message(pnr(tif="TIF+SEETHE WORLD:G", docs=None), pnr(locator="DEF456")))
+    assert group.travellers == () and booking_travellers(group) == []
+    assert any("TIF at segment #10 (line 11): a group's name (qualifier G)" in w for w in group.warnings)
+    assert [t.surname for t in booking_travellers(named)] == ["DOE"]
+
+
+# --- codeshares, ARNK and OPEN segments ---------------------------------------------------------------
+
+
+def itinerary(b: Booking) -> list[tuple]:
+    return [(s.designator, s.operating_carrier, s.operating_number, s.origin, s.destination) for s in b.itinerary]
+
+
+def test_the_operating_flight_of_a_codeshare_is_read_from_a_number_only_tvl_or_a_tra() -> None:
+    (b,) = parse_pnrgov((FIXTURES / "gtas-pnrWithPrefixesAndBookingDetailBags-1.edi").read_bytes())
+    assert itinerary(b) == [
+        ("UA989", None, None, "IAD", "FRA"),
+        ("UA8749", "LH", "624", "FRA", "KWI"),  # TVL+++++624:M right after it: no flight of its own
+        ("UA8750", "LH", "625", "KWI", "FRA"),
+        ("UA988", None, None, "FRA", "IAD"),
+    ]
+    (b,) = parse_pnrgov((FIXTURES / "gtas-modifyPnr77ForCodeShare-1.edi").read_bytes())
+    assert itinerary(b)[:3] == [
+        ("SQ5678", "SK", "1524", "LHR", "ARN"),  # TRA+SK+1524:W
+        ("DL8976", "KL", "972", "ATL", "AMS"),  # TVL+++++972:M
+        ("TZ0006", None, None, "SIN", "OOL"),
+    ]
+    assert any("arrival date/time is not a DDMMYY date" in w for w in b.warnings)  # its "4321", left out
+    assert [(t.surname, t.flight.key) for t in booking_travellers(b)] == [("VANDENBERG", "TZ0006/SIN/2013-05-28")]
+
+
+def test_a_push_for_the_operating_flight_finds_the_codeshare_in_the_itinerary() -> None:
+    codeshare = "TVL+010625:1000:010625:1400+AAA+BBB+XY:ZZ+100:Y'\nTVL+++++972:M"
+    b = one(message(pnr(flights=(codeshare,)), pushed="TVL+010625:1000:010625:1400+AAA+BBB+ZZ+972"))
+    assert itinerary(b) == [("XY100", "ZZ", "972", "AAA", "BBB")]
+    (t,) = booking_travellers(b)
+    assert (t.flight.number, t.flight.departure_time) == ("ZZ972", "2025-06-01T10:00")
+
+
+def test_arnk_and_open_segments_are_no_flights_to_screen_on() -> None:
+    b = one(message(pnr(flights=(OUT, "TVL+++++ARNK", "TVL++BBB+AAA++OPEN")), pushed=None))
+    assert [s.number for s in b.itinerary] == ["100", "ARNK", "OPEN"]  # the booking keeps them as sent
+    assert [t.flight.number for t in booking_travellers(b)] == ["XY100"]
+    assert not any("ARNK" in w or "OPEN" in w or "departure date" in w for w in b.warnings)
+
+
+def test_a_flight_number_alone_not_after_a_codeshare_is_no_flight() -> None:
+    b = one(message(pnr(flights=(OUT, "TVL+++++972:M"))))
+    assert itinerary(b) == [("XY100", None, None, "AAA", "BBB")]
+    assert any("a flight number alone, not right after a codeshare TVL; ignored" in w for w in b.warnings)
+
+
 # --- errors ------------------------------------------------------------------------------------------
 
 BASE = message(pnr())
@@ -468,21 +589,6 @@ BASE = message(pnr())
         (BASE.replace("PNRGOV:11:1", "PAXLST:D:05B"), "UNH", 2, 3, "is not PNRGOV"),
         (BASE.replace("RCI+XY:ABC123::200525:0900'\n", ""), "SRC", 7, 8, "no record locator"),
         (message(eqn=1), "UNT", 7, 8, "has no PNR"),
-        (
-            BASE.replace("TVL+010625:1000:010625:1400+AAA+BBB+XY+100'", "TVL+320625:1000+AAA+BBB+XY+100'"),
-            "TVL",
-            5,
-            6,
-            "'320625:1000'",
-        ),
-        (
-            BASE.replace("1000:010625:1400+AAA+BBB+XY+100:Y", "2575+AAA+BBB+XY+100:Y"),
-            "TVL",
-            15,
-            16,
-            "TVL departure",
-        ),
-        (BASE.replace("DAT+700:200525:0930", "DAT+700:2005:0930"), "DAT", 9, 10, "DAT+700 date"),
         (BASE.replace("TIF+DOE+JOHNMR:A:1", "TIF++:A:1"), "TIF", 10, 11, "has no name"),
         (message(pnr(), before_src=["TIF+DOE+JOHN:A:1"]), "TIF", 7, 8, "before the first SRC"),
         (BASE[: BASE.index("UNT")], "RPI", 16, 17, "no UNT"),

@@ -1,0 +1,73 @@
+"""Segments run together by a lost or look-alike terminator, split back apart (`producers.resync`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from producers.edifact import tokenize
+from producers.pnrgov import ELEMENT_LIMITS, booking_travellers, parse_pnrgov
+from producers.resync import resync
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RECEIVED = "2025-06-01T08:05:00Z"
+
+
+def split(text: str) -> tuple[list[str], list[str]]:
+    """The segments ``text`` reads to after `resync`, written back with + and :, and the warnings."""
+    _, segments, _ = tokenize("UNA:+.? '" + text)
+    out, warnings = resync(segments, ELEMENT_LIMITS)
+    return ["+".join([s.tag, *(":".join(e) for e in s.elements)]) for s in out], warnings
+
+
+@pytest.mark.parametrize(("text", "segments"), [
+    # lost terminators: a known tag in an element past the segment's limit
+    ("ORG+1A:MUC+3239:SIN+NCE+SQ:NCE+A+SG+HJGS+CFDEA9+9TIF+KIM:I+KONG CHUN MRS:A:3'",
+     ["ORG+1A:MUC+3239:SIN+NCE+SQ:NCE+A+SG+HJGS+CFDEA9+9", "TIF+KIM:I+KONG CHUN MRS:A:3"]),
+    ("RPI+1+HKIFT+4:19+GN FROM NONE TO ACME TEAM PARTY'", ["RPI+1+HK", "IFT+4:19+GN FROM NONE TO ACME TEAM PARTY"]),
+    # look-alikes of ' (U+2019, U+2018...) right before a known tag and its element separator
+    ("SSR+DOCS:HK:1:SQ:::::/P/KR/JR1/KR/10SEP72/M/05JUL16/PARK/SEJOON\u2019\nTVL+270513:1640+ICN+SIN+KE:SQ+609:B'",
+     ["SSR+DOCS:HK:1:SQ:::::/P/KR/JR1/KR/10SEP72/M/05JUL16/PARK/SEJOON", "TVL+270513:1640+ICN+SIN+KE:SQ+609:B"]),
+    ("RCI+1A:X49V9U::210113:0411+OZ:2OX5VV\u2018 DAT+700:270513:0726'", ["RCI+1A:X49V9U::210113:0411+OZ:2OX5VV", "DAT+700:270513:0726"]),
+    ("RPI+1+HK\u2019SRC'", ["RPI+1+HK", "SRC"]),  # SRC takes no element
+    # both, one after the other
+    ("RPI+1+HK\u2019TVL+270513+ICN+SIN+KE+609'", ["RPI+1+HK", "TVL+270513+ICN+SIN+KE+609"]),
+])  # fmt: skip
+def test_segments_run_together_are_split_where_the_next_tag_begins(text: str, segments: list[str]) -> None:
+    got, warnings = split(text)
+    assert got == segments
+    assert len(warnings) == len(segments) - 1
+    assert not any("SEJOON" in w or "KIM" in w for w in warnings)  # positions, never values
+
+
+@pytest.mark.parametrize("text", [
+    "TIF+LATIF+ABDULMR:A:1'",  # a surname ending like a tag: TIF takes two elements
+    "TIF+ABDUL LATIF:A+AHMEDMR:A:1'",
+    "SSR+DOCS:HK:1:XY:::::/P/GBR/X1/GBR/01JAN80/M/01JAN30/ABDUL/LATIF+::1'",  # SSR takes any number
+    "TIF+O\u2019NEILL+MARYMS:A:1'",  # a typographic apostrophe inside a name
+    "TIF+D\u2019ADD:A+JEANNE:A:1'",  # ... even before letters that are a tag, when no element follows
+    "IFT+4:28::DL+CALL MR DAT+BACK LATER'",  # free text takes any number of elements (no limit kept)
+    "RPI+1+HKIFT'",  # a status that merely ends like a tag, within RPI's two elements
+])  # fmt: skip
+def test_names_and_texts_that_end_like_a_tag_are_left_alone(text: str) -> None:
+    got, warnings = split(text)
+    assert len(got) == 1 and warnings == []
+
+
+def test_a_pnr_with_typographic_quotes_and_a_lost_terminator_reads_as_the_fixed_one() -> None:
+    broken = (FIXTURES / "gtas-pnrMessagePg75-1.edi").read_text()
+    fixed = broken.replace("\u2019", "'").replace("+9TIF+KIM", "+9'\nTIF+KIM")
+    got, want = (parse_pnrgov(t, received_at=RECEIVED) for t in (broken, fixed))
+
+    def reading(bookings):
+        return [(b.locator, [(t.surname, t.given_names, t.date_of_birth, t.sex, [d.number for d in t.documents])
+                             for t in booking_travellers(b)], [s.designator for s in b.itinerary]) for b in bookings]
+
+    assert reading(got) == reading(want)
+    assert [len(b.travellers) for b in got] == [1, 1]
+    assert [t.given_names for b in got for t in booking_travellers(b)] == ["SEJOON", "KONG CHUN"]
+    warnings = got[1].warnings
+    assert sum("(a look-alike of ')" in w for w in warnings) == 3
+    assert any(w.startswith("ORG at segment #36 (line 40): the next segment (TIF) runs into its element 9")
+               for w in warnings)
