@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 
 from paxscreen.codec import traveller_event_id
 from paxscreen.errors import InvalidMessage
@@ -50,7 +50,7 @@ _NUMBER_ONLY = re.compile(r"[0-9]{1,5}[A-Z]?")
 class _Context:
     """What every segment handler needs: where we are, the reference date, the warnings."""
 
-    reference: date
+    reference: dt.date
     source: str | None
     warnings: list[str] = field(default_factory=list)
 
