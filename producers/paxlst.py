@@ -324,6 +324,9 @@ def _read_body(segments: Sequence[Segment], ctx: _Context) -> _Body:
             )
         elif tag == "TDT":  # a flight group, wherever it comes, ends any traveller group
             body.transports.append(_transport(seg))
+            if body.transports[-1].number is None:
+                ctx.warnings.append(f"TDT at segment #{seg.position} (line {seg.line}) has no flight number "
+                                    "(element 2): the travellers' flight is named by its route and date only")
             stop, person = None, None
         elif tag == "NAD" and (seg.get(1) or "").upper() not in REPORTING_PARTIES:
             person = _person(seg, ctx)

@@ -405,6 +405,12 @@ def test_carrier(edi, tdt: str, carrier: str | None, number: str) -> None:
     assert (m.flight.carrier, m.flight.number) == (carrier, number)
 
 
+def test_a_flight_without_a_number_is_read_with_a_warning(edi) -> None:
+    m = one(edi.message("BGM+745", "TDT+20++KL590+++KL", "NAD+FL+++DOE:JOHN"))
+    assert m.flight.number is None and len(m.travellers) == 1
+    assert any("TDT at segment #" in w and "no flight number" in w for w in m.warnings)
+
+
 @pytest.mark.parametrize(
     ("bgm", "nad", "list_type", "role"),
     [
