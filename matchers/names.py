@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 MAX_VARIANTS = 6
-MAX_GLUED = 2  # variants of given names and surname each glued into one word, beyond those
+MAX_GLUED = 1  # variants of given names and surname each glued into one word, beyond those
 
 TITLES = frozenset(
     ["MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "MX", "DR", "PROF", "SIR", "DAME", "LORD", "LADY", "HON", "REV", "FR", "PASTOR", "BISHOP", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "SHK", "ALHAJI", "ALHAJ", "ALHADJI", "ALHAJJ", "HAJI", "HADJI", "HAJJ", "HADJ", "HAJIYA", "ELHADJ", "ELHADJI", "ELHAJ", "CHIEF", "IMAM", "MULLAH", "MAULANA", "MAWLANA", "GEN", "GENERAL", "COL", "CAPT", "CAPTAIN", "MAJ", "LT", "LTCOL", "SGT", "CPL", "ADM", "BRIG", "CMDR", "EMIR", "PRINCE", "PRINCESS", "HRH", "MME", "MLLE", "MADAME", "MONSIEUR", "HERR", "FRAU", "SENOR", "SENORA", "SRA", "SRTA", "JR", "SR", "II", "III", "IV"]

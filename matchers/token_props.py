@@ -26,7 +26,7 @@ from matchers.names import canonical, loose_first, loose_skeleton, name_symbols_
 __all__ = ["TOKEN_PROPS", "TokenTable", "fingerprint", "lines", "parse"]
 
 # Bump when what a line holds, or how `canonical`/`skeleton` compute it, changes.
-TOKEN_PROPS = "2"  # 2: Slavic spellings in the skeleton
+TOKEN_PROPS = "3"  # 2: Slavic spellings in the skeleton; 3: the loose skeleton stored too
 _PROBES = (
     "MOHAMMED", "MUHAMMAD", "MAMADOU", "KHADIDJAH", "FATIMAH", "JOHN", "IVAN", "IOANNIS", "SHEVCHENKO",
     "SCHEVTSCHENKO", "KHODORKOVSKY", "CHODORKOWSKI", "GADDAFI", "QADHAFI", "DIALLO", "NGUYEN", "OBRIEN",
@@ -35,15 +35,17 @@ _PROBES = (
 
 
 def lines(tokens: Sequence[str]) -> list[str]:
-    """Each token's properties as one line: ``canonical TAB skeleton TAB symbol,symbol...``."""
+    """Each token's properties as one line: ``canonical TAB skeleton TAB symbol,symbol... TAB
+    loose skeleton``."""
     symbols = name_symbols_many(tokens)
-    return [f"{canonical(t)}\t{skeleton(t)}\t{','.join(sorted(s))}" for t, s in zip(tokens, symbols, strict=True)]
+    return [f"{canonical(t)}\t{skeleton(t)}\t{','.join(sorted(s))}\t{loose_skeleton(t)}"
+            for t, s in zip(tokens, symbols, strict=True)]
 
 
-def parse(line: str) -> tuple[str, str, frozenset[str]]:
-    """A line of `lines`, read back: (canonical spelling, skeleton, symbols)."""
-    canon, skel, symbols = line.split("\t")
-    return canon, skel, frozenset(symbols.split(",")) if symbols else _NONE
+def parse(line: str) -> tuple[str, str, frozenset[str], str]:
+    """A line of `lines`, read back: (canonical spelling, skeleton, symbols, loose skeleton)."""
+    canon, skel, symbols, loose = line.split("\t")
+    return canon, skel, frozenset(symbols.split(",")) if symbols else _NONE, loose
 
 
 _NONE: frozenset[str] = frozenset()
@@ -77,6 +79,7 @@ class TokenTable:
         self.text: list[str] = []
         self._symbols: list[frozenset[str] | None] = []  # None: not asked yet ("pending")
         self._strings: dict[str, int] = {}
+        self._loose: dict[str, int] = {}
         self._known: list[dict[str, str]] = []  # token -> stored properties (`know`)
         # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
         self._cols = {name: np.zeros(0, t) for name, t in _COLUMNS}
@@ -89,6 +92,13 @@ class TokenTable:
         v = self._strings.get(s)
         if v is None:
             v = self._strings[s] = len(self._strings)
+        return v
+
+    def _lid(self, loose: str) -> int:
+        """A loose skeleton's id, from 1 (0: not known yet)."""
+        v = self._loose.get(loose)
+        if v is None:
+            v = self._loose[loose] = len(self._loose) + 1
         return v
 
     def _grow(self) -> None:
@@ -121,10 +131,12 @@ class TokenTable:
                 break
         self.text.append(tok)
         if line is not None:
-            canon, sk, found = parse(line)  # no symbols for tokens under 3 letters (`lines`)
+            canon, sk, found, lo = parse(line)  # no symbols for tokens under 3 letters (`lines`)
             self._symbols.append(found)
             c["has_sym"][v] = bool(found)
             remember(tok, sk, found)  # the scoring's `TokenSims` asks for them too
+            c["lo_skel"][v], c["lo_ok"][v] = self._lid(lo), lo.index(":") >= 3
+            c["lo_first"][v] = ord(lo[0]) + 1 if lo else 1  # as `loose_firsts` sets it
         else:
             canon, sk = canonical(tok), skeleton(tok)
             if len(tok) >= 3:
@@ -191,11 +203,12 @@ class TokenTable:
     def loose_ids(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per token, its `names.loose_skeleton` as an int (equal where the keys are) and whether
         the key has three consonants or more (`similarity` asks for both), computed first for
-        those of ``ids`` not known yet (0 for the others not known yet)."""
+        those of ``ids`` not known yet (0 for the others not known yet; a list's tokens come
+        with theirs, `know`)."""
         col, ok = self._cols["lo_skel"], self._cols["lo_ok"]
         for v in np.unique(ids[col[ids] == 0]).tolist():
             lo = loose_skeleton(self.text[v])
-            col[v], ok[v] = self._sid("l:" + lo) + 1, lo.index(":") >= 3
+            col[v], ok[v] = self._lid(lo), lo.index(":") >= 3
         n = len(self.text)
         return col[:n], ok[:n]
 

@@ -7,7 +7,7 @@ import pytest
 from matcher_factories import pax, person
 
 from matchers import token_props
-from matchers.names import name_symbols, parse_name
+from matchers.names import loose_skeleton, name_symbols, parse_name
 from matchers.prefilter import name_layout
 from matchers.token_props import TokenTable
 from matchers.store import WatchlistStore
@@ -26,7 +26,7 @@ def _tokens() -> list[str]:
 def test_a_token_table_given_the_stored_properties_holds_what_it_computes() -> None:
     tokens = _tokens()
     lines = token_props.lines(tokens)
-    assert all(line.count("\t") == 2 and "\n" not in line for line in lines)
+    assert all(line.count("\t") == 3 and "\n" not in line for line in lines)
     plain, told = TokenTable(), TokenTable()
     told.know(dict(zip(tokens, lines, strict=True)))
     order = tokens[::-1] + ["NOTLISTED", "ZZ"]  # another order, and tokens it was not told
@@ -40,6 +40,12 @@ def test_a_token_table_given_the_stored_properties_holds_what_it_computes() -> N
     assert plain.has_symbols().tolist() == told.has_symbols().tolist()
     assert plain.symbols() == told.symbols()
     assert any(told.symbols()) and not all(told.symbols())
+    # so are the loose skeletons, which the told table holds before any is asked for
+    everything = np.arange(len(told))
+    (a, a_ok), (b, b_ok) = told.loose_ids(everything), plain.loose_ids(everything)
+    assert a.all() and a_ok.tolist() == b_ok.tolist()
+    assert (a[:, None] == a[None, :]).tolist() == (b[:, None] == b[None, :]).tolist()  # equal where equal
+    assert told.loose_firsts(everything).tolist() == plain.loose_firsts(everything).tolist()
     assert [told.symbols()[told.ids[t]] for t in order] == [name_symbols(t) if len(t) >= 3 else frozenset()
                                                             for t in order]
 
@@ -49,9 +55,9 @@ def test_what_a_token_table_is_told_serves_the_features_memos_too(monkeypatch) -
     from matchers.memo import make
 
     monkeypatch.setattr(names, "_SYMBOLS", make(None, "token"))
-    canon, skel, _ = token_props.parse(token_props.lines(["ZAHORELEK"])[0])
+    canon, skel, _, loose = token_props.parse(token_props.lines(["ZAHORELEK"])[0])
     table = TokenTable()
-    table.know({"ZAHORELEK": f"{canon}\t{skel}\tQ42"})
+    table.know({"ZAHORELEK": f"{canon}\t{skel}\tQ42\t{loose}"})
     table.id("ZAHORELEK")
     assert names.name_symbols("ZAHORELEK") == frozenset({"Q42"})  # from the table, not rigour
 
@@ -62,7 +68,7 @@ def test_a_token_table_forgets_what_it_was_told_when_it_starts_over(monkeypatch)
 
     monkeypatch.setattr(names, "_SYMBOLS", make(None, "token"))  # told values reach the memos
     table = TokenTable()
-    table.know({"JOHN": "JOHN\tJNX\t"})  # a deliberately wrong skeleton and no symbols
+    table.know({"JOHN": "JOHN\tJNX\t\tJN:O"})  # a deliberately wrong skeleton and no symbols
     try:
         v = table.id("JOHN")
         assert table.symbols()[v] == frozenset() and not table.has_symbols()[v]
@@ -77,9 +83,10 @@ def test_a_token_table_forgets_what_it_was_told_when_it_starts_over(monkeypatch)
 
 def test_parse_reads_lines_back() -> None:
     (line,) = token_props.lines(["MOHAMMED"])
-    canon, skel, symbols = token_props.parse(line)
+    canon, skel, symbols, loose = token_props.parse(line)
     assert (canon, symbols) == ("MOHAMMED", name_symbols("MOHAMMED")) and skel
-    assert token_props.parse("AL\tAL\t") == ("AL", "AL", frozenset())
+    assert loose == loose_skeleton("MOHAMMED")
+    assert token_props.parse("AL\tAL\t\t:A") == ("AL", "AL", frozenset(), ":A")
 
 
 def _people() -> list:
