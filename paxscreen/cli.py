@@ -10,9 +10,12 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import signal
 import sys
 import time
+import traceback
+from typing import Any
 
 from paxscreen.errors import ConfigError, InvalidMessage, InvalidRecord, PaxscreenError, Unavailable
 from paxscreen.settings import Settings, dev_state_path, from_env
@@ -45,7 +48,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         ensure_topics(s)
         state_path.parent.mkdir(parents=True, exist_ok=True)
         state_path.write_text(
-            json.dumps({"pid": __import__("os").getpid(), "kafka_bootstrap": s.kafka_bootstrap, "redis_url": s.redis_url})
+            json.dumps({"pid": os.getpid(), "kafka_bootstrap": s.kafka_bootstrap, "redis_url": s.redis_url})
         )
         print("paxscreen dev stack is up:")
         print(f"  export PAXSCREEN_KAFKA_BOOTSTRAP={s.kafka_bootstrap}")
@@ -301,12 +304,35 @@ def _topics(text: str) -> tuple[str, ...]:
     return parse_topics(text)
 
 
+class _SubCommands(argparse._SubParsersAction):
+    """Sub-commands whose ``--help`` describes them: the one-line help, unless a description is given."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if kwargs.get("help") and "description" not in kwargs:
+            kwargs["description"] = kwargs["help"][0].upper() + kwargs["help"][1:] + "."
+        return super().add_parser(name, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every (sub-)command takes ``--verbose``, before or after its name (``paxscreen parse
+    --verbose FILE``); a sub-command's default is left unset so it never undoes the top's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _SubCommands)
+        self.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                          help="debug logging, and the traceback of an error")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="paxscreen",
         description="Real-time passenger screening: airline API/PNR feeds in, explained alerts out.",
+        epilog="Exit codes: 0 done; 2 bad input or usage (what is wrong and where is printed; also when no "
+               "`paxscreen dev` stack is running and PAXSCREEN_KAFKA_BOOTSTRAP/PAXSCREEN_REDIS_URL are not set); "
+               "3 Kafka or Redis unreachable. `paxscreen COMMAND --help` describes each command.",
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging and tracebacks")
+    p.set_defaults(verbose=False)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sp = sub.add_parser("dev", help="start the embedded broker + redis-server (Ctrl-C stops)")
@@ -426,29 +452,40 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (InvalidMessage, InvalidRecord, ConfigError) as exc:
-        if args.verbose:
-            log.exception("failed")
-        print(f"paxscreen {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _failed(args, "error", exc, EXIT_INPUT)
     except Unavailable as exc:
-        if args.verbose:
-            log.exception("failed")
-        print(f"paxscreen {args.command}: unavailable: {exc}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+        return _failed(args, "unavailable", exc, EXIT_UNAVAILABLE)
     except PaxscreenError as exc:
-        if args.verbose:
-            log.exception("failed")
-        print(f"paxscreen {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _failed(args, "error", exc, EXIT_INPUT)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as exc:
         import redis
 
         if isinstance(exc, redis.ConnectionError):
-            print(f"paxscreen {args.command}: unavailable: Redis: {exc}", file=sys.stderr)
-            return EXIT_UNAVAILABLE
+            return _failed(args, "unavailable", f"Redis: {exc}", EXIT_UNAVAILABLE)
         raise
+
+
+def _failed(args: argparse.Namespace, what: str, exc: object, code: int) -> int:
+    """One line saying what is wrong; with ``--verbose``, the traceback before it."""
+    if args.verbose:
+        traceback.print_exc(file=sys.stderr)
+    print(f"paxscreen {args.command}: {what}: {exc}", file=sys.stderr)
+    return code
+
+
+def _reader_gone() -> int:
+    """Standard output's reader closed the pipe (``paxscreen parse FILE | head -1``): stop
+    quietly, as ``cat`` does (128 + SIGPIPE), with nothing left to flush at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
+        pass
+    return 141
 
 
 if __name__ == "__main__":

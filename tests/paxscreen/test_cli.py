@@ -89,3 +89,49 @@ def test_screen_finds_the_answer_key(tmp_path, capsys, monkeypatch) -> None:
     got = {(a["passenger"]["surname"], a["entry_id"], a["kind"]) for a in map(orjson.loads, out.read_text().splitlines())}
     want = {(a["surname"], a["entry_id"], a["kind"]) for m in key["manifests"] for a in m["alerts"] + m["csv_alerts"]}
     assert got == want
+
+
+@pytest.mark.parametrize("argv", [["--verbose", "parse", "/no/such.edi"], ["parse", "--verbose", "/no/such.edi"],
+                                  ["parse", "/no/such.edi", "-v"]])
+def test_verbose_before_or_after_the_command_shows_the_traceback(capsys, argv) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert err.rstrip().endswith("paxscreen parse: error: '/no/such.edi': no such file or directory")
+
+
+def test_without_verbose_an_error_is_one_line(capsys) -> None:
+    assert main(["parse", "/no/such.edi"]) == 2
+    assert capsys.readouterr().err == "paxscreen parse: error: '/no/such.edi': no such file or directory\n"
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["parse"], "Print one JSON object per traveller"),
+    (["watchlist", "load"], "Load a FollowTheMoney JSONL or CSV file"),
+    (["rules", "check"], "Validate a rules file without loading"),
+])
+def test_each_command_s_help_describes_it(capsys, argv, needle) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--help"])
+    assert exc.value.code == 0
+    usage, _, rest = capsys.readouterr().out.partition("\n\n")
+    assert rest.startswith(needle)
+
+
+def test_a_reader_that_closes_the_pipe_ends_the_command_quietly(tmp_path) -> None:
+    """`paxscreen parse FILE | head -1`: no BrokenPipeError traceback, the exit status of cat."""
+    import os
+    import subprocess
+    import sys
+
+    from e2e.scenario import manifests
+
+    for name, data in manifests(n_flights=20, pax_per_flight=40)[0]:
+        (tmp_path / name).write_bytes(data)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "paxscreen", "parse", str(tmp_path)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b'{"schema":"paxscreen.traveller/1"')
+    proc.stdout.close()
+    assert proc.wait(60) == 141
+    assert proc.stderr.read().decode() == ""
