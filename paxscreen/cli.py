@@ -383,7 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--airport", action="append", metavar="IATA", help="only alerts touching this airport (repeatable)")
     sp.add_argument("--json", action="store_true", help="print the alert JSON instead of a line")
     sp.add_argument("--new", action="store_true", help="only alerts from now on (default: from the beginning)")
-    sp.add_argument("--idle-timeout", type=float, default=None, help="stop after this many seconds without alerts")
+    sp.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
+                    help="stop after this many seconds without a new alert, counted from when the console has "
+                         "joined its consumer group and got its partitions")
     sp.set_defaults(func=cmd_alerts)
 
     sp = sub.add_parser("deadletter", help="list unreadable messages and why, or --replay them")
@@ -449,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("faust", "aiokafka", "mode", "kafka"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    # librdkafka's lines (paxscreen.kafka.LIBRDKAFKA_LOG): a command says what failed in one line
+    shown = args.verbose or args.command == "worker"
+    logging.getLogger("paxscreen.librdkafka").setLevel(logging.NOTSET if shown else logging.CRITICAL + 1)
     try:
         return int(args.func(args) or 0)
     except (InvalidMessage, InvalidRecord, ConfigError) as exc:

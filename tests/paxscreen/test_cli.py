@@ -135,3 +135,38 @@ def test_a_reader_that_closes_the_pipe_ends_the_command_quietly(tmp_path) -> Non
     proc.stdout.close()
     assert proc.wait(60) == 141
     assert proc.stderr.read().decode() == ""
+
+
+@pytest.fixture
+def no_broker(monkeypatch, tmp_path) -> str:
+    """PAXSCREEN_KAFKA_BOOTSTRAP at a loopback port nothing listens on."""
+    from paxscreen import console
+    from paxscreen.devstack import free_port
+
+    bootstrap = f"127.0.0.1:{free_port()}"
+    monkeypatch.setenv("PAXSCREEN_KAFKA_BOOTSTRAP", bootstrap)
+    monkeypatch.setenv("PAXSCREEN_STATE_DIR", str(tmp_path))
+    monkeypatch.setattr(console, "CHECK_TIMEOUT", 1.5)  # the console's wait for a first answer
+    return bootstrap
+
+
+@pytest.mark.parametrize("extra", [[], ["--idle-timeout", "1"], ["--airport", "BRU", "--idle-timeout", "1"]])
+def test_alerts_without_a_broker_says_so_in_one_line_and_exits_3(no_broker, capfd, monkeypatch, extra) -> None:
+    """librdkafka's own FAIL lines (written to fd 2 unless routed through logging) stay out."""
+    import functools
+
+    from paxscreen import kafka, taskforce
+
+    # --airport first creates the task-force topics, which asks the broker the same way
+    monkeypatch.setattr(taskforce, "ensure_named_topics", functools.partial(kafka.ensure_named_topics, timeout=1.5))
+    assert main(["alerts", *extra]) == 3
+    err = capfd.readouterr().err
+    assert err.startswith(f"paxscreen alerts: unavailable: Kafka at {no_broker!r} is not reachable: ")
+    assert len(err.splitlines()) == 1 and "FAIL" not in err
+
+
+@pytest.mark.parametrize("verbose", [True, False])
+def test_librdkafka_s_own_lines_are_logged_with_verbose_only(no_broker, caplog, verbose) -> None:
+    assert main(["alerts", *(["--verbose"] if verbose else [])]) == 3
+    lines = [r.getMessage() for r in caplog.records if r.name == "paxscreen.librdkafka"]
+    assert any(line.startswith("FAIL ") for line in lines) is verbose
