@@ -247,7 +247,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     s = _settings(args, need_kafka=True, need_redis=True)
     if args.metrics_port is not None:
         s = dataclasses.replace(s, metrics_port=args.metrics_port)
-    run_worker(s, loglevel="info" if args.verbose else "warn")
+    run_worker(s, verbose=args.verbose)
     return 0
 
 
@@ -351,7 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_produce)
 
     sp = sub.add_parser("worker", help="run the screening worker (Faust)")
-    sp.add_argument("--metrics-port", type=int, default=None, help="Prometheus port (0 = off)")
+    sp.add_argument("--metrics-port", type=int, default=None,
+                    help="Prometheus port (default PAXSCREEN_METRICS_PORT, 9108; 0 = off): each worker on a host "
+                         "needs its own")
     sp.set_defaults(func=cmd_worker)
 
     sp = sub.add_parser("screen", help="screen manifest files against watchlist files, no broker")

@@ -4,6 +4,7 @@ Argument parsing and error reporting stay in `paxscreen.cli`."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import shutil
 import sys
@@ -18,7 +19,7 @@ from typing import IO, Any, TextIO
 import orjson
 
 from paxscreen.codec import encode_alert, traveller_dict
-from paxscreen.errors import EmptyWatchlist, InvalidMessage, InvalidRecord, PaxscreenError
+from paxscreen.errors import ConfigError, EmptyWatchlist, InvalidMessage, InvalidRecord, PaxscreenError
 from paxscreen.models import WatchEntry
 from paxscreen.settings import Settings
 
@@ -275,7 +276,8 @@ def _store(settings: Settings):
 # --- worker -----------------------------------------------------------------------------------
 
 
-def build_pipeline(settings: Settings):
+def build_pipeline(settings: Settings, metrics=None):
+    """The worker's stages' parts; ``metrics`` (a `streams.metrics.Metrics`) if already made."""
     from matchers.screening import Screener
     from paxscreen.risk import build_targeting
     from producers.decode import read_message, read_parts
@@ -287,10 +289,12 @@ def build_pipeline(settings: Settings):
     from streams.outbox import Outbox
 
     client = redis_client(settings)
-    metrics = Metrics()
+    metrics = metrics if metrics is not None else Metrics()
+    store = _store(settings)
+    store.versions()  # the active lists' indexes read now (seconds for a large list), not by the first batch
     return Pipeline(
         decode=read_message,
-        screener=Screener(_store(settings), settings),
+        screener=Screener(store, settings),  # builds rigour's name tagger now (seconds), too
         ledger=AlertLedger(client, settings.topic_prefix),
         metrics=metrics,
         outbox=Outbox(
@@ -322,28 +326,53 @@ def use_event_loop(name: str) -> str:
     return "asyncio"
 
 
-def run_worker(settings: Settings, *, loglevel: str = "warn") -> None:
-    """Run the screening worker until SIGINT/SIGTERM."""
+def run_worker(settings: Settings, *, verbose: bool = False) -> None:
+    """Run the screening worker until SIGINT/SIGTERM. It serves its metrics first (a port in
+    use is a `ConfigError`), builds its screener (rigour's name tagger, seconds) and only then
+    joins the consumer groups; its log says when it has (``joined the consumer group``)."""
     from faust.worker import Worker
-    from prometheus_client import start_http_server
 
     from paxscreen.kafka import ensure_topics
     from streams.app import create_app
+    from streams.metrics import Metrics
 
+    metrics = Metrics()
+    if settings.metrics_port:
+        serve_metrics(settings.metrics_port, metrics.registry)
     use_event_loop(settings.event_loop)
     ensure_topics(settings)
-    pipeline = build_pipeline(settings)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr="0.0.0.0", registry=pipeline.metrics.registry)
-        log.info("metrics on :%d/metrics", settings.metrics_port)
+    pipeline = build_pipeline(settings, metrics)
+    pipeline.outbox.prepare([settings.topic(t) for t in ("travellers", "bookings", "alerts", "deadletter")])
     app = create_app(settings, pipeline)
-    worker = Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    # Faust's services ("Starting...", and ours built on them in streams.transport) log from WARNING
+    # on, the worker's own lines from INFO (assignments, "joined the consumer group")
+    quiet = {name: {"level": "INFO" if verbose else "WARNING"}
+             for name in ("faust", "mode", "aiokafka", "streams.transport")}
+    worker = Worker(app, loglevel="debug" if verbose else "info", quiet=True, redirect_stdouts=False,
+                    logging_config={"version": 1, "merge": True, "loggers": quiet})
+    if not worker.spinner or not worker.spinner.file.isatty():
+        worker.spinner = None  # its cursor codes (ESC[?25l) are for a terminal, not a log file
     try:
         worker.execute_from_commandline()
     finally:
         if left := pipeline.outbox.close():
             # not lost: their input was not committed, so the next worker produces them again
             log.warning("%d record(s) still undelivered at shutdown", left)
+
+
+def serve_metrics(port: int, registry) -> None:
+    """Serve ``registry`` on ``:port/metrics``; `ConfigError` when the port is taken (by
+    another worker on this host, most often)."""
+    from prometheus_client import start_http_server
+
+    try:
+        start_http_server(port, addr="0.0.0.0", registry=registry)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise ConfigError(f"metrics port {port} is in use (another worker on this host?): give each worker its "
+                          "own PAXSCREEN_METRICS_PORT (or --metrics-port), or 0 for none") from None
+    log.info("metrics on :%d/metrics", port)
 
 
 def require_input(paths: Sequence[str]) -> None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from paxscreen.errors import InvalidMessage, PaxscreenError, Unavailable
-from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, producer_config
+from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, cluster_metadata, producer_config
 from paxscreen.settings import Settings
 from producers.decode import read_message
 
@@ -86,6 +86,9 @@ class RawPublisher:
         self.topic = settings.topic("raw")
         self._errors: list[str] = []
         self._producer = Producer({**producer_config(settings), "message.max.bytes": 1_000_000})
+        # the topic's partitions now: asked at the first send, they would hold the first
+        # messages back ~1 s after `utc_now` stamped them; and no broker is one clear error
+        cluster_metadata(self._producer, settings, topic=self.topic)
 
     def _on_delivery(self, err: object, _msg: object) -> None:
         if err is not None:

@@ -170,3 +170,18 @@ def test_librdkafka_s_own_lines_are_logged_with_verbose_only(no_broker, caplog, 
     assert main(["alerts", *(["--verbose"] if verbose else [])]) == 3
     lines = [r.getMessage() for r in caplog.records if r.name == "paxscreen.librdkafka"]
     assert any(line.startswith("FAIL ") for line in lines) is verbose
+
+
+def test_a_second_worker_on_the_metrics_port_says_so_and_exits_2(monkeypatch, capsys) -> None:
+    import socket
+
+    monkeypatch.setenv("PAXSCREEN_KAFKA_BOOTSTRAP", "127.0.0.1:1")  # never reached: the port is checked first
+    monkeypatch.setenv("PAXSCREEN_REDIS_URL", "redis://127.0.0.1:1/0")
+    with socket.socket() as first:  # the first worker's metrics server
+        first.bind(("0.0.0.0", 0))
+        first.listen()
+        port = first.getsockname()[1]
+        assert main(["worker", "--metrics-port", str(port)]) == 2
+    assert capsys.readouterr().err == (
+        f"paxscreen worker: error: metrics port {port} is in use (another worker on this host?): give each worker "
+        "its own PAXSCREEN_METRICS_PORT (or --metrics-port), or 0 for none\n")
