@@ -105,6 +105,8 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
     )
     for e in outcome.errors:
         print(f"error: {e}", file=sys.stderr)
+    for dropped in outcome.stats.dropped if outcome.stats is not None else ():
+        print(f"warning: {dropped}", file=sys.stderr)
     if outcome.report is None:
         why = outcome.refused or f"{len(outcome.errors)} bad line(s) and --strict"
         print(f"not loaded: {why}", file=sys.stderr)
@@ -117,6 +119,11 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
         f"{getattr(r, 'document_numbers', '?')} document numbers indexed in {outcome.seconds:.2f} s"
         + (f"; {len(outcome.errors)} bad line(s) skipped" if outcome.errors else "")
     )
+    if (old := outcome.replaced) is not None:
+        src = f" from {old['source']!r}" if old.get("source") else ""
+        print(f"note: replaced list {r.list_name!r} (was {old['persons']} persons, {old['documents']} stolen/lost "
+              f"documents loaded {old['loaded_at']}{src}); --list NAME loads a file as a list of its own, beside "
+              "the others", file=sys.stderr)
     for note in _load_notes(outcome):
         print(f"note: {note}", file=sys.stderr)
     if args.retro:
@@ -152,7 +159,9 @@ def _load_notes(outcome) -> list[str]:
             notes.append(f"{st.held_by_non_persons.total()} documents held by entities that are not persons ({kinds}) "
                          "were not screened: they are no traveller's stolen or lost document")
         if st.dropped_values:
-            notes.append(f"{st.dropped_values} property values could not be read and were left out")
+            more = st.dropped_values - len(st.dropped)
+            notes.append(f"{st.dropped_values} property values could not be read and were left out"
+                         + (f" ({len(st.dropped)} shown above, {more} more)" if more else ""))
         if st.ignored_columns:
             shown = ", ".join(repr(c) for c in st.ignored_columns[:8])
             notes.append(f"columns not understood, ignored: {shown} (docs/watchlist-csv.md lists the columns)")
@@ -411,9 +420,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     wl = sub.add_parser("watchlist", help="load and inspect watchlists in Redis")
     wsub = wl.add_subparsers(dest="wl_command", required=True, metavar="ACTION")
-    sp = wsub.add_parser("load", help="load a FollowTheMoney JSONL or CSV file as a new version")
-    sp.add_argument("file", metavar="FILE")
-    sp.add_argument("--list", default="default", help="list name (each list is versioned separately)")
+    sp = wsub.add_parser(
+        "load", help="load a FollowTheMoney JSONL or CSV file as a new version",
+        description="Load a FollowTheMoney JSONL or CSV file as a new version of a list (--list; 'default' when "
+                    "not given), switch to it atomically and drop the list's previous version: a second file "
+                    "loaded without --list replaces the first. Travellers are screened against every list.")
+    sp.add_argument("file", metavar="FILE", help="the file, or - for standard input (then give --format)")
+    sp.add_argument("--list", default="default", metavar="NAME",
+                    help="the list to load into (default: %(default)s); each list is versioned separately, and "
+                         "loading into a list replaces its previous version")
     sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
     sp.add_argument("--format", choices=("ftm", "csv"), default=None,
                     help="ftm (FollowTheMoney JSON lines) or csv; default: from the file name (needed for -)")

@@ -66,6 +66,9 @@ class LoadOutcome:
     refused: str | None = None  # why nothing was loaded, but bad lines (`EmptyWatchlist`)
     stats: Any = None  # the reader's `matchers.watchlist.ReadStats`: what it skipped or dropped
     duplicate_ids: int = 0  # ids on more than one entry (the last one read is kept)
+    # the list's version this load replaced, when it was read from another file (or from one
+    # not known): its `watchlist_status` row, with ``source`` (None when not known)
+    replaced: dict | None = None
 
 
 def _valid_entries(path: Any, errors: list[InvalidRecord], progress, stats, ids: array, read: dict[str, Any]
@@ -122,6 +125,7 @@ def load_watchlist(
                 return LoadOutcome(None, errors)
         t0 = time.perf_counter()
         store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
+        before = next((st for st in store.status() if st["name"] == list_name), None)
         progress = _progress_bar(show_progress, "entities")
         stats, ids = ReadStats(), array("q")
         try:
@@ -132,7 +136,32 @@ def load_watchlist(
         finally:
             if progress is not None:
                 progress.close()
-    return LoadOutcome(report, errors, time.perf_counter() - t0, stats=stats, duplicate_ids=_duplicates(ids))
+    replaced = _note_source(settings, list_name, "<stdin>" if path == "-" else str(Path(path).resolve()),
+                            report.version, before)
+    return LoadOutcome(report, errors, time.perf_counter() - t0, stats=stats, duplicate_ids=_duplicates(ids),
+                       replaced=replaced)
+
+
+def _sources_key(settings: Settings) -> str:
+    """Hash: list name -> JSON {version, source} of the file each list's active version was
+    loaded from (the list's versions know their counts, not their file)."""
+    return f"{settings.topic_prefix}:wl:sources"
+
+
+def _note_source(settings: Settings, list_name: str, source: str, version: str, before: dict | None) -> dict | None:
+    """Record where ``version`` of the list came from; ``before`` (the version active before
+    the load, `watchlist_status`'s row) with its ``source`` if that version was read from
+    another file, or from one not recorded: a second file loaded without ``--list`` replaced
+    the first one's list."""
+    client = redis_client(settings)
+    key = _sources_key(settings)
+    raw = client.hget(key, list_name)
+    old = orjson.loads(raw) if raw else {}
+    client.hset(key, list_name, orjson.dumps({"version": version, "source": source}))
+    if before is None or before["version"] == version:
+        return None  # a new list, or the same entries again
+    known = old.get("source") if old.get("version") == before["version"] else None
+    return None if known == source else {**before, "source": known}
 
 
 @contextlib.contextmanager
@@ -172,6 +201,7 @@ def remove_watchlist(settings: Settings, name: str) -> None:
     if not store.remove_list(name):
         active = ", ".join(repr(st["name"]) for st in store.status()) or "none"
         raise PaxscreenError(f"no active list {name!r} (active: {active})")
+    store.redis.hdel(_sources_key(settings), name)
 
 
 # --- produce ----------------------------------------------------------------------------------
