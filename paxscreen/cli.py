@@ -229,7 +229,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     print(summary.line(), file=sys.stderr if out is sys.stdout else sys.stdout)
-    return EXIT_INPUT if summary.errors else 0
+    # what could be read was screened; the rest was bad input, as in `parse` and `watchlist load`
+    return EXIT_INPUT if summary.errors or summary.watchlist_errors else 0
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:

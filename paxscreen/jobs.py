@@ -234,15 +234,17 @@ def produce_files(settings: Settings, paths: Sequence[str], err: TextIO) -> tupl
 class ScreenSummary:
     travellers: int
     alerts: int
-    errors: int
+    errors: int  # unreadable messages
     seconds: float
     by_kind: dict[str, int]
+    watchlist_errors: int = 0  # bad watchlist lines, and watchlist files of which nothing was loaded
 
     def line(self) -> str:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items())) or "none"
+        bad_lists = f", {self.watchlist_errors} bad watchlist line(s) or file(s)" if self.watchlist_errors else ""
         return (
             f"screened {self.travellers} travellers: {self.alerts} alerts ({kinds}), "
-            f"{self.errors} unreadable message(s), {self.seconds:.2f} s"
+            f"{self.errors} unreadable message(s){bad_lists}, {self.seconds:.2f} s"
         )
 
 
@@ -281,11 +283,17 @@ def screen_files(
         err.write(f"warning: {w}\n")
     for e in errors:
         err.write(f"error: {e.describe()}\n")
+    bad_lists = 0
     with _redis_for_batch(settings) as s:
         for i, wl in enumerate(watchlists):
             outcome = load_watchlist(s, wl, list_name=f"{list_prefix}{i}" if len(watchlists) > 1 else "default")
             for e in outcome.errors:
                 err.write(f"error: {e}\n")
+            for dropped in outcome.stats.dropped if outcome.stats is not None else ():
+                err.write(f"warning: {dropped}\n")
+            if outcome.report is None:
+                err.write(f"error: {wl}: not loaded: {outcome.refused}\n")
+            bad_lists += len(outcome.errors) + (outcome.report is None)
         screener = Screener(_store(s), s)
         alerts = []
         for i in range(0, len(travellers), max(1, s.batch_size)):
@@ -294,7 +302,7 @@ def screen_files(
     for a in alerts:
         by_kind[a.kind] = by_kind.get(a.kind, 0) + 1
         out.write(encode_alert(a).decode() + "\n")
-    return ScreenSummary(len(travellers), len(alerts), len(errors), time.perf_counter() - t0, by_kind)
+    return ScreenSummary(len(travellers), len(alerts), len(errors), time.perf_counter() - t0, by_kind, bad_lists)
 
 
 def _store(settings: Settings):

@@ -185,3 +185,21 @@ def test_a_second_worker_on_the_metrics_port_says_so_and_exits_2(monkeypatch, ca
     assert capsys.readouterr().err == (
         f"paxscreen worker: error: metrics port {port} is in use (another worker on this host?): give each worker "
         "its own PAXSCREEN_METRICS_PORT (or --metrics-port), or 0 for none\n")
+
+
+def test_screen_with_a_bad_watchlist_line_screens_the_rest_and_exits_2(tmp_path, capsys, monkeypatch) -> None:
+    """As `watchlist load` of the same file does; a file of which nothing was loaded too."""
+    monkeypatch.delenv("PAXSCREEN_REDIS_URL", raising=False)
+    wl = tmp_path / "bad.csv"
+    wl.write_text("name,birth_date,nationality\nMamadou Diallo,1985-07-22,GMB\nNo Date,1985-13-45,GMB\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("name\n")
+    out = tmp_path / "alerts.jsonl"
+    manifest = str(SAMPLES / "paxlst" / "demo_et507_gru_lfw.edi")
+    assert main(["screen", "--watchlist", str(wl), "--manifests", manifest, "--output", str(out)]) == 2
+    text = capsys.readouterr()
+    assert f"error: {wl}:3: " in text.err and "1 bad watchlist line(s) or file(s)" in text.out
+    assert any(a["entry_id"] for a in map(orjson.loads, out.read_text().splitlines()))  # the good line screened
+    assert main(["screen", "--watchlist", str(wl), "--watchlist", str(empty),
+                 "--manifests", manifest, "--output", str(out)]) == 2
+    assert f"error: {empty}: not loaded: no entry to load" in capsys.readouterr().err
