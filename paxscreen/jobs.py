@@ -42,7 +42,9 @@ def parse_files(paths: Sequence[str], out: TextIO, err: TextIO) -> tuple[int, in
 
     from paxscreen.booking import booking_dict
 
-    batch = read_files((m.source, m.data) for m in iter_inputs(paths))
+    skipped: list[str] = []
+    batch = read_files((m.source, m.data) for m in iter_inputs(paths, skipped))
+    _say_skipped(skipped, err)
     for t in batch.travellers:
         if t.source != "pnrgov":
             out.write(orjson.dumps(traveller_dict(t)).decode() + "\n")
@@ -53,6 +55,14 @@ def parse_files(paths: Sequence[str], out: TextIO, err: TextIO) -> tuple[int, in
     for e in batch.errors:
         err.write(f"error: {e.describe()}\n")
     return len(batch.travellers), len(batch.errors)
+
+
+def _say_skipped(skipped: list[str], err: TextIO) -> None:
+    """The documentation files directories held, left out (`producers.publish.is_documentation`)."""
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        err.write(f"note: {len(skipped)} documentation file(s) in the directories given left out: {shown} "
+                  "(name a file to read it)\n")
 
 
 # --- watchlist --------------------------------------------------------------------------------
@@ -215,7 +225,8 @@ def produce_files(settings: Settings, paths: Sequence[str], err: TextIO) -> tupl
     ensure_topics(settings)
     pub = RawPublisher(settings)
     n = bad = 0
-    for msg in iter_inputs(paths):
+    skipped: list[str] = []
+    for msg in iter_inputs(paths, skipped):
         p = pub.publish(msg)
         n += 1
         if p.problem:
@@ -224,6 +235,7 @@ def produce_files(settings: Settings, paths: Sequence[str], err: TextIO) -> tupl
         else:
             err.write(f"published {p.source}: {p.format}, {p.travellers} traveller(s), key {p.key}\n")
     pub.flush()
+    _say_skipped(skipped, err)
     return n, bad
 
 
@@ -277,7 +289,9 @@ def screen_files(
     from producers.publish import iter_inputs
 
     t0 = time.perf_counter()
-    batch = read_files((m.source, m.data) for m in iter_inputs(manifests))
+    skipped: list[str] = []
+    batch = read_files((m.source, m.data) for m in iter_inputs(manifests, skipped))
+    _say_skipped(skipped, err)
     travellers, errors = batch.travellers, batch.errors
     for w in batch.warnings:
         err.write(f"warning: {w}\n")

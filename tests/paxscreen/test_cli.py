@@ -203,3 +203,17 @@ def test_screen_with_a_bad_watchlist_line_screens_the_rest_and_exits_2(tmp_path,
     assert main(["screen", "--watchlist", str(wl), "--watchlist", str(empty),
                  "--manifests", manifest, "--output", str(out)]) == 2
     assert f"error: {empty}: not loaded: no entry to load" in capsys.readouterr().err
+
+
+def test_parse_of_a_directory_leaves_its_documentation_out_and_names_each_warning_s_file(tmp_path, capsys) -> None:
+    good = (SAMPLES / "paxlst" / "demo_et507_gru_lfw.edi").read_bytes()
+    (tmp_path / "SOURCES.md").write_text("# Where these samples come from\n")
+    (tmp_path / "README").write_text("airline files of 2026-12-04\n")
+    (tmp_path / "et507.txt").write_bytes(good + b"\nforwarded by ops")  # a .txt is read: airlines send them
+    assert main(["parse", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    assert len(out.out.splitlines()) == 16  # one flight, its travellers once
+    assert (f"note: 2 documentation file(s) in the directories given left out: {tmp_path / 'README'}, "
+            f"{tmp_path / 'SOURCES.md'} (name a file to read it)") in out.err
+    assert f"warning: {tmp_path / 'et507.txt'}: 16 characters after UNZ ignored" in out.err.splitlines()
+    assert main(["parse", str(tmp_path / "SOURCES.md")]) == 2  # named, it is read (and is no message)
