@@ -54,6 +54,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         print(f"  export PAXSCREEN_KAFKA_BOOTSTRAP={s.kafka_bootstrap}")
         print(f"  export PAXSCREEN_REDIS_URL={s.redis_url}")
         print(f"  topics: {', '.join(s.topic(t) for t in ('raw', 'travellers', 'alerts', 'deadletter'))}")
+        print(f"  logs: {stack.workdir} (kept when it stops)")
         print(f"  (other paxscreen commands in this directory find it via {state_path}); Ctrl-C stops it.")
         sys.stdout.flush()
         stopping = False

@@ -76,7 +76,10 @@ def test_a_bad_number_of_load_workers_is_a_clear_error(capsys, value: str) -> No
 
 
 def test_screen_finds_the_answer_key(tmp_path, capsys, monkeypatch) -> None:
+    import tempfile
+
     monkeypatch.delenv("PAXSCREEN_REDIS_URL", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where its redis-server's directory goes
     key = json.loads((SAMPLES / "demo_answer_key.json").read_text())
     out = tmp_path / "alerts.jsonl"
     args = ["screen", "--output", str(out), "--manifests"]
@@ -89,6 +92,9 @@ def test_screen_finds_the_answer_key(tmp_path, capsys, monkeypatch) -> None:
     got = {(a["passenger"]["surname"], a["entry_id"], a["kind"]) for a in map(orjson.loads, out.read_text().splitlines())}
     want = {(a["surname"], a["entry_id"], a["kind"]) for m in key["manifests"] for a in m["alerts"] + m["csv_alerts"]}
     assert got == want
+    assert not list(tmp_path.glob("paxscreen-dev-*"))  # its private redis-server's directory removed
+    assert all(a["event_time"] is None and a["source"] in ("paxlst", "pnrgov")
+               for a in map(orjson.loads, out.read_text().splitlines()))  # as the README's alert contract says
 
 
 @pytest.mark.parametrize("argv", [["--verbose", "parse", "/no/such.edi"], ["parse", "--verbose", "/no/such.edi"],
