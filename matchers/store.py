@@ -399,11 +399,13 @@ class WatchlistStore:
 
     def _memory_estimate(self, act: _Active, samples: int = 16) -> int | None:
         """MEMORY USAGE of a few entry bucket hashes, scaled to the version's bucket count, plus
-        the index strings (None when the server does not say)."""
-        step = max(1, act.buckets // samples)
-        names = [f"{act.tag}:e:{i}" for i in range(0, act.buckets, step)]
+        the index strings (None when the server does not say). The buckets sampled hold entries
+        (read off the index's first entry digests): most buckets of a small list are empty."""
         index = [f"{act.tag}:ix:{n}:{i}" for n, c in (act.meta.get("index") or {}).items() for i in range(int(c))]
         try:
+            raw = self.redis.getrange(f"{act.tag}:ix:eids:0", 0, 8 * 64 * samples - 1)  # sorted uint64
+            eids = np.frombuffer(raw[: len(raw) // 8 * 8], np.uint64)[:: max(1, len(raw) // 8 // samples)]
+            names = [f"{act.tag}:e:{(d >> 32) % act.buckets}" for d in dict.fromkeys(eids.tolist())]
             pipe = self.redis.pipeline(transaction=False)
             for name in names + index:
                 pipe.memory_usage(name)

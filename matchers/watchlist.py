@@ -51,6 +51,9 @@ ICAO_SPECIAL_CODES = frozenset(
 )  # fmt: skip
 
 
+DROPPED_SHOWN = 10  # unreadable property values a read describes; the rest are only counted
+
+
 @dataclass(slots=True)
 class ReadStats:
     """What a read found; filled while iterating."""
@@ -62,6 +65,9 @@ class ReadStats:
     skipped: int = 0  # entities of other schemata, ignored on purpose
     errors: int = 0  # InvalidRecord yielded
     dropped_values: int = 0  # unreadable property values dropped from an otherwise good FtM entity
+    # the first `DROPPED_SHOWN` of them, each "source:line: Person 'id': birthDate '1970-99' is
+    # not a date" (the list's own data, not a traveller's: quoting it is what the user needs)
+    dropped: list[str] = field(default_factory=list)
     skipped_schemata: Counter[str] = field(default_factory=Counter)
     # documents not screened, by their holder's schema (a Company's, an Organization's...)
     held_by_non_persons: Counter[str] = field(default_factory=Counter)
@@ -212,7 +218,8 @@ def detect_format(path: Source, format: str | None = None) -> str:
     if name.endswith(".csv"):
         return "csv"
     raise InvalidRecord(
-        "cannot tell the watchlist format from the file name: give format='ftm' or 'csv'",
+        "cannot tell the watchlist format from the file name (.jsonl, .json, .ndjson: FollowTheMoney; .csv): "
+        "give it with --format ftm|csv",
         source=_source_name(path),
     )
 
@@ -319,6 +326,14 @@ class WatchlistReader:
         self.stats.errors += 1
         return InvalidRecord(reason, source=self.source, line=line)
 
+    def dropped(self, line: int, entity: str, prop: str, value: str, why: str) -> None:
+        """An unreadable property value left out of an entity otherwise read: counted, and
+        described while fewer than `DROPPED_SHOWN` are."""
+        self.stats.dropped_values += 1
+        if len(self.stats.dropped) < DROPPED_SHOWN:
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            self.stats.dropped.append(f"{self.source}:{line}: {entity}: {prop} {shown!r} {why}, left out")
+
     def skips(self, topics: Iterable[str]) -> bool:
         """Whether a person of these topics is not screened (then counted)."""
         topics = tuple(topics)
@@ -359,6 +374,7 @@ def read_watchlist(
 
 __all__ = [
     "DEFAULT_SKIP_TOPICS",
+    "DROPPED_SHOWN",
     "ReadStats",
     "WatchlistReader",
     "clean_document_number",

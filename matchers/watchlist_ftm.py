@@ -65,6 +65,7 @@ class _Ftm:
         self.invalid = reader.invalid
         self.emitted = reader.emitted
         self.skips = reader.skips
+        self.dropped = reader.dropped
         self._reader = reader
 
     @property
@@ -176,16 +177,20 @@ class _Ftm:
             ),
             key=name_key,
         )
+        entity = f"Person {obj['id']!r}"
         birth_dates = []
         for value in _strings(get("birthDate")):
             if (d := parse_date(value)) is not None:
                 birth_dates.append(d)
             else:
-                self.stats.dropped_values += 1
+                self.dropped(lineno, entity, "birthDate", value, "is not a date")
         nationalities = []
-        for value in _strings(get("nationality"), get("citizenship")):
-            if (c := self._country(value)) is not None:
-                nationalities.append(c)
+        for prop in ("nationality", "citizenship"):
+            for value in _strings(get(prop)):
+                if (c := to_alpha3(value)) is not None:
+                    nationalities.append(c)
+                else:
+                    self.dropped(lineno, entity, prop, value, "is not a country")
         genders = [g for g in map(parse_gender, _strings(get("gender"))) if g]
         docs = [
             *(
@@ -195,10 +200,11 @@ class _Ftm:
             *(WatchDocument(clean_document_number(n), type="id") for n in _strings(get("idNumber"))),
         ]
         docs = [d for d in docs if d.number]
-        for nested in _nested_documents(props):
+        for prop, nested in _nested_documents(props):
             found = _document_entry(nested, self.dataset)
             if found is None:
-                self.stats.dropped_values += 1  # a nested document without a number
+                self.dropped(lineno, entity, prop, f"{nested.get('schema')} {nested.get('id') or ''}".strip(),
+                             "has no number")
                 continue
             self.stats.attached += len(found.documents)
             docs.extend(found.documents)
@@ -221,12 +227,6 @@ class _Ftm:
                 reason=_reason(props, weak_aliases=unique(map(clean_text, _strings(get("weakAlias"))))),
             )
         )
-
-    def _country(self, value: str) -> str | None:
-        code = to_alpha3(value)
-        if code is None:
-            self.stats.dropped_values += 1
-        return code
 
     def _no_number(self, obj: dict[str, Any], lineno: int) -> InvalidRecord:
         return self.invalid(f"{obj['schema']} {obj['id']!r} has no number", lineno)
@@ -279,13 +279,14 @@ def _strings(*values: Any) -> list[str]:
     return out
 
 
-def _nested_documents(props: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Passport / Identification entities nested in a Person's properties (FtM nested export)."""
-    for values in props.values():
+def _nested_documents(props: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(property, entity) of the Passport / Identification entities nested in a Person's
+    properties (FtM nested export)."""
+    for prop, values in props.items():
         if isinstance(values, list):
             for v in values:
                 if isinstance(v, dict) and v.get("schema") in DOCUMENT_SCHEMATA:
-                    yield v
+                    yield prop, v
 
 
 def _reason(props: dict[str, Any], weak_aliases: tuple[str, ...] = ()) -> str | None:

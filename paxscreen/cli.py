@@ -10,9 +10,12 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import signal
 import sys
 import time
+import traceback
+from typing import Any
 
 from paxscreen.errors import ConfigError, InvalidMessage, InvalidRecord, PaxscreenError, Unavailable
 from paxscreen.settings import Settings, dev_state_path, from_env
@@ -45,12 +48,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         ensure_topics(s)
         state_path.parent.mkdir(parents=True, exist_ok=True)
         state_path.write_text(
-            json.dumps({"pid": __import__("os").getpid(), "kafka_bootstrap": s.kafka_bootstrap, "redis_url": s.redis_url})
+            json.dumps({"pid": os.getpid(), "kafka_bootstrap": s.kafka_bootstrap, "redis_url": s.redis_url})
         )
         print("paxscreen dev stack is up:")
         print(f"  export PAXSCREEN_KAFKA_BOOTSTRAP={s.kafka_bootstrap}")
         print(f"  export PAXSCREEN_REDIS_URL={s.redis_url}")
         print(f"  topics: {', '.join(s.topic(t) for t in ('raw', 'travellers', 'alerts', 'deadletter'))}")
+        print(f"  logs: {stack.workdir} (kept when it stops)")
         print(f"  (other paxscreen commands in this directory find it via {state_path}); Ctrl-C stops it.")
         sys.stdout.flush()
         stopping = False
@@ -102,6 +106,8 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
     )
     for e in outcome.errors:
         print(f"error: {e}", file=sys.stderr)
+    for dropped in outcome.stats.dropped if outcome.stats is not None else ():
+        print(f"warning: {dropped}", file=sys.stderr)
     if outcome.report is None:
         why = outcome.refused or f"{len(outcome.errors)} bad line(s) and --strict"
         print(f"not loaded: {why}", file=sys.stderr)
@@ -114,6 +120,11 @@ def cmd_watchlist_load(args: argparse.Namespace) -> int:
         f"{getattr(r, 'document_numbers', '?')} document numbers indexed in {outcome.seconds:.2f} s"
         + (f"; {len(outcome.errors)} bad line(s) skipped" if outcome.errors else "")
     )
+    if (old := outcome.replaced) is not None:
+        src = f" from {old['source']!r}" if old.get("source") else ""
+        print(f"note: replaced list {r.list_name!r} (was {old['persons']} persons, {old['documents']} stolen/lost "
+              f"documents loaded {old['loaded_at']}{src}); --list NAME loads a file as a list of its own, beside "
+              "the others", file=sys.stderr)
     for note in _load_notes(outcome):
         print(f"note: {note}", file=sys.stderr)
     if args.retro:
@@ -149,7 +160,9 @@ def _load_notes(outcome) -> list[str]:
             notes.append(f"{st.held_by_non_persons.total()} documents held by entities that are not persons ({kinds}) "
                          "were not screened: they are no traveller's stolen or lost document")
         if st.dropped_values:
-            notes.append(f"{st.dropped_values} property values could not be read and were left out")
+            more = st.dropped_values - len(st.dropped)
+            notes.append(f"{st.dropped_values} property values could not be read and were left out"
+                         + (f" ({len(st.dropped)} shown above, {more} more)" if more else ""))
         if st.ignored_columns:
             shown = ", ".join(repr(c) for c in st.ignored_columns[:8])
             notes.append(f"columns not understood, ignored: {shown} (docs/watchlist-csv.md lists the columns)")
@@ -217,7 +230,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     print(summary.line(), file=sys.stderr if out is sys.stdout else sys.stdout)
-    return EXIT_INPUT if summary.errors else 0
+    # what could be read was screened; the rest was bad input, as in `parse` and `watchlist load`
+    return EXIT_INPUT if summary.errors or summary.watchlist_errors else 0
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
@@ -244,7 +258,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     s = _settings(args, need_kafka=True, need_redis=True)
     if args.metrics_port is not None:
         s = dataclasses.replace(s, metrics_port=args.metrics_port)
-    run_worker(s, loglevel="info" if args.verbose else "warn")
+    run_worker(s, verbose=args.verbose)
     return 0
 
 
@@ -301,12 +315,35 @@ def _topics(text: str) -> tuple[str, ...]:
     return parse_topics(text)
 
 
+class _SubCommands(argparse._SubParsersAction):
+    """Sub-commands whose ``--help`` describes them: the one-line help, unless a description is given."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if kwargs.get("help") and "description" not in kwargs:
+            kwargs["description"] = kwargs["help"][0].upper() + kwargs["help"][1:] + "."
+        return super().add_parser(name, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every (sub-)command takes ``--verbose``, before or after its name (``paxscreen parse
+    --verbose FILE``); a sub-command's default is left unset so it never undoes the top's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _SubCommands)
+        self.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                          help="debug logging, and the traceback of an error")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="paxscreen",
         description="Real-time passenger screening: airline API/PNR feeds in, explained alerts out.",
+        epilog="Exit codes: 0 done; 2 bad input or usage (what is wrong and where is printed; also when no "
+               "`paxscreen dev` stack is running and PAXSCREEN_KAFKA_BOOTSTRAP/PAXSCREEN_REDIS_URL are not set); "
+               "3 Kafka or Redis unreachable. `paxscreen COMMAND --help` describes each command.",
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging and tracebacks")
+    p.set_defaults(verbose=False)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sp = sub.add_parser("dev", help="start the embedded broker + redis-server (Ctrl-C stops)")
@@ -325,7 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_produce)
 
     sp = sub.add_parser("worker", help="run the screening worker (Faust)")
-    sp.add_argument("--metrics-port", type=int, default=None, help="Prometheus port (0 = off)")
+    sp.add_argument("--metrics-port", type=int, default=None,
+                    help="Prometheus port (default PAXSCREEN_METRICS_PORT, 9108; 0 = off): each worker on a host "
+                         "needs its own")
     sp.set_defaults(func=cmd_worker)
 
     sp = sub.add_parser("screen", help="screen manifest files against watchlist files, no broker")
@@ -357,7 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--airport", action="append", metavar="IATA", help="only alerts touching this airport (repeatable)")
     sp.add_argument("--json", action="store_true", help="print the alert JSON instead of a line")
     sp.add_argument("--new", action="store_true", help="only alerts from now on (default: from the beginning)")
-    sp.add_argument("--idle-timeout", type=float, default=None, help="stop after this many seconds without alerts")
+    sp.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
+                    help="stop after this many seconds without a new alert, counted from when the console has "
+                         "joined its consumer group and got its partitions")
     sp.set_defaults(func=cmd_alerts)
 
     sp = sub.add_parser("deadletter", help="list unreadable messages and why, or --replay them")
@@ -381,9 +422,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     wl = sub.add_parser("watchlist", help="load and inspect watchlists in Redis")
     wsub = wl.add_subparsers(dest="wl_command", required=True, metavar="ACTION")
-    sp = wsub.add_parser("load", help="load a FollowTheMoney JSONL or CSV file as a new version")
-    sp.add_argument("file", metavar="FILE")
-    sp.add_argument("--list", default="default", help="list name (each list is versioned separately)")
+    sp = wsub.add_parser(
+        "load", help="load a FollowTheMoney JSONL or CSV file as a new version",
+        description="Load a FollowTheMoney JSONL or CSV file as a new version of a list (--list; 'default' when "
+                    "not given), switch to it atomically and drop the list's previous version: a second file "
+                    "loaded without --list replaces the first. Travellers are screened against every list.")
+    sp.add_argument("file", metavar="FILE", help="the file, or - for standard input (then give --format)")
+    sp.add_argument("--list", default="default", metavar="NAME",
+                    help="the list to load into (default: %(default)s); each list is versioned separately, and "
+                         "loading into a list replaces its previous version")
     sp.add_argument("--strict", action="store_true", help="load nothing if any line is bad")
     sp.add_argument("--format", choices=("ftm", "csv"), default=None,
                     help="ftm (FollowTheMoney JSON lines) or csv; default: from the file name (needed for -)")
@@ -423,32 +470,46 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("faust", "aiokafka", "mode", "kafka"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    # librdkafka's lines (paxscreen.kafka.LIBRDKAFKA_LOG): a command says what failed in one line
+    shown = args.verbose or args.command == "worker"
+    logging.getLogger("paxscreen.librdkafka").setLevel(logging.NOTSET if shown else logging.CRITICAL + 1)
     try:
         return int(args.func(args) or 0)
     except (InvalidMessage, InvalidRecord, ConfigError) as exc:
-        if args.verbose:
-            log.exception("failed")
-        print(f"paxscreen {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _failed(args, "error", exc, EXIT_INPUT)
     except Unavailable as exc:
-        if args.verbose:
-            log.exception("failed")
-        print(f"paxscreen {args.command}: unavailable: {exc}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+        return _failed(args, "unavailable", exc, EXIT_UNAVAILABLE)
     except PaxscreenError as exc:
-        if args.verbose:
-            log.exception("failed")
-        print(f"paxscreen {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _failed(args, "error", exc, EXIT_INPUT)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as exc:
         import redis
 
         if isinstance(exc, redis.ConnectionError):
-            print(f"paxscreen {args.command}: unavailable: Redis: {exc}", file=sys.stderr)
-            return EXIT_UNAVAILABLE
+            return _failed(args, "unavailable", f"Redis: {exc}", EXIT_UNAVAILABLE)
         raise
+
+
+def _failed(args: argparse.Namespace, what: str, exc: object, code: int) -> int:
+    """One line saying what is wrong; with ``--verbose``, the traceback before it."""
+    if args.verbose:
+        traceback.print_exc(file=sys.stderr)
+    print(f"paxscreen {args.command}: {what}: {exc}", file=sys.stderr)
+    return code
+
+
+def _reader_gone() -> int:
+    """Standard output's reader closed the pipe (``paxscreen parse FILE | head -1``): stop
+    quietly, as ``cat`` does (128 + SIGPIPE), with nothing left to flush at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
+        pass
+    return 141
 
 
 if __name__ == "__main__":

@@ -7,12 +7,16 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 
-from paxscreen.kafka import client_config
+from paxscreen.errors import Unavailable
+from paxscreen.kafka import client_config, cluster_metadata
 from paxscreen.settings import Settings
+
+CHECK_TIMEOUT = 10.0  # seconds a broker has to answer the console's first metadata request
+JOIN_TIMEOUT = 60.0  # seconds to be given partitions, when an idle timeout is asked for
 
 KIND_LABEL = {
     "name": "NAME",
@@ -71,7 +75,9 @@ def follow_topics(
 ) -> Iterator[dict]:
     """Yield each distinct alert (by alert_id) from ``topics``, live (a consumer group of its
     own, so topics created later are picked up). Stops after ``idle_timeout`` seconds without
-    a new alert, or when ``stop()`` is true."""
+    a new alert, counted from when the group gave this console its partitions (joining takes
+    seconds), or when ``stop()`` is true. `KafkaUnreachable` (exit 3) when no broker answers
+    within `CHECK_TIMEOUT`; `Unavailable` when the group is not joined within `JOIN_TIMEOUT`."""
     from confluent_kafka import Consumer, KafkaError
 
     consumer = Consumer(
@@ -84,16 +90,28 @@ def follow_topics(
             "topic.metadata.refresh.interval.ms": 5000,
         }
     )
-    consumer.subscribe(topics)
+    joined: list[float] = []  # when the first assignment came (possibly of no partition)
+
+    def on_assign(_consumer: Any, _partitions: list) -> None:
+        if not joined:
+            joined.append(time.monotonic())
+
     seen: set[str] = set()
-    last = time.monotonic()
+    last = 0.0  # when the last new alert came
     quiet = (KafkaError._PARTITION_EOF, KafkaError.UNKNOWN_TOPIC_OR_PART)
     try:
+        cluster_metadata(consumer, settings, timeout=CHECK_TIMEOUT)
+        consumer.subscribe(topics, on_assign=on_assign)
+        started = time.monotonic()
         while True:
             if stop is not None and stop():
                 return
-            if idle_timeout is not None and time.monotonic() - last > idle_timeout:
-                return
+            if idle_timeout is not None:
+                if joined and time.monotonic() - max(last, joined[0]) > idle_timeout:
+                    return
+                if not joined and time.monotonic() - started > JOIN_TIMEOUT:
+                    raise Unavailable(f"no partitions of {', '.join(topics)} assigned within {JOIN_TIMEOUT:.0f} s "
+                                      f"(Kafka at {settings.kafka_bootstrap!r})")
             msg = consumer.poll(0.25)
             if msg is None:
                 continue

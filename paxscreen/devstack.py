@@ -169,7 +169,8 @@ class DevStack:
 
 
 def start_stack(*, kafka: bool = True, redis: bool = True, workdir: Path | None = None) -> DevStack:
-    """Start the requested services on free loopback ports. The caller stops them."""
+    """Start the requested services on free loopback ports, in ``workdir`` (default: a new
+    ``$TMPDIR/paxscreen-dev-*``, left with their logs). The caller stops them."""
     # absolute: redis-server enters --dir before it opens --logfile
     wd = Path(workdir or tempfile.mkdtemp(prefix="paxscreen-dev-")).resolve()
     wd.mkdir(parents=True, exist_ok=True)
@@ -187,8 +188,12 @@ def start_stack(*, kafka: bool = True, redis: bool = True, workdir: Path | None 
 
 @contextlib.contextmanager
 def running_stack(**kwargs: object) -> Iterator[DevStack]:
+    """`start_stack`'s services for the ``with`` block; the temporary directory it made when
+    given no ``workdir`` (batch `paxscreen screen`'s redis-server) is removed with them."""
     stack = start_stack(**kwargs)  # type: ignore[arg-type]
     try:
         yield stack
     finally:
         stack.stop()
+        if kwargs.get("workdir") is None:
+            shutil.rmtree(stack.workdir, ignore_errors=True)

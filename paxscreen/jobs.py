@@ -4,6 +4,7 @@ Argument parsing and error reporting stay in `paxscreen.cli`."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import shutil
 import sys
@@ -18,7 +19,7 @@ from typing import IO, Any, TextIO
 import orjson
 
 from paxscreen.codec import encode_alert, traveller_dict
-from paxscreen.errors import EmptyWatchlist, InvalidMessage, InvalidRecord, PaxscreenError
+from paxscreen.errors import ConfigError, EmptyWatchlist, InvalidMessage, InvalidRecord, PaxscreenError
 from paxscreen.models import WatchEntry
 from paxscreen.settings import Settings
 
@@ -41,7 +42,9 @@ def parse_files(paths: Sequence[str], out: TextIO, err: TextIO) -> tuple[int, in
 
     from paxscreen.booking import booking_dict
 
-    batch = read_files((m.source, m.data) for m in iter_inputs(paths))
+    skipped: list[str] = []
+    batch = read_files((m.source, m.data) for m in iter_inputs(paths, skipped))
+    _say_skipped(skipped, err)
     for t in batch.travellers:
         if t.source != "pnrgov":
             out.write(orjson.dumps(traveller_dict(t)).decode() + "\n")
@@ -52,6 +55,14 @@ def parse_files(paths: Sequence[str], out: TextIO, err: TextIO) -> tuple[int, in
     for e in batch.errors:
         err.write(f"error: {e.describe()}\n")
     return len(batch.travellers), len(batch.errors)
+
+
+def _say_skipped(skipped: list[str], err: TextIO) -> None:
+    """The documentation files directories held, left out (`producers.publish.is_documentation`)."""
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        err.write(f"note: {len(skipped)} documentation file(s) in the directories given left out: {shown} "
+                  "(name a file to read it)\n")
 
 
 # --- watchlist --------------------------------------------------------------------------------
@@ -65,6 +76,9 @@ class LoadOutcome:
     refused: str | None = None  # why nothing was loaded, but bad lines (`EmptyWatchlist`)
     stats: Any = None  # the reader's `matchers.watchlist.ReadStats`: what it skipped or dropped
     duplicate_ids: int = 0  # ids on more than one entry (the last one read is kept)
+    # the list's version this load replaced, when it was read from another file (or from one
+    # not known): its `watchlist_status` row, with ``source`` (None when not known)
+    replaced: dict | None = None
 
 
 def _valid_entries(path: Any, errors: list[InvalidRecord], progress, stats, ids: array, read: dict[str, Any]
@@ -121,6 +135,7 @@ def load_watchlist(
                 return LoadOutcome(None, errors)
         t0 = time.perf_counter()
         store = WatchlistStore(redis_client(settings), prefix=settings.topic_prefix)
+        before = next((st for st in store.status() if st["name"] == list_name), None)
         progress = _progress_bar(show_progress, "entities")
         stats, ids = ReadStats(), array("q")
         try:
@@ -131,7 +146,32 @@ def load_watchlist(
         finally:
             if progress is not None:
                 progress.close()
-    return LoadOutcome(report, errors, time.perf_counter() - t0, stats=stats, duplicate_ids=_duplicates(ids))
+    replaced = _note_source(settings, list_name, "<stdin>" if path == "-" else str(Path(path).resolve()),
+                            report.version, before)
+    return LoadOutcome(report, errors, time.perf_counter() - t0, stats=stats, duplicate_ids=_duplicates(ids),
+                       replaced=replaced)
+
+
+def _sources_key(settings: Settings) -> str:
+    """Hash: list name -> JSON {version, source} of the file each list's active version was
+    loaded from (the list's versions know their counts, not their file)."""
+    return f"{settings.topic_prefix}:wl:sources"
+
+
+def _note_source(settings: Settings, list_name: str, source: str, version: str, before: dict | None) -> dict | None:
+    """Record where ``version`` of the list came from; ``before`` (the version active before
+    the load, `watchlist_status`'s row) with its ``source`` if that version was read from
+    another file, or from one not recorded: a second file loaded without ``--list`` replaced
+    the first one's list."""
+    client = redis_client(settings)
+    key = _sources_key(settings)
+    raw = client.hget(key, list_name)
+    old = orjson.loads(raw) if raw else {}
+    client.hset(key, list_name, orjson.dumps({"version": version, "source": source}))
+    if before is None or before["version"] == version:
+        return None  # a new list, or the same entries again
+    known = old.get("source") if old.get("version") == before["version"] else None
+    return None if known == source else {**before, "source": known}
 
 
 @contextlib.contextmanager
@@ -171,6 +211,7 @@ def remove_watchlist(settings: Settings, name: str) -> None:
     if not store.remove_list(name):
         active = ", ".join(repr(st["name"]) for st in store.status()) or "none"
         raise PaxscreenError(f"no active list {name!r} (active: {active})")
+    store.redis.hdel(_sources_key(settings), name)
 
 
 # --- produce ----------------------------------------------------------------------------------
@@ -184,7 +225,8 @@ def produce_files(settings: Settings, paths: Sequence[str], err: TextIO) -> tupl
     ensure_topics(settings)
     pub = RawPublisher(settings)
     n = bad = 0
-    for msg in iter_inputs(paths):
+    skipped: list[str] = []
+    for msg in iter_inputs(paths, skipped):
         p = pub.publish(msg)
         n += 1
         if p.problem:
@@ -193,6 +235,7 @@ def produce_files(settings: Settings, paths: Sequence[str], err: TextIO) -> tupl
         else:
             err.write(f"published {p.source}: {p.format}, {p.travellers} traveller(s), key {p.key}\n")
     pub.flush()
+    _say_skipped(skipped, err)
     return n, bad
 
 
@@ -203,15 +246,17 @@ def produce_files(settings: Settings, paths: Sequence[str], err: TextIO) -> tupl
 class ScreenSummary:
     travellers: int
     alerts: int
-    errors: int
+    errors: int  # unreadable messages
     seconds: float
     by_kind: dict[str, int]
+    watchlist_errors: int = 0  # bad watchlist lines, and watchlist files of which nothing was loaded
 
     def line(self) -> str:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items())) or "none"
+        bad_lists = f", {self.watchlist_errors} bad watchlist line(s) or file(s)" if self.watchlist_errors else ""
         return (
             f"screened {self.travellers} travellers: {self.alerts} alerts ({kinds}), "
-            f"{self.errors} unreadable message(s), {self.seconds:.2f} s"
+            f"{self.errors} unreadable message(s){bad_lists}, {self.seconds:.2f} s"
         )
 
 
@@ -244,17 +289,25 @@ def screen_files(
     from producers.publish import iter_inputs
 
     t0 = time.perf_counter()
-    batch = read_files((m.source, m.data) for m in iter_inputs(manifests))
+    skipped: list[str] = []
+    batch = read_files((m.source, m.data) for m in iter_inputs(manifests, skipped))
+    _say_skipped(skipped, err)
     travellers, errors = batch.travellers, batch.errors
     for w in batch.warnings:
         err.write(f"warning: {w}\n")
     for e in errors:
         err.write(f"error: {e.describe()}\n")
+    bad_lists = 0
     with _redis_for_batch(settings) as s:
         for i, wl in enumerate(watchlists):
             outcome = load_watchlist(s, wl, list_name=f"{list_prefix}{i}" if len(watchlists) > 1 else "default")
             for e in outcome.errors:
                 err.write(f"error: {e}\n")
+            for dropped in outcome.stats.dropped if outcome.stats is not None else ():
+                err.write(f"warning: {dropped}\n")
+            if outcome.report is None:
+                err.write(f"error: {wl}: not loaded: {outcome.refused}\n")
+            bad_lists += len(outcome.errors) + (outcome.report is None)
         screener = Screener(_store(s), s)
         alerts = []
         for i in range(0, len(travellers), max(1, s.batch_size)):
@@ -263,7 +316,7 @@ def screen_files(
     for a in alerts:
         by_kind[a.kind] = by_kind.get(a.kind, 0) + 1
         out.write(encode_alert(a).decode() + "\n")
-    return ScreenSummary(len(travellers), len(alerts), len(errors), time.perf_counter() - t0, by_kind)
+    return ScreenSummary(len(travellers), len(alerts), len(errors), time.perf_counter() - t0, by_kind, bad_lists)
 
 
 def _store(settings: Settings):
@@ -275,7 +328,8 @@ def _store(settings: Settings):
 # --- worker -----------------------------------------------------------------------------------
 
 
-def build_pipeline(settings: Settings):
+def build_pipeline(settings: Settings, metrics=None):
+    """The worker's stages' parts; ``metrics`` (a `streams.metrics.Metrics`) if already made."""
     from matchers.screening import Screener
     from paxscreen.risk import build_targeting
     from producers.decode import read_message, read_parts
@@ -287,10 +341,12 @@ def build_pipeline(settings: Settings):
     from streams.outbox import Outbox
 
     client = redis_client(settings)
-    metrics = Metrics()
+    metrics = metrics if metrics is not None else Metrics()
+    store = _store(settings)
+    store.versions()  # the active lists' indexes read now (seconds for a large list), not by the first batch
     return Pipeline(
         decode=read_message,
-        screener=Screener(_store(settings), settings),
+        screener=Screener(store, settings),  # builds rigour's name tagger now (seconds), too
         ledger=AlertLedger(client, settings.topic_prefix),
         metrics=metrics,
         outbox=Outbox(
@@ -322,28 +378,53 @@ def use_event_loop(name: str) -> str:
     return "asyncio"
 
 
-def run_worker(settings: Settings, *, loglevel: str = "warn") -> None:
-    """Run the screening worker until SIGINT/SIGTERM."""
+def run_worker(settings: Settings, *, verbose: bool = False) -> None:
+    """Run the screening worker until SIGINT/SIGTERM. It serves its metrics first (a port in
+    use is a `ConfigError`), builds its screener (rigour's name tagger, seconds) and only then
+    joins the consumer groups; its log says when it has (``joined the consumer group``)."""
     from faust.worker import Worker
-    from prometheus_client import start_http_server
 
     from paxscreen.kafka import ensure_topics
     from streams.app import create_app
+    from streams.metrics import Metrics
 
+    metrics = Metrics()
+    if settings.metrics_port:
+        serve_metrics(settings.metrics_port, metrics.registry)
     use_event_loop(settings.event_loop)
     ensure_topics(settings)
-    pipeline = build_pipeline(settings)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr="0.0.0.0", registry=pipeline.metrics.registry)
-        log.info("metrics on :%d/metrics", settings.metrics_port)
+    pipeline = build_pipeline(settings, metrics)
+    pipeline.outbox.prepare([settings.topic(t) for t in ("travellers", "bookings", "alerts", "deadletter")])
     app = create_app(settings, pipeline)
-    worker = Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    # Faust's services ("Starting...", and ours built on them in streams.transport) log from WARNING
+    # on, the worker's own lines from INFO (assignments, "joined the consumer group")
+    quiet = {name: {"level": "INFO" if verbose else "WARNING"}
+             for name in ("faust", "mode", "aiokafka", "streams.transport")}
+    worker = Worker(app, loglevel="debug" if verbose else "info", quiet=True, redirect_stdouts=False,
+                    logging_config={"version": 1, "merge": True, "loggers": quiet})
+    if not worker.spinner or not worker.spinner.file.isatty():
+        worker.spinner = None  # its cursor codes (ESC[?25l) are for a terminal, not a log file
     try:
         worker.execute_from_commandline()
     finally:
         if left := pipeline.outbox.close():
             # not lost: their input was not committed, so the next worker produces them again
             log.warning("%d record(s) still undelivered at shutdown", left)
+
+
+def serve_metrics(port: int, registry) -> None:
+    """Serve ``registry`` on ``:port/metrics``; `ConfigError` when the port is taken (by
+    another worker on this host, most often)."""
+    from prometheus_client import start_http_server
+
+    try:
+        start_http_server(port, addr="0.0.0.0", registry=registry)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise ConfigError(f"metrics port {port} is in use (another worker on this host?): give each worker its "
+                          "own PAXSCREEN_METRICS_PORT (or --metrics-port), or 0 for none") from None
+    log.info("metrics on :%d/metrics", port)
 
 
 def require_input(paths: Sequence[str]) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from paxscreen.errors import Unavailable
 from paxscreen.settings import Settings
@@ -58,8 +59,31 @@ H_RECEIVED_AT = "paxscreen-received-at"  # UTC ISO time paxscreen received it
 H_FORMAT = "paxscreen-format"  # paxlst | pnrgov | unknown (a guess; the worker decides)
 
 
+# librdkafka's own log lines (a broker that does not answer: ``%3|...|FAIL|...``, again at every
+# retry) go through Python logging to this logger: the command line shows them with --verbose
+# only, having said what failed in a line of its own (`cluster_metadata`); the worker logs them.
+LIBRDKAFKA_LOG = logging.getLogger("paxscreen.librdkafka")
+
+
+class KafkaUnreachable(Unavailable):
+    """No broker of the bootstrap servers answered."""
+
+
 def client_config(settings: Settings) -> dict[str, object]:
-    return {"bootstrap.servers": settings.kafka_bootstrap, "client.id": "paxscreen"}
+    return {"bootstrap.servers": settings.kafka_bootstrap, "client.id": "paxscreen", "logger": LIBRDKAFKA_LOG}
+
+
+def cluster_metadata(client: Any, settings: Settings, *, topic: str | None = None, timeout: float = 15.0) -> Any:
+    """The cluster's metadata (of ``topic`` only, if given) as ``client`` (an AdminClient,
+    Consumer or Producer) gets it: `KafkaUnreachable` naming the bootstrap servers when no
+    broker answers within ``timeout`` seconds. Commands call it before they read or write, so
+    an outage is one clear line and exit 3, not a wait on librdkafka's retries."""
+    from confluent_kafka import KafkaException
+
+    try:
+        return client.list_topics(topic, timeout=timeout)
+    except KafkaException as exc:
+        raise KafkaUnreachable(f"Kafka at {settings.kafka_bootstrap!r} is not reachable: {exc}") from exc
 
 
 def producer_config(settings: Settings) -> dict[str, object]:
@@ -80,10 +104,7 @@ def ensure_topics(settings: Settings, *, timeout: float = 15.0) -> list[str]:
     from confluent_kafka.admin import AdminClient, NewTopic
 
     admin = AdminClient(client_config(settings))
-    try:
-        existing = set(admin.list_topics(timeout=timeout).topics)
-    except KafkaException as exc:
-        raise Unavailable(f"Kafka at {settings.kafka_bootstrap!r} is not reachable: {exc}") from exc
+    existing = set(cluster_metadata(admin, settings, timeout=timeout).topics)
     wanted = [t for t in TOPICS if settings.topic(t.name) not in existing]
     if not wanted:
         return []
@@ -140,10 +161,7 @@ def ensure_named_topics(
     from confluent_kafka.admin import AdminClient, NewTopic
 
     admin = AdminClient(client_config(settings))
-    try:
-        existing = set(admin.list_topics(timeout=timeout).topics)
-    except KafkaException as exc:
-        raise Unavailable(f"Kafka at {settings.kafka_bootstrap!r} is not reachable: {exc}") from exc
+    existing = set(cluster_metadata(admin, settings, timeout=timeout).topics)
     created: list[str] = []
     for attempt in (dict(config), {}):
         wanted = [n for n in dict.fromkeys(names) if n not in existing and n not in created]

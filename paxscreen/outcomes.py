@@ -1,9 +1,10 @@
 """Outcomes: task forces' dispositions of alerts, and the operation report built from them.
 
 ``paxscreen disposition ALERT_ID --outcome seizure|arrest|no-action|false-positive [--note ...]
-[--airport IATA] [--officer ID]`` records a result as an event on ``<prefix>.dispositions``
-(schema ``paxscreen.disposition/1``, key = alert_id; the latest disposition of an alert counts,
-so a task force corrects one by recording another).
+[--airport IATA] [--officer ID] [--force]`` records a result as an event on
+``<prefix>.dispositions`` (schema ``paxscreen.disposition/1``, key = alert_id; the latest
+disposition of an alert counts, so a task force corrects one by recording another). An id the
+alert ledger never saw (a typo, or an alert older than its 30 days) is refused, but with ``--force``.
 
 ``paxscreen report [--since 24h|7d|ISO] [--json]`` reads the raw, travellers, bookings, alerts,
 deadletter and dispositions topics (`paxscreen.topicrange`) and prints what an operation report
@@ -39,6 +40,7 @@ __all__ = [
     "OperationReport",
     "add_disposition_arguments",
     "add_report_arguments",
+    "alert_published",
     "collect_report",
     "decode_disposition",
     "disposition_record",
@@ -108,6 +110,15 @@ def decode_disposition(data: bytes | dict) -> dict:
         d.get("alert_id"), d.get("outcome"), note=d.get("note"), airport=d.get("airport"),
         officer=d.get("officer"), at=d.get("at"),
     )
+
+
+def alert_published(settings: Settings, alert_id: str) -> bool:
+    """Whether a worker published ``alert_id`` (its ledger in Redis, `streams.ledger`, keeps
+    each id 30 days)."""
+    from paxscreen.jobs import redis_client
+    from streams.ledger import AlertLedger
+
+    return not AlertLedger(redis_client(settings), settings.topic_prefix).unseen([alert_id])[0]
 
 
 def record_disposition(settings: Settings, record: dict) -> None:
@@ -353,7 +364,7 @@ def collect_report(settings: Settings, since: datetime | None, *, timeout: float
 
 def _settings() -> Settings:
     s = from_env()
-    return s if s.kafka_bootstrap else s.with_stack()
+    return s if s.kafka_bootstrap and s.redis_url else s.with_stack()
 
 
 def add_disposition_arguments(parser: argparse.ArgumentParser) -> None:
@@ -363,12 +374,20 @@ def add_disposition_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--note", help="free text for the report (no more than needed)")
     parser.add_argument("--airport", metavar="IATA", help="the task force's airport")
     parser.add_argument("--officer", metavar="ID", help="officer or team identifier")
+    parser.add_argument("--force", action="store_true",
+                        help="record it even if no worker published this alert (the ledger keeps 30 days; "
+                             "an alert of a batch `paxscreen screen`)")
 
 
 def run_disposition(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     record = disposition_record(args.alert_id, args.outcome, note=args.note, airport=args.airport, officer=args.officer)
-    record_disposition(_settings(), record)
+    settings = _settings()
+    if not getattr(args, "force", False) and not alert_published(settings, record["alert_id"]):
+        raise InvalidMessage(
+            f"alert {record['alert_id']!r} is not in the alert ledger: no worker published it in the last 30 days "
+            "(a typo? `paxscreen alerts --json` shows the ids); --force records it all the same")
+    record_disposition(settings, record)
     out.write(f"recorded {record['outcome']} for alert {record['alert_id']} ({record['disposition_id']})\n")
     return 0
 

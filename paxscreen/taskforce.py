@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 
 from paxscreen.errors import PaxscreenError, Unavailable
-from paxscreen.kafka import TASKFORCE_CONFIG, ensure_named_topics, taskforce_topic
+from paxscreen.kafka import TASKFORCE_CONFIG, KafkaUnreachable, ensure_named_topics, taskforce_topic
 from paxscreen.settings import Settings
 
 __all__ = ["follow_taskforce", "taskforce_topics"]
@@ -48,6 +48,8 @@ def follow_taskforce(
         raise PaxscreenError("give at least one airport")
     try:
         ensure_named_topics(settings, topics, TASKFORCE_CONFIG)
+    except KafkaUnreachable:
+        raise
     except Unavailable as exc:  # no right to create: the router will
         log.info("task-force topics not created here: %s", exc)
     return follow_topics(settings, topics, from_beginning=from_beginning, idle_timeout=idle_timeout, stop=stop)

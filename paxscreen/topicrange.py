@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 
 from paxscreen.errors import Unavailable
-from paxscreen.kafka import client_config
+from paxscreen.kafka import client_config, cluster_metadata
 from paxscreen.settings import Settings
 
 __all__ = ["read_range"]
@@ -42,10 +42,7 @@ def read_range(
         }
     )
     try:
-        try:
-            meta = consumer.list_topics(timeout=15)
-        except KafkaException as exc:
-            raise Unavailable(f"Kafka at {settings.kafka_bootstrap!r} is not reachable: {exc}") from exc
+        meta = cluster_metadata(consumer, settings)
         wanted = [
             TopicPartition(t, p, since_ms if since_ms is not None else OFFSET_BEGINNING)
             for t in topics

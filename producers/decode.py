@@ -8,7 +8,7 @@ it injected by the command line, so streams/ never imports producers/). It raise
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from paxscreen.booking import Booking
 from paxscreen.errors import InvalidMessage
@@ -96,18 +96,21 @@ class Batch:
 
 def read_files(blobs: Iterable[tuple[str, bytes]], *, received_at: str | None = None) -> Batch:
     """Batch reading: every PAXLST part of every file is reassembled per flight before
-    travellers are taken; PNRGOV bookings are read message by message."""
+    travellers are taken; PNRGOV bookings are read message by message. Each warning starts
+    with its file (the segment and line follow where the parser knows them), but those of a
+    multi-part message as a whole, which name the message."""
     manifests: list[Manifest] = []
     out = Batch([], [], [], [])
     for source, data in blobs:
         try:
             if sniff(data) == "paxlst":
-                manifests.extend(parse_paxlst(data, source=source, received_at=received_at))
+                manifests.extend(replace(m, warnings=_from(source, m.warnings))
+                                 for m in parse_paxlst(data, source=source, received_at=received_at))
             else:
                 decoded = read_message(data, source=source, received_at=received_at)
                 out.travellers.extend(decoded.travellers)
                 out.bookings.extend(decoded.bookings)
-                out.warnings.extend(decoded.warnings)
+                out.warnings.extend(_from(source, decoded.warnings))
         except InvalidMessage as exc:
             if exc.source is None:
                 exc.source = source
@@ -116,3 +119,7 @@ def read_files(blobs: Iterable[tuple[str, bytes]], *, received_at: str | None = 
         out.travellers.extend(m.travellers)
         out.warnings.extend(m.warnings)
     return out
+
+
+def _from(source: str, warnings: Iterable[str]) -> tuple[str, ...]:
+    return tuple(f"{source}: {w}" for w in warnings)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from paxscreen.errors import InvalidMessage, PaxscreenError, Unavailable
-from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, producer_config
+from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, cluster_metadata, producer_config
 from paxscreen.settings import Settings
 from producers.decode import read_message
 
@@ -41,8 +41,22 @@ class Published:
     problem: str | None
 
 
-def iter_inputs(paths: Iterable[str]) -> Iterator[RawMessage]:
-    """Files, directories (every regular file inside, sorted, recursively) or ``-`` for stdin."""
+# What a directory holds beside airline messages: documentation (a sample folder's
+# SOURCES.md, a README), never read from a directory; a file named on its own always is.
+DOC_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".adoc", ".html", ".htm", ".pdf", ".doc", ".docx"})
+DOC_NAMES = ("readme", "license", "licence", "notice", "changelog", "sources", "authors")
+
+
+def is_documentation(path: Path) -> bool:
+    """Whether a file in a directory of messages is its documentation: by its suffix
+    (`DOC_SUFFIXES`) or its name (README, LICENSE, SOURCES...: `DOC_NAMES`, any suffix but .edi)."""
+    name = path.name.lower()
+    return path.suffix.lower() in DOC_SUFFIXES or (name.startswith(DOC_NAMES) and path.suffix.lower() != ".edi")
+
+
+def iter_inputs(paths: Iterable[str], skipped: list[str] | None = None) -> Iterator[RawMessage]:
+    """Files, directories (every regular file inside, sorted, recursively, but hidden files and
+    documentation, `is_documentation`, whose paths go to ``skipped``) or ``-`` for stdin."""
     for p in paths:
         if p == "-":
             yield RawMessage("stdin", sys.stdin.buffer.read())
@@ -50,8 +64,13 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[RawMessage]:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
-                    yield RawMessage(str(child), child.read_bytes())
+                if not child.is_file() or child.name.startswith("."):
+                    continue
+                if is_documentation(child):
+                    if skipped is not None:
+                        skipped.append(str(child))
+                    continue
+                yield RawMessage(str(child), child.read_bytes())
         elif path.is_file():
             yield RawMessage(str(path), path.read_bytes())
         else:
@@ -86,6 +105,9 @@ class RawPublisher:
         self.topic = settings.topic("raw")
         self._errors: list[str] = []
         self._producer = Producer({**producer_config(settings), "message.max.bytes": 1_000_000})
+        # the topic's partitions now: asked at the first send, they would hold the first
+        # messages back ~1 s after `utc_now` stamped them; and no broker is one clear error
+        cluster_metadata(self._producer, settings, topic=self.topic)
 
     def _on_delivery(self, err: object, _msg: object) -> None:
         if err is not None:

@@ -263,6 +263,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
 
     for extend in pipeline.extensions:
         extend(app, settings, pipeline)
+    m.expect(["faust", *(reader.name for reader in pipeline.readers)])
     for reader in pipeline.readers:
         app.task(reader.run)
     return app

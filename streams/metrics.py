@@ -3,7 +3,12 @@ never a passenger, document, flight or alert id in a label."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+log = logging.getLogger(__name__)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 REDIS_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
@@ -111,11 +116,31 @@ class Metrics:
             registry=r,
         )
         self._owned: dict[str, int] = {}
+        self._expected: frozenset[str] = frozenset()
+        self._ready = False
+        self.ready = Gauge(
+            "paxscreen_worker_ready",
+            "1 once each of the worker's consumers (Faust's and the batch readers') has joined its group and been "
+            "given its partitions: what it publishes from then on is screened without waiting for a join",
+            registry=r,
+        )
         self.deadletters = Counter(
             "paxscreen_deadletter_total", "Records sent to the dead-letter topic, by stage", ["stage"], registry=r
         )
 
+    def expect(self, consumers: Iterable[str]) -> None:
+        """The worker's consumers: it is ready once each has had its first assignment."""
+        self._expected = frozenset(consumers)
+
     def owned(self, consumer: str, partitions: int) -> None:
-        """``consumer`` (Faust's, or a batch reader's) now owns ``partitions``: ``assigned`` is the sum."""
+        """``consumer`` (Faust's, or a batch reader's) now owns ``partitions``: ``assigned`` is the
+        sum. The first time every expected consumer has been assigned (some, or no, partitions),
+        the worker is ready: ``ready`` is set and it says so in its log."""
         self._owned[consumer] = partitions
-        self.assigned.set(sum(self._owned.values()))
+        total = sum(self._owned.values())
+        self.assigned.set(total)
+        if self._expected and not self._ready and self._expected <= self._owned.keys():
+            self._ready = True
+            self.ready.set(1)
+            log.info("joined the consumer group: %d partition(s) (%s)", total,
+                     ", ".join(f"{name} {n}" for name, n in self._owned.items()))

@@ -83,6 +83,17 @@ class Outbox:
                 self._thread.start()
             return self._producer
 
+    def prepare(self, topics: Sequence[str], timeout: float = 10.0) -> None:
+        """Start the producer and learn ``topics``' partitions now: left to a topic's first
+        record, librdkafka's first metadata request for it holds that record back about a
+        second (a worker's first alerts, on the embedded broker)."""
+        producer = self._ensure()
+        for topic in topics:
+            try:
+                producer.list_topics(topic, timeout=timeout)
+            except KafkaException as exc:  # the first send asks again
+                log.warning("no metadata for topic %s yet: %s", topic, exc.args[0] if exc.args else exc)
+
     @staticmethod
     def _serve(producer: Producer, stop: threading.Event) -> None:
         """Delivery reports are served here, off the event loop."""

@@ -57,6 +57,17 @@ def test_load_reports_counts_and_status(store) -> None:
     assert row["index_format"] == INDEX_FORMAT
 
 
+def test_a_small_list_s_memory_is_estimated_too(redis_client, prefix) -> None:
+    """With the default 2^19 buckets, a few entries leave nearly every bucket empty: the
+    estimate samples the buckets that hold entries (it said None, sampling every 32,768th)."""
+    store = WatchlistStore(redis_client, prefix)
+    store.load(listing(n=3), list_name="few")
+    (row,) = store.status()
+    (act,) = store._read_active().values()
+    actual = sum(redis_client.memory_usage(k) for k in version_keys(redis_client, act.tag))
+    assert 0.5 * actual < row["memory_bytes"] < 2 * actual
+
+
 def test_a_version_keyed_by_an_older_format_is_read_and_told(store, redis_client, caplog) -> None:
     store.load(listing(), list_name="sanctions")
     pointer = orjson.loads(redis_client.hget(store.lists_key, "sanctions"))

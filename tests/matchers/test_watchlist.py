@@ -207,10 +207,13 @@ def test_person_dataset_from_entity_else_argument(tmp_path):
 
 
 def test_unreadable_values_are_dropped_and_counted(tmp_path):
-    entries, errors, stats = read(jsonl(tmp_path, e(name="X", birthDate="1970-99", nationality="zz")))
+    path = jsonl(tmp_path, e(id="p1", name="X", birthDate="1970-99", nationality="zz"))
+    entries, errors, stats = read(path)
     assert errors == []
     assert entries[0].birth_dates == () and entries[0].nationalities == ()
     assert stats.dropped_values == 2
+    assert stats.dropped == [f"{path}:1: Person 'p1': birthDate '1970-99' is not a date, left out",
+                             f"{path}:1: Person 'p1': nationality 'zz' is not a country, left out"]
 
 
 # --- FollowTheMoney: documents --------------------------------------------------------------------

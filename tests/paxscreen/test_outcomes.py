@@ -162,3 +162,22 @@ def test_parse_since_rejects(value: str) -> None:
     with pytest.raises(PaxscreenError) as exc:
         parse_since(value, now=NOW)
     assert repr(value) in str(exc.value)
+
+
+def test_a_disposition_of_an_alert_never_published_is_refused(server, monkeypatch, capsys) -> None:
+    """Checked in the alert ledger (Redis) before Kafka is asked: a typo'd id is not recorded."""
+    from paxscreen.cli import main
+    from streams.ledger import AlertLedger
+
+    monkeypatch.setenv("PAXSCREEN_REDIS_URL", server.url)
+    monkeypatch.setenv("PAXSCREEN_KAFKA_BOOTSTRAP", "127.0.0.1:1")  # not reached
+    monkeypatch.setenv("PAXSCREEN_TOPIC_PREFIX", "tdisp")
+    AlertLedger(server.client(), "tdisp").record([A1])
+    assert main(["disposition", A2, "--outcome", "seizure"]) == 2
+    assert capsys.readouterr().err == (
+        f"paxscreen disposition: error: alert {A2!r} is not in the alert ledger: no worker published it in the "
+        "last 30 days (a typo? `paxscreen alerts --json` shows the ids); --force records it all the same\n")
+    from paxscreen.outcomes import alert_published
+    from paxscreen.settings import from_env
+
+    assert alert_published(from_env(), A1) and not alert_published(from_env(), A2)

@@ -224,7 +224,7 @@ def test_a_file_of_another_name_loads_with_its_format(tmp_path, capsys, server, 
     f = tmp_path / "sltd.txt"
     f.write_text("document_number,document_country,document_type\nP1234567,FRA,passport\n")
     assert load(f) == 2
-    assert "give format='ftm' or 'csv'" in capsys.readouterr().err
+    assert "give it with --format ftm|csv" in capsys.readouterr().err
     assert load(f, "--format", "csv") == 0
     assert entries(server, prefix)["documents"] == 1
 
@@ -239,3 +239,53 @@ def test_a_list_is_removed_by_name(tmp_path, capsys, server, prefix) -> None:
     assert "removed list 'tf'" in capsys.readouterr().out
     assert WatchlistStore(server.client(), prefix=prefix).status() == []
     assert not list(server.client().scan_iter(f"*{prefix}*"))  # its keys deleted
+
+
+def test_a_second_file_into_the_default_list_is_told_it_replaced_the_first(tmp_path, capsys, server, prefix) -> None:
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("name\nAnna Rossi\nCarlo Bianchi\n")
+    second.write_text("document_number,document_country\nP1234567,FRA\n")
+    quiet = ["--quiet", "--no-retro", "--workers", "1"]
+    assert main(["watchlist", "load", str(first), *quiet]) == 0
+    loaded_at = WatchlistStore(server.client(), prefix=prefix).status()[0]["loaded_at"]
+    assert "replaced" not in capsys.readouterr().err  # a new list
+    assert main(["watchlist", "load", str(first), *quiet]) == 0
+    assert "replaced" not in capsys.readouterr().err  # the same file again
+    assert main(["watchlist", "load", str(second), *quiet]) == 0
+    assert (f"note: replaced list 'default' (was 2 persons, 0 stolen/lost documents loaded {loaded_at} from "
+            f"{str(first.resolve())!r}); --list NAME loads a file as a list of its own") in capsys.readouterr().err
+    second.write_text("document_number,document_country\nP1234567,FRA\nP7654321,FRA\n")  # the daily update
+    assert main(["watchlist", "load", str(second), *quiet]) == 0
+    assert "replaced" not in capsys.readouterr().err
+    assert main(["watchlist", "load", str(first), "--list", "other", *quiet]) == 0
+    assert "replaced" not in capsys.readouterr().err
+    assert [st["name"] for st in WatchlistStore(server.client(), prefix=prefix).status()] == ["default", "other"]
+
+
+def test_load_s_help_names_the_default_list(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["watchlist", "load", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(default: default)" in out and "'default' when not given" in out
+
+
+def test_ftm_values_left_out_are_named_with_their_line(tmp_path, capsys, server, prefix) -> None:
+    f = tmp_path / "wl.ftm.jsonl"
+    lines = [{"id": "x-1", "schema": "Person", "properties": {"name": ["Anna Rossi"], "birthDate": ["1970-99"],
+                                                              "nationality": ["zz"], "citizenship": ["it"]}},
+             {"id": "x-2", "schema": "Person", "properties": {
+                 "name": ["Carlo Bianchi"],
+                 "passport": [{"id": "pp-9", "schema": "Passport", "properties": {"country": ["it"]}}]}}]
+    lines += [{"id": f"y-{i}", "schema": "Person", "properties": {"name": [f"Dario Neri {i}"], "birthDate": ["soon"]}}
+              for i in range(10)]
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    assert load(f) == 0
+    err = capsys.readouterr().err.splitlines()
+    warnings = [line for line in err if line.startswith("warning: ")]
+    assert warnings[:3] == [
+        f"warning: {f}:1: Person 'x-1': birthDate '1970-99' is not a date, left out",
+        f"warning: {f}:1: Person 'x-1': nationality 'zz' is not a country, left out",
+        f"warning: {f}:2: Person 'x-2': passport 'Passport pp-9' has no number, left out",
+    ]
+    assert len(warnings) == 10 and warnings[-1] == f"warning: {f}:9: Person 'y-6': birthDate 'soon' is not a date, left out"
+    assert "note: 13 property values could not be read and were left out (10 shown above, 3 more)" in err

@@ -51,4 +51,4 @@ def test_a_pnrgov_messages_warnings_are_reported_once_in_a_batch() -> None:
     batch = read_files([("ba3401.edi", text.replace(b"DAT+700:151113:2200", b"DAT+700:151313:2200"))])
     assert [t.surname for t in batch.travellers] == ["KUMAR", "SUNDER"] and batch.errors == []
     assert sum("UNT says '824'" in w for w in batch.warnings) == 1  # the message's, on both bookings
-    assert any(w.startswith("DAT at segment #19 (line 20)") for w in batch.warnings)
+    assert any(w.startswith("ba3401.edi: DAT at segment #19 (line 20)") for w in batch.warnings)  # file first
