@@ -262,11 +262,23 @@ class ScreenSummary:
 
 @contextlib.contextmanager
 def _redis_for_batch(settings: Settings) -> Iterator[Settings]:
-    """Use PAXSCREEN_REDIS_URL when set; otherwise a private embedded redis-server."""
+    """Use PAXSCREEN_REDIS_URL when set, under a prefix of this run's own (the lists it loads
+    never replace the workers' lists of the same name, and go when it ends; no screening is
+    kept there); otherwise a private embedded redis-server."""
     import dataclasses
+    import uuid
 
     if settings.redis_url:
-        yield settings
+        own = dataclasses.replace(settings, topic_prefix=f"{settings.topic_prefix}-screen-{uuid.uuid4().hex[:12]}",
+                                  screened_ttl=0)
+        try:
+            yield own
+        finally:
+            client = redis_client(own)
+            for pattern in (f"{own.topic_prefix}:*", f"{{{own.topic_prefix}:*"):  # hash-tagged keys too
+                keys = list(client.scan_iter(pattern, count=1000))
+                for i in range(0, len(keys), 500):
+                    client.delete(*keys[i : i + 500])
         return
     from paxscreen.devstack import running_stack
 

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from paxscreen.cli import main
+from paxscreen.models import WatchEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "paxscreen" / "samples"
@@ -95,6 +96,23 @@ def test_screen_finds_the_answer_key(tmp_path, capsys, monkeypatch) -> None:
     assert not list(tmp_path.glob("paxscreen-dev-*"))  # its private redis-server's directory removed
     assert all(a["event_time"] is None and a["source"] in ("paxlst", "pnrgov")
                for a in map(orjson.loads, out.read_text().splitlines()))  # as the README's alert contract says
+
+
+def test_screen_against_a_configured_redis_leaves_its_lists_alone(server, tmp_path, capsys, monkeypatch) -> None:
+    from matchers.store import WatchlistStore
+
+    monkeypatch.setenv("PAXSCREEN_REDIS_URL", server.url)
+    monkeypatch.setenv("PAXSCREEN_TOPIC_PREFIX", "live")
+    live = WatchlistStore(server.client(), prefix="live")
+    live.load([WatchEntry("w-1", names=("Ousmane Camara",), birth_dates=("1980-02-03",))])  # the workers' 'default'
+    before = live.status()
+    keys = set(server.client().keys("*"))
+    key = json.loads((SAMPLES / "demo_answer_key.json").read_text())
+    args = ["screen", "--output", str(tmp_path / "alerts.jsonl"), "--watchlist", str(SAMPLES / key["watchlists"][0]),
+            "--manifests", str(SAMPLES / key["manifests"][0]["file"])]
+    assert main(args) == 0 and "screened" in capsys.readouterr().out
+    assert (tmp_path / "alerts.jsonl").read_text()  # screened against the file's list, not the live one
+    assert live.status() == before and set(server.client().keys("*")) == keys  # nothing replaced, nothing left
 
 
 @pytest.mark.parametrize("argv", [["--verbose", "parse", "/no/such.edi"], ["parse", "--verbose", "/no/such.edi"],
