@@ -45,8 +45,8 @@ from paxscreen.models import Alert, Traveller, WatchEntry
 from paxscreen.settings import Settings
 
 __all__ = [
-    "Matches", "ScreenCache", "Screener", "TravellerShapes", "alerts_of", "make_alert", "match_against",
-    "match_lists", "merge_lists", "screen_against", "utc_now",
+    "Matches", "ScreenCache", "Screener", "TravellerShapes", "alerts_of", "make_alert", "match_lists",
+    "merge_lists", "screen_against", "utc_now",
 ]
 
 _DEFAULTS = Settings()
@@ -185,9 +185,9 @@ def screen_against(
     `ScreenCache.traveller`, where the caller keeps them (in ``cache``'s token table, which is
     then not trimmed).
     """
-    matches = match_against(travellers, candidates_per_traveller, settings, cache=cache, prefilter=prefilter,
-                            traveller_shapes=traveller_shapes)
-    return alerts_of(travellers, matches, now=now)
+    per_list = match_lists(travellers, candidates_per_traveller, settings, cache=cache, prefilter=prefilter,
+                           traveller_shapes=traveller_shapes)
+    return alerts_of(travellers, [merge_lists(m) for m in per_list], now=now)
 
 
 def alerts_of(
@@ -215,20 +215,6 @@ def merge_lists(per_list: Mapping[str, Matches]) -> Matches:
     return tuple(sorted(best.values(), key=lambda r: (-r[0].score, r[1].id)))
 
 
-def match_against(
-    travellers: Sequence[Traveller],
-    candidates_per_traveller: Sequence[Sequence[WatchEntry | Candidate]],
-    settings: Settings | None = None,
-    *,
-    cache: ScreenCache | None = None,
-    prefilter: bool = True,
-    traveller_shapes: Callable[[int], TravellerShapes] | None = None,
-) -> list[Matches]:
-    """`screen_against`'s matches of each traveller, before they are made alerts."""
-    return [merge_lists(per) for per in match_lists(travellers, candidates_per_traveller, settings, cache=cache,
-                                                     prefilter=prefilter, traveller_shapes=traveller_shapes)]
-
-
 def match_lists(
     travellers: Sequence[Traveller],
     candidates_per_traveller: Sequence[Sequence[WatchEntry | Candidate]],
@@ -238,8 +224,9 @@ def match_lists(
     prefilter: bool = True,
     traveller_shapes: Callable[[int], TravellerShapes] | None = None,
 ) -> list[dict[str, Matches]]:
-    """`match_against`'s matches of each traveller by the list of their entries (a
-    `Candidate`'s ``list_name``; ``""`` for bare entries), before `merge_lists`."""
+    """`screen_against`'s matches of each traveller, before they are made alerts, by the list
+    of their entries (a `Candidate`'s ``list_name``; ``""`` for bare entries): `merge_lists`
+    makes one traveller's matches of them."""
     settings = settings or Settings()
     cache = cache or ScreenCache()
     if traveller_shapes is None:
