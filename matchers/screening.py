@@ -302,7 +302,8 @@ class Screener:
                        if settings.screened_ttl else None)
         self.repeats = 0  # travellers answered from kept screenings (here or in Redis), since the start
         self.shared_repeats = 0  # of those, from Redis (some lists' at least)
-        self.partial = 0  # travellers screened again against some lists only (those loaded since)
+        self.partial = 0  # travellers screened again against some lists only (those loaded since;
+        # one of a batch's alike travellers: the others count as repeats)
         # This process's memos: of tokens as many as the token table; of names (a traveller's
         # recurs within a few pushes of its booking) a quarter of the entries kept parsed.
         memo.bound("token", settings.cache_tokens)
