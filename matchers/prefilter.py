@@ -70,6 +70,7 @@ from matchers.similarity import (
     SYMBOL,
     UNMATCHED,
     VARIANT,
+    graded,
 )
 from matchers.token_props import TokenTable
 
@@ -299,8 +300,7 @@ def _token_sims(table: TokenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if len(loose):
         lo, lo_ok = table.loose_ids(np.concatenate((ux[loose], uy[loose])))
         loose = loose[(lo[ux[loose]] == lo[uy[loose]]) & lo_ok[ux[loose]]]
-        sim[loose] = np.maximum(sim[loose], LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW)
-                                * np.clip((osa[loose] - 0.5) / 0.25, 0.0, 1.0))
+        sim[loose] = np.maximum(sim[loose], graded(LOOSELY_ALIKE_LOW, LOOSELY_ALIKE, osa[loose]))
     # rigour symbols in common: only where they could still raise the value, both tokens have
     # some or may have, and their first sounds agree (as `similarity.token_similarity` asks:
     # first letters, or skeletons' or loose skeletons' first letters); rigour is asked about

@@ -50,7 +50,7 @@ from matchers.names import (
     spelling,
 )
 
-__all__ = ["Alignment", "TokenSims", "align", "token_relation", "token_similarity"]
+__all__ = ["Alignment", "TokenSims", "align", "graded", "token_relation", "token_similarity"]
 
 VARIANT = 0.95
 # Another language's form of one name (MAMADOU / MOHAMED, MEHMET / MUHAMMAD, FATOU / FATIMA):
@@ -98,17 +98,24 @@ def _edit_score(osa: float, distance: int, first_equal: bool) -> float:
     return max(0.0, osa - EXTRA_EDIT * (distance - 1) - (0.0 if first_equal else EXTRA_EDIT))
 
 
+def graded(low: float, high: float, osa):
+    """A phonetic agreement graded by spelling (a float, or an array of them): ``low`` when
+    half the letters differ, up to ``high`` when a quarter do. The one grading of the scorer
+    (`_sounds_alike_score`, `_loosely_alike_score`, `TokenSims`) and of the prefilter's bound."""
+    return low + (high - low) * np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
+
+
 def _sounds_alike_score(osa: float) -> float:
     """Phonetic agreement, graded by spelling: from `SOUNDS_ALIKE_LOW` (no longer firm) when
     half the letters differ (KISELEVA / KOZLOVA, HASSAN / HUSSEIN share a skeleton) up to
     `SOUNDS_ALIKE` when a quarter do (OUSMANE / OUSMAN); SMITH / SMYTHE 0.82."""
-    return SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW) * min(1.0, max(0.0, (osa - 0.5) / 0.25))
+    return float(graded(SOUNDS_ALIKE_LOW, SOUNDS_ALIKE, osa))
 
 
 def _loosely_alike_score(osa: float) -> float:
     """Agreement of the coarser key (`names.loose_skeleton`: GADDAFI / QADHAFI, STEPHEN /
     STEVEN), graded like `_sounds_alike_score` from `LOOSELY_ALIKE_LOW` to `LOOSELY_ALIKE`."""
-    return LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW) * min(1.0, max(0.0, (osa - 0.5) / 0.25))
+    return float(graded(LOOSELY_ALIKE_LOW, LOOSELY_ALIKE, osa))
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -206,15 +213,13 @@ def _values(x: Sequence[str], y: Sequence[str]) -> list[float]:
     same_sk = (sk[xi] == sk[yi]) & sk_ok[xi] & sk_ok[yi]
     heard = _spelled(toks, xi, yi, osa, same_sk)
     alike = same_sk & (heard >= SOUNDS_ALIKE_MIN_OSA)
-    m = np.where(alike, np.maximum(m, SOUNDS_ALIKE_LOW + (SOUNDS_ALIKE - SOUNDS_ALIKE_LOW)
-                                   * np.clip((heard - 0.5) / 0.25, 0.0, 1.0)), m)
-    ramp = np.clip((osa - 0.5) / 0.25, 0.0, 1.0)
+    m = np.where(alike, np.maximum(m, graded(SOUNDS_ALIKE_LOW, SOUNDS_ALIKE, heard)), m)
     # loosely alike (`_loosely_alike_score`)
     lo_text = [loose_skeleton(t) for t in toks]
     lo = _ids(lo_text)
     lo_ok = (ln >= 3) & np.fromiter((s.index(":") >= 3 for s in lo_text), bool, len(toks))
     loose = (lo[xi] == lo[yi]) & lo_ok[xi] & lo_ok[yi] & (osa >= SOUNDS_ALIKE_MIN_OSA)
-    m = np.where(loose, np.maximum(m, LOOSELY_ALIKE_LOW + (LOOSELY_ALIKE - LOOSELY_ALIKE_LOW) * ramp), m)
+    m = np.where(loose, np.maximum(m, graded(LOOSELY_ALIKE_LOW, LOOSELY_ALIKE, osa)), m)
     # initials: one side a single letter
     one_initial = (lx == 1) ^ (ly == 1)
     m = np.where(one_initial, np.where(first_eq, INITIAL, 0.0), m)
