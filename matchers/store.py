@@ -405,7 +405,8 @@ class WatchlistStore:
         try:
             raw = self.redis.getrange(f"{act.tag}:ix:eids:0", 0, 8 * 64 * samples - 1)  # sorted uint64
             eids = np.frombuffer(raw[: len(raw) // 8 * 8], np.uint64)[:: max(1, len(raw) // 8 // samples)]
-            names = [f"{act.tag}:e:{self._bucket(d.to_bytes(8, 'big'), act.buckets)}" for d in dict.fromkeys(eids.tolist())]
+            names = [f"{act.tag}:e:{self._bucket(d.to_bytes(8, 'big'), act.buckets)}"
+                     for d in dict.fromkeys(eids.tolist())]
             pipe = self.redis.pipeline(transaction=False)
             for name in names + index:
                 pipe.memory_usage(name)
