@@ -10,8 +10,8 @@ How the bound is built (every step over-estimates, never under-estimates):
 
 * Token similarity: ``max(OSA similarity, 0.95 if same curated variant, 0.90 if same phonetic
   skeleton or a rigour name symbol in common where the first sounds agree, the loose score
-  where the coarse skeletons agree)``; initials as in `matchers.similarity`. This is at least what `TokenSims` gives (it adds conditions, never
-  value).
+  where the coarse skeletons agree)``; initials as in `matchers.similarity`. This is at least
+  what `TokenSims` gives (it adds conditions, never value).
 * Name similarity (`similarity.align`, greedy): every token of the shorter name is paired, each
   pair counts at most its token's best *effective* similarity against any token of the other
   record, weights are bounded by the other record's shortest and longest tokens (clamped as
