@@ -64,8 +64,10 @@ class Settings:
     screened_ttl: int = 345_600
     # Travellers screened per batch by the worker (Faust take()).
     batch_size: int = 500
-    # Seconds a worker's batch waits for more travellers once its first is there; 0: it screens what has arrived.
-    batch_timeout: float = 0.0
+    # Seconds at most a worker's batch waits for more travellers once its first is there (a message's arrive together); 0: none.
+    batch_timeout: float = 0.02
+    # Seconds without another traveller arriving that end that wait sooner (the message's travellers are all there).
+    batch_gap: float = 0.003
     # The worker's asyncio event loop: "uvloop" (libuv: less CPU per Kafka event) or "asyncio".
     event_loop: str = "uvloop"
     # Directory for local state (the dev stack's addresses, Faust tables).
@@ -180,4 +182,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     for name in ("cache_screened", "screened_ttl"):
         if getattr(s, name) < 0:
             raise ConfigError(f"{PREFIX}{name.upper()}={getattr(s, name)!r} must be 0 (keep none) or more")
+    for name in ("batch_timeout", "batch_gap"):
+        if not getattr(s, name) >= 0:
+            raise ConfigError(f"{PREFIX}{name.upper()}={getattr(s, name)!r} must be 0 (no wait) or more seconds")
     return s

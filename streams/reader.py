@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def reader_group(settings: Settings, name: str) -> str:
 
 class BatchReader:
     """Reads ``topic`` in batches of at most ``settings.batch_size`` records (waiting at most
-    ``settings.batch_timeout`` for more once one is there), hands each batch to ``handle``,
+    ``settings.batch_timeout`` for more once one is there, while they keep coming), hands each batch to ``handle``,
     then commits the batch's offsets. Reports its partitions and lag to ``metrics``."""
 
     def __init__(self, settings: Settings, name: str, topic: str, handle: Handler, metrics: Metrics) -> None:
@@ -115,15 +116,23 @@ class BatchReader:
 
     def _consume(self) -> list[Record]:
         """Up to a batch of records: those already fetched, or else the first to arrive within
-        `IDLE_WAIT` (none: an empty batch), then any more arriving within ``batch_timeout`` (0:
-        what has arrived, so a batch grows with the load and waits for nothing). Broker errors
-        are logged."""
+        `IDLE_WAIT` (none: an empty batch); then more, as long as they keep arriving (none
+        for ``batch_gap``: the burst is over) and for ``batch_timeout`` at most (0: what has
+        arrived). An airline message's travellers arrive as a burst; a batch that started on
+        its first records would leave the others waiting for it. Under load a batch fills
+        at once. Broker errors are logged."""
         s, consume = self.settings, self._consumer.consume
         msgs = consume(num_messages=s.batch_size, timeout=0)
         if not msgs:
             msgs = consume(num_messages=1, timeout=IDLE_WAIT)
-        if msgs and len(msgs) < s.batch_size:
-            msgs += consume(num_messages=s.batch_size - len(msgs), timeout=s.batch_timeout)
+            if msgs:  # and those fetched with it
+                msgs += consume(num_messages=s.batch_size - 1, timeout=0)
+        deadline = time.monotonic() + s.batch_timeout
+        while msgs and len(msgs) < s.batch_size and (left := deadline - time.monotonic()) > 0:
+            more = consume(num_messages=s.batch_size - len(msgs), timeout=min(left, s.batch_gap or left))
+            if not more:
+                break
+            msgs += more
         out = []
         for m in msgs:
             err = m.error()

@@ -39,6 +39,8 @@ def test_reads_environment(env: dict, field: str, value: object) -> None:
         ({"PAXSCREEN_EVENT_LOOP": "trio"}, "PAXSCREEN_EVENT_LOOP='trio' must be one of uvloop, asyncio"),
         ({"PAXSCREEN_CACHE_SCREENED": "-1"}, "PAXSCREEN_CACHE_SCREENED=-1 must be 0 (keep none) or more"),
         ({"PAXSCREEN_SCREENED_TTL": "-5"}, "PAXSCREEN_SCREENED_TTL=-5 must be 0 (keep none) or more"),
+        ({"PAXSCREEN_BATCH_TIMEOUT": "-0.1"}, "PAXSCREEN_BATCH_TIMEOUT=-0.1 must be 0 (no wait) or more seconds"),
+        ({"PAXSCREEN_BATCH_GAP": "nan"}, "PAXSCREEN_BATCH_GAP=nan must be 0 (no wait) or more seconds"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict, needle: str) -> None:

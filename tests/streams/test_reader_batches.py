@@ -40,16 +40,19 @@ class _Msg:
 
 class _Consumer:
     """What is fetched now (``queued``), and what arrives during each blocking call after it
-    (``arriving``, one list per call that waits)."""
+    (``arriving``, one list per call that waits); each blocking call moves the fake clock
+    (``now``) on by its timeout."""
 
     def __init__(self, queued: int, arriving: list[int]) -> None:
         self.queue = [_Msg(i) for i in range(queued)]
         self.made = queued
         self.arriving = list(arriving)
         self.calls: list[tuple[int, float]] = []
+        self.now = 0.0
 
     def consume(self, num_messages: int, timeout: float) -> list[_Msg]:
-        self.calls.append((num_messages, timeout))
+        self.calls.append((num_messages, round(timeout, 6)))
+        self.now += timeout
         if timeout > 0 and self.arriving:
             n = self.arriving.pop(0)
             self.queue += [_Msg(self.made + i) for i in range(n)]
@@ -58,10 +61,21 @@ class _Consumer:
         return out
 
 
-def _reader(consumer: _Consumer, batch_timeout: float) -> BatchReader:
-    settings = dataclasses.replace(Settings(), batch_size=100, batch_timeout=batch_timeout)
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch) -> None:
+    """The reader's clock is the stand-in consumer's (set per test by `_reader`)."""
+    monkeypatch.setattr("streams.reader.time.monotonic", lambda: _CLOCK[0].now if _CLOCK else 0.0)
+    _CLOCK.clear()
+
+
+_CLOCK: list[_Consumer] = []
+
+
+def _reader(consumer: _Consumer, batch_timeout: float, batch_gap: float = 0.003) -> BatchReader:
+    settings = dataclasses.replace(Settings(), batch_size=100, batch_timeout=batch_timeout, batch_gap=batch_gap)
     reader = BatchReader(settings, "screen", "t", None, Metrics())  # type: ignore[arg-type]
     reader._consumer = consumer
+    _CLOCK.append(consumer)
     return reader
 
 
@@ -71,18 +85,36 @@ def test_records_already_fetched_are_taken_at_once_up_to_a_batch() -> None:
     assert [r.offset for r in batch] == list(range(100)) and c.calls == [(100, 0)]
 
 
-@pytest.mark.parametrize(("batch_timeout", "arriving", "expected"), [
-    (0.0, [3], 3),        # the first record and those fetched with it: no wait for more
-    (0.05, [3, 40], 43),  # then what arrives within the batch timeout
-    (0.05, [3, 500], 100),
+@pytest.mark.parametrize(("batch_timeout", "arriving", "expected", "calls"), [
+    # the first record and those fetched with it: no wait for more
+    (0.0, [3], 3, []),
+    # then more while they keep coming (a message's travellers), until a gap without any
+    (0.05, [3, 40], 43, [(97, 0.003), (57, 0.003)]),
+    (0.05, [3, 40, 0, 9], 43, [(97, 0.003), (57, 0.003)]),
+    # or a full batch
+    (0.05, [3, 500], 100, [(97, 0.003)]),
+    # or the batch timeout: the last wait is what is left of it
+    (0.01, [1] + [2] * 20, 9, [(99, 0.003), (97, 0.003), (95, 0.003), (93, 0.001)]),
 ])  # fmt: skip
-def test_an_idle_reader_waits_for_a_first_record_then_for_more_within_the_timeout(
-    batch_timeout, arriving, expected
+def test_an_idle_reader_waits_for_a_first_record_then_for_more_while_they_keep_coming(
+    batch_timeout, arriving, expected, calls
 ) -> None:
     c = _Consumer(queued=0, arriving=arriving)
     batch = _reader(c, batch_timeout)._consume()
     assert [r.offset for r in batch] == list(range(expected))
-    assert c.calls == [(100, 0), (1, IDLE_WAIT), (99, batch_timeout)]
+    assert c.calls == [(100, 0), (1, IDLE_WAIT), (100 - 1, 0), *calls]
+
+
+def test_records_already_fetched_then_gather_what_follows_them() -> None:
+    c = _Consumer(queued=30, arriving=[20])
+    batch = _reader(c, batch_timeout=0.05)._consume()
+    assert len(batch) == 50 and c.calls == [(100, 0), (70, 0.003), (50, 0.003)]
+
+
+def test_no_gap_waits_out_the_batch_timeout() -> None:
+    c = _Consumer(queued=0, arriving=[3, 5])
+    batch = _reader(c, batch_timeout=0.05, batch_gap=0.0)._consume()
+    assert len(batch) == 8 and c.calls == [(100, 0), (1, IDLE_WAIT), (99, 0), (97, 0.05)]
 
 
 def test_nothing_arriving_gives_an_empty_batch_after_the_idle_wait() -> None:
