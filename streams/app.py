@@ -92,6 +92,30 @@ class Pipeline:
     readers: list[BatchReader] = dataclasses.field(default_factory=list)
 
 
+class Survivors:
+    """Keeps the cyclic collector's pauses short. The first batch reads the watchlist indexes
+    and warms the caches, and the caches keep growing: millions of long-lived objects. A full
+    collection scanned them all, stopping the worker for ~300 ms at 1M listed persons, once
+    every minute or two, and the alerts of the batch it fell in were the slowest 1%. So after
+    the first batch, and then after a batch at most every `EVERY` seconds, the garbage is
+    collected and what survived is frozen (`gc.freeze`): a collection then scans only what
+    came since (5-10 ms). A frozen object is still freed when nothing refers to it; only one
+    that dies in a reference cycle once frozen is never freed: 0-10 objects per 30 s were
+    (docs/benchmarks.md)."""
+
+    EVERY = 1.0  # seconds
+
+    def __init__(self) -> None:
+        self.last: float | None = None
+
+    def settle(self) -> None:
+        now = time.monotonic()
+        if self.last is None or now - self.last >= self.EVERY:
+            gc.collect()
+            gc.freeze()
+            self.last = now
+
+
 def _broker_urls(bootstrap: str) -> list[str]:
     return [f"kafka://{h.strip()}" for h in bootstrap.split(",") if h.strip()]
 
@@ -202,10 +226,9 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     async def ledger_call(op: str, fn: Callable[..., Any], *args: Any) -> Any:
         return await retry_redis(op, fn, *args, observe=m.redis_seconds.labels(op).observe)
 
-    frozen = False
+    survivors = Survivors()
 
     async def screen(batch: list[Record]) -> None:
-        nonlocal frozen
         travellers: list[Traveller] = []
         encoded: list[bytes] = []
         for record in batch:
@@ -230,15 +253,11 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
         m.cache_tokens.set(held["tokens"])
         m.cache_entries.set(held["entries"])
         m.cache_screened.set(held["screened"])
-        if not frozen:
-            # The first batch read the watchlist indexes and warmed the caches: millions of
-            # long-lived objects the cyclic collector need not scan again and again.
-            gc.freeze()
-            frozen = True
         await publish_alerts(alerts, outbox=outbox, topic=alerts_out, ledger=pipeline.ledger, metrics=m,
                              deadletter=deadletter_out)
         for hook in pipeline.on_travellers:
             await hook(travellers, encoded)
+        survivors.settle()  # once the batch's alerts are out
 
     pipeline.readers.append(BatchReader(settings, "screen", travellers_out, screen, m))
 
