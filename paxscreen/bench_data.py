@@ -72,23 +72,29 @@ def _pools() -> list[_Pools]:
 _POOLS = _pools()
 
 
-def _tail_names(rng: np.random.Generator, n: int) -> list[str]:
-    """Long-tail names of 2-3 syllables (about 250,000 distinct spellings)."""
+def _tail_names(rng: np.random.Generator, n: int, need: np.ndarray | None = None) -> list[str | None]:
+    """Long-tail names of 2-3 syllables (about 250,000 distinct spellings); with ``need``, only
+    for those rows (None for the others; the draws are the same)."""
     k = rng.integers(2, 4, n)
     idx = rng.integers(0, len(_SYLLABLES), (n, 3))
     syl = _SYLLABLES
-    return [syl[a] + syl[b] + (syl[c] if kk == 3 else "") for a, b, c, kk in zip(idx[:, 0], idx[:, 1], idx[:, 2], k)]
+    rows = range(n) if need is None else np.flatnonzero(need).tolist()
+    out: list[str | None] = [None] * n
+    for r, (a, b, c), kk in zip(rows, idx[rows].tolist(), k[rows].tolist(), strict=True):
+        out[r] = syl[a] + syl[b] + (syl[c] if kk == 3 else "")
+    return out
 
 
-def _draw_part(rng, pools_idx, pool_attr, cum_attr, share, n) -> list[str]:
-    """One name part per row: a national-pool draw (Zipf) or a long-tail name."""
+def _draw_part(rng, pools_idx, pool_attr, cum_attr, share, n, need: np.ndarray | None = None) -> list[str | None]:
+    """One name part per row: a national-pool draw (Zipf) or a long-tail name; with ``need``,
+    only for those rows (None for the others; the draws are the same)."""
     u = rng.random(n)
     from_pool = rng.random(n) < share
-    tail = _tail_names(rng, n)
-    out = tail
+    wanted = np.ones(n, bool) if need is None else need
+    out = _tail_names(rng, n, wanted & ~from_pool)
     for ci in np.unique(pools_idx):
         p = _POOLS[ci]
-        rows = np.nonzero((pools_idx == ci) & from_pool)[0]
+        rows = np.nonzero((pools_idx == ci) & from_pool & wanted)[0]
         if not len(rows):
             continue
         pool, cum = getattr(p, pool_attr), getattr(p, cum_attr)
@@ -122,22 +128,24 @@ def _numbers(rng: np.random.Generator, n: int, letters: int = 2, digits: int = 7
 def _people(rng: np.random.Generator, n: int) -> _People:
     ci = rng.integers(0, len(_POOLS), n)
     male = rng.random(n) < 0.55
-    g1m = _draw_part(rng, ci, "male", "cum_m", _POOL_SHARE[0], n)
-    g1f = _draw_part(rng, ci, "female", "cum_f", _POOL_SHARE[0], n)
-    g2m = _draw_part(rng, ci, "male", "cum_m", _POOL_SHARE[0], n)
-    g2f = _draw_part(rng, ci, "female", "cum_f", _POOL_SHARE[0], n)
+    # every part is drawn for every row (the stream stays the same), written out where used
+    g1m = _draw_part(rng, ci, "male", "cum_m", _POOL_SHARE[0], n, male)
+    g1f = _draw_part(rng, ci, "female", "cum_f", _POOL_SHARE[0], n, ~male)
+    g2m = _draw_part(rng, ci, "male", "cum_m", _POOL_SHARE[0], n, male)
+    g2f = _draw_part(rng, ci, "female", "cum_f", _POOL_SHARE[0], n, ~male)
     s1 = _draw_part(rng, ci, "surnames", "cum_s", _POOL_SHARE[1], n)
-    s2 = _draw_part(rng, ci, "surnames", "cum_s", _POOL_SHARE[1], n)
-    two_given = rng.random(n) < 0.3
-    two_surnames = rng.random(n) < 0.5
+    two = np.isin(ci, [i for i, p in enumerate(_POOLS) if p.culture in ("hispanic", "lusophone")])
+    s2 = _draw_part(rng, ci, "surnames", "cum_s", _POOL_SHARE[1], n, two)
+    two_given = (rng.random(n) < 0.3).tolist()
+    two_surnames = (rng.random(n) < 0.5).tolist()
+    cultures = [_POOLS[c].culture for c in ci.tolist()]  # lists: a numpy scalar costs ~100 ns a read
     given, surname, sex = [], [], []
-    for i in range(n):
-        m = bool(male[i])
+    for i, m in enumerate(male.tolist()):
         g = g1m[i] if m else g1f[i]
         g2 = g2m[i] if m else g2f[i]
         if two_given[i] and g2 != g:
             g = f"{g} {g2}"
-        culture = _POOLS[ci[i]].culture
+        culture = cultures[i]
         s = s1[i]
         if (culture == "hispanic" or (culture == "lusophone" and two_surnames[i])) and s2[i] != s:
             s = f"{s} {s2[i]}"
@@ -166,17 +174,18 @@ def listed_chunk(seed: int, k: int, n: int = CHUNK) -> tuple[list[WatchEntry], l
     half of them, a passport."""
     rng = _rng(seed, 1, k)
     p = _people(rng, n)
-    precision = rng.random(n)
-    has_doc = rng.random(n) < 0.5
-    alias = rng.random(n) < 0.1
-    has_nat = rng.random(n) < 0.9
+    precision = rng.random(n).tolist()
+    has_doc = (rng.random(n) < 0.5).tolist()
+    alias = (rng.random(n) < 0.1).tolist()
+    has_nat = (rng.random(n) < 0.9).tolist()
+    year, month, day = p.year.tolist(), p.month.tolist(), p.day.tolist()
     out = []
     base = k * CHUNK
     for i in range(n):
         name = f"{p.given[i]} {p.surname[i]}".title()
         names = (name, f"{p.surname[i]} {p.given[i]}".title()) if alias[i] else (name,)
-        y, pr = int(p.year[i]), precision[i]
-        dob = () if pr < 0.10 else (f"{y}",) if pr < 0.25 else (f"{y}-{p.month[i]:02d}-{p.day[i]:02d}",)
+        y, pr = year[i], precision[i]
+        dob = () if pr < 0.10 else (f"{y}",) if pr < 0.25 else (f"{y}-{month[i]:02d}-{day[i]:02d}",)
         c = p.country[i]
         out.append(WatchEntry(
             id=f"bp-{base + i:08d}",

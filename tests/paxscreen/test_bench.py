@@ -26,6 +26,18 @@ def test_generator_is_seeded_and_sized() -> None:
     assert all(e.schema == "Document" and len(e.documents) == 1 for e in docs)
 
 
+def test_name_parts_written_out_only_where_used_are_those_drawn() -> None:
+    """`_draw_part` draws every row (the stream stays the seed's) and writes out those asked."""
+    import numpy as np
+
+    ci = np.random.default_rng(3).integers(0, len(bd._POOLS), 2_000)
+    need = np.random.default_rng(4).random(2_000) < 0.4
+    every = bd._draw_part(bd._rng(5, 1, 0), ci, "male", "cum_m", 0.65, 2_000)
+    some = bd._draw_part(bd._rng(5, 1, 0), ci, "male", "cum_m", 0.65, 2_000, need)
+    assert [p for p, n in zip(every, need, strict=True) if n] == [p for p in some if p is not None]
+    assert [p is not None for p in some] == need.tolist() and all(every)
+
+
 def test_planted_travellers_survive_the_paxlst_round_trip() -> None:
     listed, parts = bd.listed_chunk(4, 0, 2_000)
     flights = list(bd.manifests(8, 600, per_flight=150, hit_rate=0.1,
