@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes sharing the partitions")
     parser.add_argument("--partitions", type=int, default=4, help="partitions of each topic")
     parser.add_argument("--batch-size", type=int, default=1000, help="PAXSCREEN_BATCH_SIZE of the workers")
-    parser.add_argument("--batch-timeout", type=float, default=None, help="PAXSCREEN_BATCH_TIMEOUT of the workers (0.02)")
+    parser.add_argument("--batch-timeout", type=float, default=None, help=f"PAXSCREEN_BATCH_TIMEOUT of the workers ({Settings().batch_timeout})")
     parser.add_argument("--per-flight", type=int, default=None, help="travellers per manifest (200)")
     parser.add_argument("--hit-rate", type=float, default=0.01, help="share of travellers planted on the list")
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
@@ -71,7 +71,7 @@ class Options:
     workers: int = 1
     partitions: int = 4
     batch_size: int = 1000
-    batch_timeout: float = 0.02
+    batch_timeout: float = Settings().batch_timeout  # the workers' own default
     per_flight: int = 200
     hit_rate: float = 0.01
     seed: int = 1

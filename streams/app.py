@@ -100,8 +100,8 @@ class Survivors:
     the first batch, and then after a batch at most every `EVERY` seconds, the garbage is
     collected and what survived is frozen (`gc.freeze`): a collection then scans only what
     came since (5-10 ms). A frozen object is still freed when nothing refers to it; only one
-    that dies in a reference cycle once frozen is never freed: 0-10 objects per 30 s were
-    (docs/benchmarks.md)."""
+    that dies in a reference cycle once frozen is never freed (0-10 objects in 30 s of the
+    bench's mixed load, measured: docs/benchmarks.md)."""
 
     EVERY = 1.0  # seconds
 

@@ -62,8 +62,9 @@ def reader_group(settings: Settings, name: str) -> str:
 
 class BatchReader:
     """Reads ``topic`` in batches of at most ``settings.batch_size`` records (waiting at most
-    ``settings.batch_timeout`` for more once one is there, while they keep coming), hands each batch to ``handle``,
-    then commits the batch's offsets. Reports its partitions and lag to ``metrics``."""
+    ``settings.batch_timeout`` for more once one is there, while they keep coming), hands
+    each batch to ``handle``, then commits the batch's offsets. Reports its partitions and
+    lag to ``metrics``."""
 
     def __init__(self, settings: Settings, name: str, topic: str, handle: Handler, metrics: Metrics) -> None:
         self.settings, self.name, self.topic = settings, name, topic
