@@ -69,6 +69,17 @@ class Metrics:
             buckets=REDIS_BUCKETS,
             registry=r,
         )
+        self.records_read = Counter(
+            "paxscreen_reader_records_total", "Records a batch reader handed to its stage, by reader", ["reader"],
+            registry=r,
+        )
+        self.offset_gaps = Counter(
+            "paxscreen_reader_skipped_offsets_total",
+            "Offsets a batch reader never received between two it read in one partition (none on these "
+            "topics: a broker fault), by reader",
+            ["reader"],
+            registry=r,
+        )
         self.lag = Gauge(
             "paxscreen_consumer_lag_messages",
             "Messages not yet consumed (high watermark minus position), by topic and partition",

@@ -121,3 +121,33 @@ def test_nothing_arriving_gives_an_empty_batch_after_the_idle_wait() -> None:
     c = _Consumer(queued=0, arriving=[])
     assert _reader(c, batch_timeout=0.05)._consume() == []
     assert c.calls == [(100, 0), (1, IDLE_WAIT)]
+
+
+def test_offsets_the_broker_skipped_are_counted_and_logged(caplog) -> None:
+    """The topics hold a record at every offset: one never received is a record lost to the
+    reader, which commits past it; it must show (a metric, a warning without any content)."""
+    c = _Consumer(queued=0, arriving=[])
+    reader = _reader(c, batch_timeout=0.0)
+    c.queue = [_Msg(o) for o in (0, 1, 2)]
+    reader._consume()
+    c.queue = [_Msg(o) for o in (3, 6, 7)]  # 4 and 5 never came
+    with caplog.at_level("WARNING", logger="streams.reader"):
+        reader._consume()
+    metrics = reader.metrics
+    assert metrics.offset_gaps.labels("screen")._value.get() == 2
+    assert metrics.records_read.labels("screen")._value.get() == 6
+    assert "partition 0: offsets 4-5 never received" in caplog.text
+
+
+def test_a_new_assignment_expects_no_offset_in_particular() -> None:
+    c = _Consumer(queued=0, arriving=[])
+    reader = _reader(c, batch_timeout=0.0)
+    c.queue = [_Msg(o) for o in (0, 1)]
+    reader._consume()
+    reader._revoke(None, [dataclasses.make_dataclass("TP", ["partition"])(0)])
+    reader._assign(None, [dataclasses.make_dataclass("TP", ["partition"])(0)])
+    c.queue = [_Msg(o) for o in (40, 41)]  # another member read 2-39 meanwhile
+    reader._consume()
+    c.queue = [_Msg(o) for o in (1, 2)]  # read again after a refused commit: not a gap either
+    reader._consume()
+    assert reader.metrics.offset_gaps.labels("screen")._value.get() == 0
