@@ -107,9 +107,8 @@ class BatchReader:
 
     def _revoke(self, consumer: Any, partitions: list) -> None:
         self.assigned -= {p.partition for p in partitions}
-        for p in partitions:
+        for p in partitions:  # another worker reads and reports it now
             self._next.pop(p.partition, None)
-        for p in partitions:  # another worker reports it now
             try:
                 self.metrics.lag.remove(self.topic, str(p.partition))
             except KeyError:
