@@ -96,12 +96,12 @@ class Survivors:
     """Keeps the cyclic collector's pauses short. The first batch reads the watchlist indexes
     and warms the caches, and the caches keep growing: millions of long-lived objects. A full
     collection scanned them all, stopping the worker for ~300 ms at 1M listed persons (once
-    per worker in the ~100 s traced), and the alerts of the batch it fell in were the slowest 1%. So after
-    the first batch, and then after a batch at most every `EVERY` seconds, the garbage is
-    collected and what survived is frozen (`gc.freeze`): a collection then scans only what
-    came since (5-10 ms). A frozen object is still freed when nothing refers to it; only one
-    that dies in a reference cycle once frozen is never freed (0-10 objects in 30 s of the
-    bench's mixed load, measured: docs/benchmarks.md)."""
+    per worker in the ~100 s traced), and the alerts of the batch it fell in were the slowest
+    1%. So after the first batch, and then after a batch at most every `EVERY` seconds, the
+    garbage is collected and what survived is frozen (`gc.freeze`): a collection then scans
+    only what came since (5-10 ms). A frozen object is still freed when nothing refers to it;
+    only one that dies in a reference cycle once frozen is never freed (0-10 objects in 30 s
+    of the bench's mixed load, measured: docs/benchmarks.md)."""
 
     EVERY = 1.0  # seconds
 
