@@ -150,7 +150,7 @@ class NameTable:
 
     def token_ids(self, vocab_ids: np.ndarray, table) -> np.ndarray:
         """Vocabulary ids as ids of ``table`` (a `token_props.TokenTable`), adding the tokens it
-        lacks; the map is kept until the table starts over."""
+        lacks; the map is kept until the table starts over, and follows it when compacted."""
         self.attach(table)
         got = self._map[vocab_ids]
         missing = np.unique(vocab_ids[got < 0])
@@ -165,7 +165,12 @@ class NameTable:
         the properties of the vocabulary's tokens from ``props`` (`TokenTable.know`)."""
         owner = (table.serial, table.generation)
         if self._map is None or self._owner != owner:
-            self._map = np.full(len(self.vocab), -1, np.int64)
+            moved = table.moved
+            if self._map is not None and moved is not None and self._owner == (table.serial, moved[0]):
+                got = self._map >= 0  # the table was compacted: the ids it kept, renumbered
+                self._map[got] = moved[1][self._map[got]]
+            else:
+                self._map = np.full(len(self.vocab), -1, np.int64)
             self._derived = {}
             self._owner = owner
             if self.props is not None:

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 _DEFAULTS = Settings()
-MAX_TOKENS = _DEFAULTS.cache_tokens  # token table size at which the caches start over
+MAX_TOKENS = _DEFAULTS.cache_tokens  # tokens besides the lists' at which the token table is compacted
 MAX_RECORDS = _DEFAULTS.cache_entries  # parsed entries kept (two generations of half that)
 
 
@@ -156,9 +156,10 @@ class ScreenCache:
         return TravellerShapes(rec, base, full, widen(glue_keys(rec)), widen(token_keys(rec)))
 
     def trim(self) -> None:
-        """Start over when the token table has grown past ``max_tokens`` (shapes refer to it)."""
-        if len(self.tokens) > self.max_tokens:
-            self.tokens.reset()
+        """When the token table holds more than ``max_tokens`` tokens besides the lists' own,
+        it forgets those (`TokenTable.compact`), and the entries held (shapes refer to it)."""
+        if len(self.tokens) - self.tokens.listed > self.max_tokens:
+            self.tokens.compact()
             self.held.clear()
 
 
@@ -312,8 +313,8 @@ class Screener:
             warm_up()  # rigour's name tagger takes seconds to build: not on the first batch
 
     def cache_sizes(self) -> dict[str, int]:
-        """How full the caches are: ``tokens`` (the token table, which starts over past
-        ``Settings.cache_tokens``), ``entries`` (entries held parsed, at most
+        """How full the caches are: ``tokens`` (the token table: the lists' tokens met, and at
+        most ``Settings.cache_tokens`` others), ``entries`` (entries held parsed, at most
         ``Settings.cache_entries``) and ``screened`` (kept screenings, at most
         ``Settings.cache_screened``)."""
         return {"tokens": len(self.cache.tokens), "entries": len(self.cache.held),

@@ -4,7 +4,7 @@ skeleton and rigour symbols, one line of text per token.
 
 Computing them is most of what a new token costs a worker (rigour's symbols alone about 15 µs a
 token), and a 1M-person list has about 350,000 distinct tokens that workers meet again after
-each start and each time their token table starts over. So the load computes them once for the
+each start (a compaction keeps them: `TokenTable.compact`). So the load computes them once for the
 version's vocabulary and stores them with it (`matchers.index.NameTable`); a worker's table takes
 them from there (`TokenTable.know`), for the list's tokens and for travellers' tokens the list
 also has. A reader uses them only when `fingerprint` is its own: the same code, name variants
@@ -63,9 +63,9 @@ def fingerprint() -> str:
 
 class TokenTable:
     """Token ids and per-token properties (length, first letter, canonical spelling, phonetic
-    skeleton, rigour symbols), kept across batches. `reset` when it grows too large. Symbols
-    not stored with the list are asked of rigour when first needed, in one call for a batch's
-    tokens that need them (`symbols_of`)."""
+    skeleton, rigour symbols), kept across batches. `compact` (or `reset`) when it grows too
+    large. Symbols not stored with the list are asked of rigour when first needed, in one call
+    for a batch's tokens that need them (`symbols_of`)."""
 
     def __init__(self) -> None:
         self.serial = next(_SERIALS)  # which table (unlike id(), never reused by another one)
@@ -81,6 +81,9 @@ class TokenTable:
         self._strings: dict[str, int] = {}
         self._loose: dict[str, int] = {}
         self._known: list[dict[str, str]] = []  # token -> stored properties (`know`)
+        self._told: list[dict[str, str]] = []  # those told since the last `compact`
+        self.listed = 0  # tokens whose properties came from ``_known``
+        self.moved: tuple[int, np.ndarray] | None = None  # set by `compact`
         # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
         self._cols = {name: np.zeros(0, t) for name, t in _COLUMNS}
         self._text = np.zeros(0, object)
@@ -116,6 +119,41 @@ class TokenTable:
         list version's: `matchers.index.NameTable`) instead of computing them, until `reset`."""
         if not any(k is props for k in self._known):
             self._known.append(props)
+        if not any(k is props for k in self._told):
+            self._told.append(props)
+
+    def compact(self) -> None:
+        """Forget the tokens no list told of since the last compaction (travellers' tokens,
+        glued words, a former version's), keeping the lists' tokens with their properties,
+        renumbered in their order. ``moved`` is then (the former ``generation``, its ids' new
+        ids, -1 for those forgotten), so that what holds ids can follow
+        (`matchers.index.NameTable.attach`). A list's tokens are bounded by its vocabulary,
+        which the reader holds anyway; the others grow with the traffic."""
+        n, told, text = len(self.text), self._told, self.text
+        keep = np.flatnonzero(self._cols["listed"][:n])
+        if any(not any(k is t for t in told) for k in self._known):  # a list not told of since
+            keep = keep[[any(text[v] in k for k in told) for v in keep.tolist()]]
+        moved = np.full(n, -1, np.int64)
+        moved[keep] = np.arange(len(keep))
+        cols = {name: col[keep] for name, col in self._cols.items()}
+        kept = self._text[keep].tolist()
+        symbols = np.array(self._symbols, object)[keep].tolist()
+        # the spellings' ids renumbered too, so that those of forgotten tokens go
+        strings, new = _renumber(self._strings, cols["canon"], cols["skel"])
+        cols["canon"], cols["skel"] = new
+        loose, (lo,) = _renumber(self._loose, cols["lo_skel"], start=1)  # 0: not known yet
+        cols["lo_skel"] = lo
+        former = self.generation
+        self.reset()
+        self._known, self.moved = list(told), (former, moved)
+        self._strings, self._loose = strings, loose
+        self.ids = dict(zip(kept, range(len(kept)), strict=True))
+        self.text, self._symbols, self.listed = kept, symbols, len(kept)
+        while len(self._text) < len(kept):
+            self._grow()
+        for name, col in cols.items():
+            self._cols[name][: len(kept)] = col
+        self._text[: len(kept)] = kept
 
     def id(self, tok: str) -> int:
         v = self.ids.get(tok)
@@ -131,6 +169,8 @@ class TokenTable:
                 break
         self.text.append(tok)
         if line is not None:
+            self.listed += 1
+            c["listed"][v] = True
             canon, sk, found, lo = parse(line)  # no symbols for tokens under 3 letters (`lines`)
             self._symbols.append(found)
             c["has_sym"][v] = bool(found)
@@ -241,7 +281,21 @@ def letter_mask(tok: str) -> int:
     return mask
 
 
+def _renumber(ids: dict[str, int], *cols: np.ndarray, start: int = 0) -> tuple[dict[str, int], list[np.ndarray]]:
+    """``ids`` (string -> id, given in order from ``start``) kept for the strings ``cols`` use,
+    renumbered in the same order from ``start``, and the columns with the new ids (ids under
+    ``start`` stay as they are)."""
+    used = np.zeros(len(ids) + start, bool)
+    for col in cols:
+        used[col] = True
+    used[:start] = False
+    new = np.cumsum(used) - 1 + start
+    new[:start] = np.arange(start)
+    texts = np.array(list(ids), object)[used[start:]].tolist()
+    return dict(zip(texts, range(start, start + len(texts)), strict=True)), [new[col] for col in cols]
+
+
 _SERIALS = itertools.count(1)
 _COLUMNS = (("len", np.int32), ("first", np.int32), ("canon", np.int64), ("skel", np.int64), ("skel_ok", bool),
             ("has_sym", bool), ("pending", bool), ("sk_first", np.int32), ("lo_first", np.int32),
-            ("lo_skel", np.int64), ("lo_ok", bool), ("letters", np.uint32))
+            ("lo_skel", np.int64), ("lo_ok", bool), ("letters", np.uint32), ("listed", bool))

@@ -56,7 +56,7 @@ class Settings:
     multipart_timeout: float = 900.0
     # Watchlist entries a worker keeps decoded and parsed (a few KB each; docs/benchmarks.md), and a quarter as many names.
     cache_entries: int = 100_000
-    # Name tokens a worker keeps with their properties (the token table, each memo of matchers.memo; about 1 KB each).
+    # Name tokens besides the lists' a worker keeps in its token table (and in each memo of matchers.memo; about 1 KB each).
     cache_tokens: int = 300_000
     # Screenings a worker keeps, so a traveller pushed again (matched alike, same list versions) is not screened again; 0: none.
     cache_screened: int = 100_000

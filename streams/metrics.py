@@ -98,7 +98,7 @@ class Metrics:
         )
         self.cache_tokens = Gauge(
             "paxscreen_screen_cache_tokens",
-            "Name tokens the screener's token table holds (it starts over past its bound)",
+            "Name tokens the screener's token table holds: the lists' it met, and others up to its bound",
             registry=r,
         )
         self.cache_entries = Gauge(

@@ -398,18 +398,46 @@ def test_the_screeners_caches_stay_within_the_settings_bounds(store) -> None:
     store.load(bd.person_chunk(2, 0, 3000))
     travellers = [pax(*e.names[0].split(" ", 1)[::-1], dob=(e.birth_dates or (None,))[0])
                   for e in bd.person_chunk(2, 0, 3000)[:1200]]
+    # and travellers the list lacks, whose tokens fill the token table besides the list's
+    travellers += [pax(*e.names[0].split(" ", 1)[::-1]) for e in bd.person_chunk(9, 0, 1200)]
     for settings, bounded in ((Settings(cache_entries=1000, screened_ttl=0), "entries"),
                               (Settings(cache_tokens=1000, screened_ttl=0), "tokens"),
                               (Settings(cache_screened=1000, screened_ttl=0), "screened")):  # each screens all
         screener = Screener(store, settings, warm=False)
-        most = 0
+        most = listed = 0
         for i in range(0, len(travellers), 100):
             screener.screen(travellers[i : i + 100])
             sizes = screener.cache_sizes()
+            table = screener.cache.tokens
+            if bounded == "tokens":  # the list's tokens are kept, and do not count
+                sizes["tokens"] -= table.listed
+                assert table.listed >= listed
+                listed = table.listed
             most = max(most, sizes[bounded])
             assert sizes["entries"] <= 1000 or bounded != "entries"
             assert sizes["screened"] <= 1000 or bounded != "screened"
-        assert most > 500 and screener.cache_sizes()[bounded] < most  # it filled, and started over
+        assert most > 500 and sizes[bounded] < most  # it filled, and started over
+        if bounded == "tokens":
+            assert table.generation > 1 and listed > 1000  # compacted, the list's tokens kept
+
+
+def test_a_compacted_token_table_screens_as_one_that_never_was(store) -> None:
+    from matchers.screening import Screener
+    from paxscreen import bench_data as bd
+    from paxscreen.settings import Settings
+
+    store.load(bd.person_chunk(2, 0, 3000))
+    listed = [pax(*e.names[0].split(" ", 1)[::-1], dob=(e.birth_dates or (None,))[0])
+              for e in bd.person_chunk(2, 0, 3000)[::5]]
+    others = [pax(*e.names[0].split(" ", 1)[::-1]) for e in bd.person_chunk(9, 0, 600)]
+    travellers = [t for pair in zip(listed, others, strict=True) for t in pair]
+    got = {}
+    for bound in (1000, 1_000_000):
+        screener = Screener(store, Settings(cache_tokens=bound, screened_ttl=0, cache_screened=0), warm=False)
+        alerts = [a for i in range(0, len(travellers), 100) for a in screener.screen(travellers[i : i + 100])]
+        got[bound] = sorted((a.traveller_event_id, a.entry_id, round(a.score, 6)) for a in alerts)
+        assert (screener.cache.tokens.generation > 1) == (bound == 1000)
+    assert got[1000] == got[1_000_000] and len(got[1000]) > 100
 
 
 def test_names_too_long_to_bound_are_not_laid_out_and_still_screened(store) -> None:
@@ -457,6 +485,17 @@ def test_a_name_tables_map_to_token_ids_follows_the_token_table(store) -> None:
         table.reset()
         got = names.token_ids(ids, table).tolist()
         assert got == [table.id(t) for t in names.vocab] and len(table) == len(names.vocab)
+    # compacted, a table keeps the list's tokens under new ids, and the map follows them
+    third = TokenTable()
+    third.id("SOMEONE")
+    names.attach(third)  # told of the list's tokens, then met in another order
+    for t in names.vocab[::-1]:
+        third.id(t)
+    assert names.token_ids(ids, third).tolist() == list(range(len(ids), 0, -1))
+    third.compact()
+    assert "SOMEONE" not in third.ids and len(third) == len(ids) == third.listed
+    third.id = None  # the map is renumbered, not made again by asking the table
+    assert names.token_ids(ids, third).tolist() == [third.ids[t] for t in names.vocab] == list(range(len(ids)))[::-1]
 
 
 def test_a_chunk_carries_the_properties_of_the_tokens_its_process_had_not_sent() -> None:

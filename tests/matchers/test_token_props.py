@@ -81,6 +81,53 @@ def test_a_token_table_forgets_what_it_was_told_when_it_starts_over(monkeypatch)
         names.skeleton.clear()
 
 
+def _same_properties(a: TokenTable, b: TokenTable, tokens: list[str]) -> None:
+    """``a`` and ``b`` hold alike properties for ``tokens`` (ids into each; spellings' ids
+    compared by which tokens share them)."""
+    ia, ib = np.array([a.ids[t] for t in tokens]), np.array([b.ids[t] for t in tokens])
+    for x, y in zip(a.arrays(), b.arrays(), strict=True):
+        x, y = x[ia], y[ib]
+        assert (x.tolist() == y.tolist()) or ((x[:, None] == x[None, :]) == (y[:, None] == y[None, :])).all()
+    (la, oka), (lb, okb) = a.loose_ids(ia), b.loose_ids(ib)
+    assert ((la[ia][:, None] == la[ia][None, :]) == (lb[ib][:, None] == lb[ib][None, :])).all()
+    assert oka[ia].tolist() == okb[ib].tolist()
+    assert a.letter_masks()[ia].tolist() == b.letter_masks()[ib].tolist()
+    assert a.skeleton_firsts()[ia].tolist() == b.skeleton_firsts()[ib].tolist()
+    assert [a.symbols()[v] for v in ia] == [b.symbols()[v] for v in ib]
+
+
+def test_a_compacted_token_table_keeps_what_the_lists_told_of_it() -> None:
+    tokens = list(dict.fromkeys(_tokens()))
+    told = dict(zip(tokens[::2], token_props.lines(tokens[::2]), strict=True))
+    table = TokenTable()
+    table.know(told)
+    for t in tokens[::-1]:
+        table.id(t)
+    before = {t: table.ids[t] for t in tokens}
+    assert table.listed == len(told) < len(table)
+    table.compact()
+    generation, moved = table.moved
+    assert generation == table.generation - 1 and len(table) == table.listed == len(told)
+    assert set(table.ids) == set(told) and table.text == [t for t in tokens[::-1] if t in told]  # in order
+    assert all(moved[before[t]] == (table.ids[t] if t in told else -1) for t in tokens)
+    # what it kept is what a table given those tokens alone holds, and so are the tokens it meets next
+    fresh = TokenTable()
+    fresh.know(told)
+    for t in table.text + tokens:
+        fresh.id(t)
+        table.id(t)
+    pending = np.flatnonzero(table.symbol_columns()[1]).tolist()
+    assert pending == sorted(table.ids[t] for t in tokens[1::2] if len(t) >= 3)  # the others' are known
+    _same_properties(table, fresh, tokens)
+    # the lists tell it again after a compaction (`NameTable.attach`); one that does not (a
+    # former version) has its tokens go at the next
+    table.know(told)
+    table.compact()
+    assert len(table) == len(told)
+    table.compact()
+    assert len(table) == table.listed == 0 and not table._known
+
+
 def test_parse_reads_lines_back() -> None:
     (line,) = token_props.lines(["MOHAMMED"])
     canon, skel, symbols, loose = token_props.parse(line)
