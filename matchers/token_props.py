@@ -82,7 +82,6 @@ class TokenTable:
         self._loose: dict[str, int] = {}
         self._known: list[dict[str, str]] = []  # token -> stored properties (`know`)
         self._told: list[dict[str, str]] = []  # those told since the last `compact`
-        self.listed = 0  # tokens whose properties came from ``_known``
         self.moved: tuple[int, np.ndarray] | None = None  # set by `compact`
         # per-token columns, grown by doubling (no rebuild when the table grows by a batch)
         self._cols = {name: np.zeros(0, t) for name, t in _COLUMNS}
@@ -90,6 +89,11 @@ class TokenTable:
 
     def __len__(self) -> int:
         return len(self.text)
+
+    @property
+    def listed(self) -> int:
+        """How many of its tokens have their properties from a list (`know`): `compact` keeps those."""
+        return int(np.count_nonzero(self._cols["listed"][: len(self.text)]))
 
     def _sid(self, s: str) -> int:
         v = self._strings.get(s)
@@ -136,8 +140,8 @@ class TokenTable:
         moved = np.full(n, -1, np.int64)
         moved[keep] = np.arange(len(keep))
         cols = {name: col[keep] for name, col in self._cols.items()}
-        kept = self._text[keep].tolist()
-        symbols = np.array(self._symbols, object)[keep].tolist()
+        rows = keep.tolist()
+        kept, symbols = [text[v] for v in rows], [self._symbols[v] for v in rows]
         # the spellings' ids renumbered too, so that those of forgotten tokens go
         strings, new = _renumber(self._strings, cols["canon"], cols["skel"])
         cols["canon"], cols["skel"] = new
@@ -148,7 +152,7 @@ class TokenTable:
         self._known, self.moved = list(told), (former, moved)
         self._strings, self._loose = strings, loose
         self.ids = dict(zip(kept, range(len(kept)), strict=True))
-        self.text, self._symbols, self.listed = kept, symbols, len(kept)
+        self.text, self._symbols = kept, symbols
         while len(self._text) < len(kept):
             self._grow()
         for name, col in cols.items():
@@ -169,7 +173,6 @@ class TokenTable:
                 break
         self.text.append(tok)
         if line is not None:
-            self.listed += 1
             c["listed"][v] = True
             canon, sk, found, lo = parse(line)  # no symbols for tokens under 3 letters (`lines`)
             self._symbols.append(found)
