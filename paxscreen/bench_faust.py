@@ -6,9 +6,9 @@ traveller event's size to one topic, then reads them all three times, doing noth
 - with confluent-kafka (librdkafka) alone, as `bench_kafka.passthrough` reads, in this process;
 - through the worker's own `streams.reader.BatchReader` (librdkafka in its thread, a handler
   on the event loop, each batch committed), as the ``screen`` stage reads, in this process;
-- through a Faust agent taking batches as ``screen`` took them before it had a reader (Faust's
-  own consumer, the worker's event loop, `jobs.use_event_loop`), in a child process (a Faust
-  worker owns its process).
+- through a Faust agent taking batches as ``screen`` took them before it had a reader (the
+  worker's transport, `streams.transport`, and event loop, `jobs.use_event_loop`), in a child
+  process (a Faust worker owns its process).
 
 For each: events/s and CPU time per event, timed from the first batch on. Progress on
 stderr; the last line on stdout is one JSON object, with the ratio of the Faust agent's CPU
@@ -103,10 +103,11 @@ def _faust_child(bootstrap: str, topic: str, count: int, workdir: str) -> None:
 
     from paxscreen.jobs import use_event_loop
     from paxscreen.settings import from_env
+    from streams.transport import make_app_class
 
     settings = from_env()
     use_event_loop(settings.event_loop)
-    app = faust.App(
+    app = make_app_class(settings.fetch_max_wait_ms)(
         f"bench-faust-{uuid.uuid4().hex[:8]}", broker=f"kafka://{bootstrap}", key_serializer="raw",
         value_serializer="raw", store="memory://", datadir=str(Path(workdir) / "faust"),
         topic_allow_declare=False, topic_disable_leader=True, consumer_auto_offset_reset="earliest",

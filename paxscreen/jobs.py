@@ -408,9 +408,10 @@ def run_worker(settings: Settings, *, verbose: bool = False) -> None:
     pipeline = build_pipeline(settings, metrics)
     pipeline.outbox.prepare([settings.topic(t) for t in ("travellers", "bookings", "alerts", "deadletter")])
     app = create_app(settings, pipeline)
-    # Faust's services ("Starting...") log from WARNING on, the worker's own lines from INFO
-    # (assignments, "joined the consumer group")
-    quiet = {name: {"level": "INFO" if verbose else "WARNING"} for name in ("faust", "mode", "aiokafka")}
+    # Faust's services ("Starting...", and ours built on them in streams.transport) log from WARNING
+    # on, the worker's own lines from INFO (assignments, "joined the consumer group")
+    quiet = {name: {"level": "INFO" if verbose else "WARNING"}
+             for name in ("faust", "mode", "aiokafka", "streams.transport")}
     worker = Worker(app, loglevel="debug" if verbose else "info", quiet=True, redirect_stdouts=False,
                     logging_config={"version": 1, "merge": True, "loggers": quiet})
     if not worker.spinner or not worker.spinner.file.isatty():

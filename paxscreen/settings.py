@@ -36,7 +36,7 @@ class Settings:
     partitions: int = 4
     # Replication factor for topics paxscreen creates (3 in production, 1 on the dev broker).
     replication: int = 1
-    # Faust application id; each stage's Kafka consumer group is <app id>-<stage> (ingest, screen, target, route).
+    # Faust application id = Kafka consumer group of the screening workers.
     app_id: str = "paxscreen-worker"
     # Port the worker serves Prometheus metrics on (0 = do not serve).
     metrics_port: int = 9108
@@ -62,7 +62,7 @@ class Settings:
     cache_screened: int = 100_000
     # Seconds screenings are also kept in Redis, for pushes days apart (T-72 h to the API message) and other workers; 0: none.
     screened_ttl: int = 345_600
-    # Records a worker's stage reads per batch at most (travellers screened at once).
+    # Travellers screened per batch by the worker (Faust take()).
     batch_size: int = 500
     # Seconds at most a worker's batch waits for more travellers once its first is there (a message's arrive together); 0: none.
     batch_timeout: float = 0.02

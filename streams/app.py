@@ -1,26 +1,21 @@
-"""The Faust application and its two thin stages, each a batch reader (`streams.reader`).
+"""The Faust application: topics and two thin stages, an agent and a batch reader.
 
 - ``ingest`` reads raw airline messages, turns them into traveller events with the injected
   ``decode`` function, and dead-letters what cannot be read (raw bytes, offset, reason).
-- ``screen`` takes batches of traveller events, screens them with the injected screener
-  (matchers/), publishes alerts not published before, then hands the batch to
+- ``screen`` takes batches of traveller events (a `streams.reader.BatchReader`: librdkafka,
+  not a Faust agent, since travellers are many and small), screens them with the injected
+  screener (matchers/), publishes alerts not published before, then hands the batch to
   ``Pipeline.on_travellers`` (the targeting extension keeps the travellers for retro-screening).
 
-Faust runs the worker (timers, tasks, web server, signals) but reads and writes nothing: a
-Faust agent costs ~20 times a batch reader's CPU per event (`paxscreen.bench_faust`), and on
-the embedded broker its consumer of the raw topic added ~20 ms to an alert's median latency
-(docs/benchmarks.md, seventeenth session).
-
-At-least-once: a reader commits a batch only after its handler returned, and the handlers
-await the broker's acknowledgement of everything they produce (through the ``Outbox``,
-streams/outbox.py) before returning. Redis outages are retried with backoff inside the
-handlers, so no offset is committed past a traveller that was not screened. The stages hold
-no matching logic.
+At-least-once: Faust acks (and later commits) an event only after the agent moved past it, the
+readers commit a batch only after its handler returned, and both await the broker's
+acknowledgement of everything they produce (through the ``Outbox``, streams/outbox.py) before
+moving on. Redis outages are retried with backoff inside the handlers, so no offset is committed
+past a traveller that was not screened. The agents hold no matching logic.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import gc
 import logging
@@ -32,7 +27,6 @@ from types import SimpleNamespace
 from typing import Any, Protocol
 
 import faust
-from faust.app.base import BootStrategy
 
 from paxscreen.booking import encode_booking
 from paxscreen.codec import decode_traveller, encode_traveller
@@ -48,6 +42,7 @@ from streams.publish import dead_letter as send_dead_letter
 from streams.publish import publish_alerts, retry_redis
 from streams.reader import BatchReader, Record
 from streams.records import headers_dict, utc_now_iso
+from streams.transport import make_app_class
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +69,13 @@ class Screener(Protocol):
 
 @dataclass
 class Pipeline:
-    """What the stages call: built by the command line from producers/ and matchers/."""
+    """What the agents call: built by the command line from producers/ and matchers/."""
 
     decode: Decoder
     screener: Screener
     ledger: AlertLedger
     metrics: Metrics
-    outbox: Outbox  # where the stages produce (acks=all)
+    outbox: Outbox  # where the agents produce (acks=all)
     # Multi-part PAXLST: where raw parts wait for their flight, and how a group is re-read.
     parts: PartStore | None = None
     assemble_parts: Callable[[list[bytes]], Decoded] | None = None
@@ -121,16 +116,8 @@ class Survivors:
             self.last = now
 
 
-class WithoutKafka(BootStrategy):
-    """Faust runs the worker (its timers, tasks, web server and signals), not its reads and
-    writes: the readers and the `Outbox` use librdkafka, so Faust's consumer and producer
-    (aiokafka) are not started."""
-
-    enable_kafka = False
-
-
-class App(faust.App):
-    BootStrategy = WithoutKafka
+def _broker_urls(bootstrap: str) -> list[str]:
+    return [f"kafka://{h.strip()}" for h in bootstrap.split(",") if h.strip()]
 
 
 def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
@@ -139,14 +126,25 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     gc.set_threshold(50_000, 20, 100)
     datadir = Path(settings.state_dir) / "faust"
     datadir.mkdir(parents=True, exist_ok=True)
-    app = App(
+    app = make_app_class(settings.fetch_max_wait_ms)(
         settings.app_id,
+        broker=_broker_urls(settings.kafka_bootstrap),
+        key_serializer="raw",
+        value_serializer="raw",
         store="memory://",
         datadir=str(datadir),
+        topic_allow_declare=False,  # `ensure_topics` creates them with our partitions
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=max(0.5, settings.session_timeout / 10),
+        broker_commit_interval=1.0,
+        producer_acks=-1,
         web_enabled=settings.web_port > 0,
         web_port=settings.web_port or 6066,
         web_bind="127.0.0.1",
     )
+    raw_topic = app.topic(settings.topic("raw"), key_type=bytes, value_type=bytes)
     m, outbox = pipeline.metrics, pipeline.outbox
     bookings_out, travellers_out = settings.topic("bookings"), settings.topic("travellers")
     alerts_out, deadletter_out = settings.topic("alerts"), settings.topic("deadletter")
@@ -154,60 +152,47 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     async def dead_letter(stage: str, raw: bytes, exc: Exception, message: Any, headers: dict[str, str]) -> None:
         await send_dead_letter(stage, raw, exc, message, headers, outbox=outbox, topic=deadletter_out, metrics=m)
 
-    async def ingest(batch: list[Record]) -> None:
-        """Each airline message read, its travellers and bookings sent as soon as it is read;
-        the batch is done (and committed) once every one of them was acknowledged."""
-        sending = []
-        for record in batch:
-            made = await read_message(record)
-            if made is not None:
-                sending.append(asyncio.ensure_future(emit(record, *made)))
-                await asyncio.sleep(0)  # the send starts now, while the next message is read
-        if sending:
-            await asyncio.gather(*sending)
+    @app.agent(raw_topic, name="ingest")
+    async def ingest(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            headers = headers_dict(msg.headers)
+            raw = msg.value or b""
+            try:
+                decoded = pipeline.decode(
+                    raw,
+                    source=headers.get(H_SOURCE),
+                    received_at=headers.get(H_RECEIVED_AT) or utc_now_iso(),
+                )
+            except InvalidMessage as exc:
+                m.messages.labels("invalid").inc()
+                m.parse_failures.labels(type(exc).__name__).inc()
+                await dead_letter("parse", raw, exc, msg, headers)
+                continue
+            except Exception as exc:  # a parser bug must not stop the stream: keep the bytes
+                log.exception("parser failed on topic=%s partition=%s offset=%s", msg.topic, msg.partition, msg.offset)
+                m.messages.labels("invalid").inc()
+                m.parse_failures.labels(type(exc).__name__).inc()
+                await dead_letter("parse", raw, exc, msg, headers)
+                continue
+            m.messages.labels(decoded.format).inc()
+            if decoded.warnings:  # read, but sloppy: counted (the texts are for `paxscreen parse`)
+                m.message_warnings.labels(decoded.format).inc(len(decoded.warnings))
+            travellers = decoded.travellers
+            if decoded.part_groups and pipeline.parts is not None and pipeline.assemble_parts is not None:
+                travellers = await with_sibling_parts(decoded, raw, msg)
+            try:
+                await outbox.send_all(
+                    [(bookings_out, (b.locator or "").encode(), encode_booking(b)) for b in decoded.bookings]
+                    + [(travellers_out, t.event_id.encode(), encode_traveller(t)) for t in travellers]
+                )
+            except DeliveryFailed as exc:  # what it made cannot be kept: keep what came in
+                await dead_letter("emit", raw, exc, msg, headers)
+                continue
+            m.travellers_emitted.inc(len(travellers))
+            m.bookings_emitted.inc(len(decoded.bookings))
 
-    async def read_message(record: Record) -> tuple[Decoded, list[Traveller]] | None:
-        headers = headers_dict(record.headers)
-        raw = record.value or b""
-        try:
-            decoded = pipeline.decode(
-                raw,
-                source=headers.get(H_SOURCE),
-                received_at=headers.get(H_RECEIVED_AT) or utc_now_iso(),
-            )
-        except InvalidMessage as exc:
-            m.messages.labels("invalid").inc()
-            m.parse_failures.labels(type(exc).__name__).inc()
-            await dead_letter("parse", raw, exc, record, headers)
-            return None
-        except Exception as exc:  # a parser bug must not stop the stream: keep the bytes
-            log.exception("parser failed on topic=%s partition=%s offset=%s", record.topic, record.partition,
-                          record.offset)
-            m.messages.labels("invalid").inc()
-            m.parse_failures.labels(type(exc).__name__).inc()
-            await dead_letter("parse", raw, exc, record, headers)
-            return None
-        m.messages.labels(decoded.format).inc()
-        if decoded.warnings:  # read, but sloppy: counted (the texts are for `paxscreen parse`)
-            m.message_warnings.labels(decoded.format).inc(len(decoded.warnings))
-        travellers = decoded.travellers
-        if decoded.part_groups and pipeline.parts is not None and pipeline.assemble_parts is not None:
-            travellers = await with_sibling_parts(decoded, raw, record)
-        return decoded, travellers
-
-    async def emit(record: Record, decoded: Decoded, travellers: list[Traveller]) -> None:
-        try:
-            await outbox.send_all(
-                [(bookings_out, (b.locator or "").encode(), encode_booking(b)) for b in decoded.bookings]
-                + [(travellers_out, t.event_id.encode(), encode_traveller(t)) for t in travellers]
-            )
-        except DeliveryFailed as exc:  # what it made cannot be kept: keep what came in
-            await dead_letter("emit", record.value or b"", exc, record, headers_dict(record.headers))
-            return
-        m.travellers_emitted.inc(len(travellers))
-        m.bookings_emitted.inc(len(decoded.bookings))
-
-    async def with_sibling_parts(decoded: Decoded, raw: bytes, msg: Record) -> list[Traveller]:
+    async def with_sibling_parts(decoded: Decoded, raw: bytes, msg: Any) -> list[Traveller]:
         """Keep this part with its siblings; return every traveller the group can now place
         on a flight (re-emitting one is harmless: same event_id, alerts de-duplicated)."""
         assert pipeline.parts is not None and pipeline.assemble_parts is not None
@@ -274,18 +259,30 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             await hook(travellers, encoded)
         survivors.settle()  # once the batch's alerts are out
 
-    # An airline message is read alone as soon as it is there: waiting for others would delay it.
-    pipeline.readers.append(BatchReader(settings, "ingest", settings.topic("raw"), ingest, m, batch_timeout=0))
     pipeline.readers.append(BatchReader(settings, "screen", travellers_out, screen, m))
+
+    @app.on_partitions_assigned.connect
+    async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        m.owned("faust", len(assigned))
+        log.info("assigned %d partition(s)", len(assigned))
 
     @app.timer(interval=5.0)
     async def observe_lag() -> None:
+        consumer = app.consumer
+        for tp in consumer.assignment():
+            try:
+                hw = consumer.highwater(tp)
+                pos = await consumer.position(tp)
+            except Exception:  # not yet assigned/fetched
+                continue
+            if hw is not None and pos is not None:
+                m.lag.labels(tp.topic, str(tp.partition)).set(max(0, hw - pos))
         for reader in pipeline.readers:  # also while a batch is being handled (a Redis outage...)
             await reader.observe_lag()
 
     for extend in pipeline.extensions:
         extend(app, settings, pipeline)
-    m.expect([reader.name for reader in pipeline.readers])
+    m.expect(["faust", *(reader.name for reader in pipeline.readers)])
     for reader in pipeline.readers:
         app.task(reader.run)
     return app

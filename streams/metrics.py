@@ -88,7 +88,7 @@ class Metrics:
         )
         self.assigned = Gauge(
             "paxscreen_assigned_partitions",
-            "Partitions this worker currently owns, over its batch readers",
+            "Partitions this worker currently owns, over its consumers (Faust's and the batch readers')",
             registry=r,
         )
         self.produce_resent = Counter(
@@ -131,7 +131,7 @@ class Metrics:
         self._ready = False
         self.ready = Gauge(
             "paxscreen_worker_ready",
-            "1 once each of the worker's batch readers has joined its group and been "
+            "1 once each of the worker's consumers (Faust's and the batch readers') has joined its group and been "
             "given its partitions: what it publishes from then on is screened without waiting for a join",
             registry=r,
         )
@@ -144,7 +144,7 @@ class Metrics:
         self._expected = frozenset(consumers)
 
     def owned(self, consumer: str, partitions: int) -> None:
-        """``consumer`` (a batch reader) now owns ``partitions``: ``assigned`` is the
+        """``consumer`` (Faust's, or a batch reader's) now owns ``partitions``: ``assigned`` is the
         sum. The first time every expected consumer has been assigned (some, or no, partitions),
         the worker is ready: ``ready`` is set and it says so in its log."""
         self._owned[consumer] = partitions

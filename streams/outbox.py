@@ -1,11 +1,11 @@
-"""What the stages produce, and how they wait for it: a confluent-kafka (librdkafka) producer
+"""What the agents produce, and how they wait for it: a confluent-kafka (librdkafka) producer
 whose delivery reports, counted per round of records, resolve one asyncio future per round.
 
 Why not Faust's own producer: aiokafka's producer forgets a topic's partitions when the set of
 topics it tracks changes. It starts by tracking *every* topic, then only those it was asked about
 after start-up; once the worker routes its first alert to a new ``taskforce.<IATA>`` topic, the
 ``travellers`` topic can drop out of its metadata while a batch for it waits in its buffer. That
-batch then waits for a leader that no refresh will bring back, the stage awaiting it stalls, and
+batch then waits for a leader that no refresh will bring back, the agent awaiting it stalls, and
 no offset is committed again (seen on the embedded broker with two workers: one stopped for good
 after a few manifests). librdkafka keeps metadata per topic it produced to and retries on its own.
 
@@ -13,9 +13,9 @@ At-least-once: ``send_all`` returns only when the broker acknowledged every reco
 idempotent producer); records that failed with a retriable error are sent again, with backoff,
 until they are acknowledged. The caller commits its input only after that. So are records
 refused for want of authorisation: that is the deployment's to mend (ACLs), and once mended
-the records go through, so the stage waits, logging why. Records the broker refuses for what
+the records go through, so the agent waits, logging why. Records the broker refuses for what
 they are (too large, invalid) can never go through: ``send_all`` delivers all the others, then
-raises `DeliveryFailed` naming them, and the stage dead-letters what it can.
+raises `DeliveryFailed` naming them, and the agent dead-letters what it can.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class DeliveryFailed(Exception):
 
 
 class Outbox:
-    """One producer per worker process; ``send_all`` is safe to call from any stage."""
+    """One producer per worker process; ``send_all`` is safe to call from any agent."""
 
     def __init__(
         self,

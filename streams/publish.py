@@ -1,4 +1,4 @@
-"""What every stage that raises alerts shares: Redis calls retried through outages, and
+"""What every agent that raises alerts shares: Redis calls retried through outages, and
 alert publication through the ledger (at-least-once in, each alert_id out once)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ async def retry_redis(
     op: str, fn: Callable[..., Any], *args: Any, observe: Callable[[float], None] | None = None
 ) -> Any:
     """Run a blocking Redis-backed call in a thread, retrying with backoff (0.2 s doubling to
-    10 s) while Redis is unreachable: the stage waits, and no offset moves past unscreened data.
+    10 s) while Redis is unreachable: the agent waits, and no offset moves past unscreened data.
     ``observe`` receives the seconds the successful call took."""
     delay = 0.2
     while True:

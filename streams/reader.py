@@ -1,15 +1,15 @@
-"""Batch readers: a topic read in batches with librdkafka (confluent-kafka), for every stage
-of the worker.
+"""Batch readers: a topic read in batches with librdkafka (confluent-kafka), for the stages
+whose events are many and small (a traveller, an alert).
 
 Faust's agents cost 61-72 µs of CPU per event read, against 3.1-3.5 µs for this reader and
 ~1 µs for librdkafka alone (`python -m paxscreen.bench_faust`): at 10,000 travellers a second,
 Faust alone would take most of a core before any screening.
-So every stage reads through a `BatchReader`, each in a consumer group of its own
-(``<app_id>-<name>``): the ingest (the raw topic: one airline message a record, read as soon
-as it is there), the ``screen`` stage (the travellers topic), the risk targeting (the
-bookings topic) and the task-force routing (the alerts topic).
+So the ``screen`` stage (the travellers topic), the risk targeting (the bookings topic) and
+the task-force routing (the alerts topic) read through a `BatchReader`, each in a consumer
+group of its own (``<app_id>-<name>``), while Faust keeps the raw topic (one event per
+airline message, parsed at length) and the timers.
 
-At-least-once: a batch's offsets are committed only after its handler returned,
+At-least-once, as the agents: a batch's offsets are committed only after its handler returned,
 that is after everything it produced was acknowledged by the broker (the `Outbox`). A crash
 before the commit reads the batch again (alerts keep their ids and the ledger keeps them
 single). librdkafka calls the rebalance callbacks from within ``consume()``, which the reader
@@ -56,21 +56,19 @@ Handler = Callable[[list[Record]], Awaitable[None]]
 
 
 def reader_group(settings: Settings, name: str) -> str:
-    """The consumer group of the ``name`` reader: one per stage."""
+    """The consumer group of the ``name`` reader: one per stage, beside Faust's (``app_id``)."""
     return f"{settings.app_id}-{name}"
 
 
 class BatchReader:
     """Reads ``topic`` in batches of at most ``settings.batch_size`` records (waiting at most
-    ``batch_timeout``, by default ``settings.batch_timeout``, for more once one is there,
-    while they keep coming), hands each batch to ``handle``, then commits the batch's offsets.
-    Reports its partitions and lag to ``metrics``."""
+    ``settings.batch_timeout`` for more once one is there, while they keep coming), hands
+    each batch to ``handle``, then commits the batch's offsets. Reports its partitions and
+    lag to ``metrics``."""
 
-    def __init__(self, settings: Settings, name: str, topic: str, handle: Handler, metrics: Metrics, *,
-                 batch_timeout: float | None = None) -> None:
+    def __init__(self, settings: Settings, name: str, topic: str, handle: Handler, metrics: Metrics) -> None:
         self.settings, self.name, self.topic = settings, name, topic
         self.handle, self.metrics = handle, metrics
-        self.batch_timeout = settings.batch_timeout if batch_timeout is None else batch_timeout
         self.assigned: set[int] = set()
         self._next: dict[int, int] = {}  # per partition, the offset expected next (`_check_offsets`)
         self._consumer: Any = None
@@ -124,7 +122,7 @@ class BatchReader:
     def _consume(self) -> list[Record]:
         """Up to a batch of records: those already fetched, or else the first to arrive within
         `IDLE_WAIT` (none: an empty batch); then more, as long as they keep arriving (none
-        for ``batch_gap``: the burst is over) and for `batch_timeout` at most (0: what has
+        for ``batch_gap``: the burst is over) and for ``batch_timeout`` at most (0: what has
         arrived). An airline message's travellers arrive as a burst; a batch that started on
         its first records would leave the others waiting for it. Under load a batch fills
         at once. Broker errors are logged."""
@@ -134,7 +132,7 @@ class BatchReader:
             msgs = consume(num_messages=1, timeout=IDLE_WAIT)
             if msgs:  # and those fetched with it
                 msgs += consume(num_messages=s.batch_size - 1, timeout=0)
-        deadline = time.monotonic() + self.batch_timeout
+        deadline = time.monotonic() + s.batch_timeout
         while msgs and len(msgs) < s.batch_size and (left := deadline - time.monotonic()) > 0:
             more = consume(num_messages=s.batch_size - len(msgs), timeout=min(left, s.batch_gap or left))
             if not more:

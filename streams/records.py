@@ -1,4 +1,4 @@
-"""Pure helpers for the stages: headers, dead-letter records, latency. No Kafka client here."""
+"""Pure helpers for the agents: headers, dead-letter records, latency. No Kafka client here."""
 
 from __future__ import annotations
 

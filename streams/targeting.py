@@ -17,7 +17,7 @@ reload timer and the retro-screening memory. Registered through ``Pipeline.exten
 
 Agents stay thin: the rules, the contexts and the alerts are built by the injected callables
 (matchers/ and the PNRGOV traveller derivation, composed by `paxscreen.risk`). Redis outages
-are retried with backoff inside the stage, as in `streams.app`.
+are retried with backoff inside the agent, as in `streams.app`.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Recent(Protocol):
 
 @dataclass
 class Targeting:
-    """What the stages call, built by `paxscreen.risk.build_targeting`."""
+    """What the agents call, built by `paxscreen.risk.build_targeting`."""
 
     rules: Rules
     # (booking, rules, screened_at) -> risk alerts of the booking's travellers
@@ -96,7 +96,7 @@ class _Metrics:
 
 
 def targeting_extension(targeting: Targeting) -> Callable[[faust.App, Settings, Any], None]:
-    """The ``Pipeline.extensions`` callable that registers the stages and the timer."""
+    """The ``Pipeline.extensions`` callable that registers the agents and the timer."""
 
     def extend(app: faust.App, settings: Settings, pipeline: Any) -> None:
         _register(app, settings, pipeline, targeting)
@@ -129,7 +129,7 @@ def _register(app: faust.App, settings: Settings, pipeline: Any, t: Targeting) -
                              deadletter=deadletter_out)
 
     def evaluate(fn: Callable[..., list[Alert]], *args: Any) -> list[Alert]:
-        """A bug in the core must not stop the stage: count it, log its type (never the data)."""
+        """A bug in the core must not stop the agent: count it, log its type (never the data)."""
         try:
             return fn(*args)
         except Exception as exc:  # noqa: BLE001 - a bug in the core must not stop the stream

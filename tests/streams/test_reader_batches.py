@@ -117,17 +117,6 @@ def test_no_gap_waits_out_the_batch_timeout() -> None:
     assert len(batch) == 8 and c.calls == [(100, 0), (1, IDLE_WAIT), (99, 0), (97, 0.05)]
 
 
-def test_a_reader_of_its_own_timeout_does_not_wait_as_the_settings_say() -> None:
-    """The ingest reads an airline message as soon as it is there (a batch timeout of 0),
-    whatever the screening's batches wait for (the settings)."""
-    c = _Consumer(queued=0, arriving=[1, 5])
-    settings = dataclasses.replace(Settings(), batch_size=100, batch_timeout=0.05)
-    reader = BatchReader(settings, "ingest", "t", None, Metrics(), batch_timeout=0)  # type: ignore[arg-type]
-    reader._consumer = c
-    _CLOCK.append(c)
-    assert len(reader._consume()) == 1 and c.calls == [(100, 0), (1, IDLE_WAIT), (99, 0)]
-
-
 def test_nothing_arriving_gives_an_empty_batch_after_the_idle_wait() -> None:
     c = _Consumer(queued=0, arriving=[])
     assert _reader(c, batch_timeout=0.05)._consume() == []
