@@ -66,6 +66,9 @@ class ServiceChars:
 
 DEFAULT_CHARS = ServiceChars()
 
+# Characters typed or converted in place of the ' terminator (’ ‘ ʼ ´ ` ′): `producers.resync`
+LOOKALIKES = "\u2019\u2018\u02bc\u00b4\u0060\u2032"
+
 
 class Segment(NamedTuple):
     """One segment: its tag, its data elements (each a tuple of components, the tag excluded),
@@ -145,6 +148,7 @@ class Interchange:
     control_ref: str | None
     messages: tuple[Message, ...]
     warnings: tuple[str, ...] = ()
+    lookalikes: bool = True  # the text holds a look-alike of the ' terminator (`LOOKALIKES`)
 
 
 # --- bytes and service characters ----------------------------------------------------------------
@@ -535,6 +539,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
         control_ref=unb.get(5) if unb else None,
         messages=tuple(messages),
         warnings=tuple(warnings),
+        lookalikes=any(c in text for c in LOOKALIKES),
     )
 
 

@@ -13,7 +13,9 @@ Strict where data would be wrong (a traveller without a name, a flight time that
 time, a message of another type) and lenient where real feeds are sloppy (a wrong CNT or UNT
 count, an unknown qualifier, a traveller's birth or expiry date that is not a date, left out):
 the first raise `InvalidMessage` at the segment, the second become warnings on the manifest.
-Neither ever quotes a name, a birth date or a document number.
+Neither ever quotes a name, a birth date or a document number. A segment that swallowed the
+next one (a lost terminator, or a look-alike of it such as U+2019) is split back apart, with a
+warning (`producers.resync`): a NAD run into the segment before it would lose a traveller.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from producers.countries import country_code
 from producers.dates import Rule, edifact_date, interchange_prepared_at, reference_date
 from producers.edifact import Interchange, Message, Segment, read_interchange
 from producers.manifest import Manifest, PartBuffer, assemble, part_group_key
+from producers.resync import resync
 
 __all__ = ["Manifest", "PartBuffer", "assemble", "parse_paxlst", "part_group_key"]
 
@@ -144,6 +147,13 @@ SEGMENT_TAGS = frozenset({
     "UNH", "UNT", "BGM", "RFF", "DTM", "NAD", "CTA", "COM", "TDT", "LOC", "ATT", "GEI", "FTX", "MEA",
     "QTY", "EMP", "NAT", "DOC", "CNT", "CPI", "TSR", "GID", "SEQ", "PDI", "FII", "AUT", "UNS",
 })
+
+# The most data elements a segment takes (UN/EDIFACT D05B segment directory), for `resync`;
+# None: no limit kept (segments whose layout varies between directories or feeds, free text).
+ELEMENT_LIMITS: dict[str, int | None] = {tag: None for tag in SEGMENT_TAGS} | {
+    "BGM": 4, "RFF": 1, "DTM": 1, "NAD": 9, "CTA": 2, "LOC": 5, "ATT": 3, "GEI": 3, "MEA": 4,
+    "QTY": 1, "EMP": 5, "NAT": 2, "DOC": 5, "CNT": 1, "UNS": 1,
+}  # fmt: skip
 
 
 def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
@@ -365,8 +375,11 @@ def _manifest(
     if legacy:
         segments, notes = cedipax.translate(segments)
         ctx.warnings += notes
-    elif version not in KNOWN_VERSIONS:
-        ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
+    else:
+        if version not in KNOWN_VERSIONS:
+            ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
+        segments, split = resync(segments, ELEMENT_LIMITS, terminator=ic.chars.terminator, lookalikes=ic.lookalikes)
+        ctx.warnings += split
     body = _read_body(segments, ctx)
     bgm, transports, people = body.bgm, body.transports, body.people
     if body.skipped and not people:  # what it holds may be travellers in a layout not read here

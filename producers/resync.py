@@ -20,12 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from producers.edifact import Segment
+from producers.edifact import LOOKALIKES, Segment
 
 __all__ = ["LOOKALIKES", "resync"]
 
-# Characters typed or converted in place of the ' terminator: ’ ‘ ʼ ´ ` ′
-LOOKALIKES = "\u2019\u2018\u02bc\u00b4\u0060\u2032"
 _LOOKALIKE_TAG = re.compile(f"([{LOOKALIKES}])[ \t]*([A-Z][A-Z0-9]{{2}})$")
 _GLUED_TAG = re.compile(r".([A-Z][A-Z0-9]{2})$")
 
@@ -40,7 +38,9 @@ def _split(seg: Segment, k: int, cut: int, tag: str) -> tuple[Segment, Segment]:
 def _lookalike(seg: Segment, limits: Mapping[str, int | None]) -> tuple[int, int, str, str] | None:
     n = len(seg.elements)
     for k, comps in enumerate(seg.elements):
-        m = _LOOKALIKE_TAG.search(comps[-1]) if comps else None
+        if not comps or comps[-1][-3:] not in limits:  # cheap first: the glued tag ends the element
+            continue
+        m = _LOOKALIKE_TAG.search(comps[-1])
         if m and m.group(2) in limits and (k < n - 1 or limits[m.group(2)] == 0):
             return k, m.start(), m.group(2), m.group(1)
     return None
@@ -61,24 +61,35 @@ def _lost(seg: Segment, limits: Mapping[str, int | None]) -> tuple[int, int, str
 
 
 def resync(
-    segments: Sequence[Segment], limits: Mapping[str, int | None], *, terminator: str = "'"
+    segments: Sequence[Segment], limits: Mapping[str, int | None], *, terminator: str = "'",
+    lookalikes: bool = True,
 ) -> tuple[list[Segment], list[str]]:
     """Split segments that swallowed the next one (see the module docstring).
 
     ``limits`` maps every tag the message may hold to the most data elements it takes (None:
-    no known limit). Returns the segments and one warning per split (positions, never values).
+    no known limit). ``lookalikes``: False when the text holds none (`Interchange.lookalikes`),
+    so that only segments longer than their tag allows are looked into. Returns the segments
+    and one warning per split (positions, never values).
     """
-    out: list[Segment] = []
+    lookalikes = lookalikes and terminator == "'"
+    first = 0
+    if not lookalikes:  # most messages need no split: find the first segment that may
+        for first, seg in enumerate(segments):
+            limit = limits.get(seg.tag)
+            if limit is not None and len(seg.elements) > limit:
+                break
+        else:
+            return list(segments), []
+    out: list[Segment] = list(segments[:first])
     warnings: list[str] = []
-    todo = list(reversed(segments))
+    todo = list(reversed(segments[first:]))
     while todo:
         seg = todo.pop()
-        where = f"{seg.tag} at segment #{seg.position} (line {seg.line})"
-        found = _lookalike(seg, limits) if terminator == "'" else None
+        found = _lookalike(seg, limits) if lookalikes else None
         if found is not None:
             k, cut, tag, char = found
             warnings.append(
-                f"{where}: U+{ord(char):04X} before the next segment ({tag}) read as its terminator "
+                f"{_where(seg)}: U+{ord(char):04X} before the next segment ({tag}) read as its terminator "
                 "(a look-alike of ')"
             )
         else:
@@ -88,10 +99,14 @@ def resync(
                 continue
             k, cut, tag = lost
             warnings.append(
-                f"{where}: the next segment ({tag}) runs into its element {k + 1} (terminator missing?); "
+                f"{_where(seg)}: the next segment ({tag}) runs into its element {k + 1} (terminator missing?); "
                 "split there"
             )
         host, tail = _split(seg, k, cut, tag)
         out.append(host)
         todo.append(tail)
     return out, warnings
+
+
+def _where(seg: Segment) -> str:
+    return f"{seg.tag} at segment #{seg.position} (line {seg.line})"

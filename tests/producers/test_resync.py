@@ -71,3 +71,52 @@ def test_a_pnr_with_typographic_quotes_and_a_lost_terminator_reads_as_the_fixed_
     assert sum("(a look-alike of ')" in w for w in warnings) == 3
     assert any(w.startswith("ORG at segment #36 (line 40): the next segment (TIF) runs into its element 9")
                for w in warnings)
+
+
+KL590 = (Path(__file__).resolve().parents[2] / "paxscreen/samples/paxlst/demo_kl590_acc_ams.edi").read_text()
+
+
+def _reading(manifests) -> list[tuple]:
+    return [(t.surname, t.given_names, t.date_of_birth, t.sex, t.nationality,
+             [(d.number, d.expiry, d.issuing_country) for d in t.documents]) for m in manifests for t in m.travellers]
+
+
+@pytest.mark.parametrize(("broken", "warning"), [
+    # a look-alike of ' before the next traveller's NAD: the traveller was lost
+    (KL590.replace("LOC+91+DEU'\nNAD", "LOC+91+DEU\u2019\nNAD", 1), "LOC at segment #20 (line 21): U+2019 before the next segment (NAD)"),
+    # a lost terminator there: the NAD ran into the LOC's second element
+    (KL590.replace("LOC+91+DEU'\nNAD", "LOC+91+DEUNAD", 1), "LOC at segment #20 (line 21): the next segment (NAD) runs into its element 2"),
+    # a lost terminator after a document's expiry: its issuing country was lost
+    (KL590.replace("DTM+36:310310'\n", "DTM+36:310310", 1), "DTM at segment #19 (line 20): the next segment (LOC) runs into its element 1"),
+])  # fmt: skip
+def test_a_paxlst_whose_segments_ran_together_reads_as_the_sent_one(broken: str, warning: str) -> None:
+    from producers.paxlst import parse_paxlst
+
+    assert broken != KL590
+    got, want = (parse_paxlst(t, received_at=RECEIVED) for t in (broken, KL590))
+    assert _reading(got) == _reading(want) and len(_reading(got)) == 15
+    warnings = got[0].warnings
+    new = [w for w in warnings if w not in want[0].warnings]  # the split, and the UNT's count (one segment fewer)
+    assert len(new) == 2 and new[1].startswith(warning) and new[0].startswith("UNT says '160' segments")
+    assert not any("CNT" in w for w in warnings)  # every traveller the count declares is there
+    assert not any(v in w for w in warnings for v in ("PETRENKO", "SCHAEFER", "310310", "DEU"))
+
+
+@pytest.mark.parametrize("name", ["O\u2019NEILL:MARY", "DUPONT:JEAN D\u2019ATT", "N\u2019DOC:AMINATA"])
+def test_a_paxlst_name_with_a_typographic_apostrophe_is_read_whole(name: str) -> None:
+    from producers.paxlst import parse_paxlst
+
+    (m,) = parse_paxlst(KL590.replace("SCHAEFER:JUERGEN", name, 1), received_at=RECEIVED)
+    first = m.travellers[0]
+    assert f"{first.surname}:{first.given_names}" == name and len(m.travellers) == 15
+    assert not any("look-alike" in w or "split" in w for w in m.warnings)
+
+
+def test_the_interchange_says_whether_its_text_holds_a_lookalike_and_resync_trusts_it() -> None:
+    from producers.edifact import read_interchange
+
+    plain, curly = KL590, KL590.replace("LOC+91+DEU'\nNAD", "LOC+91+DEU\u2019\nNAD", 1)
+    assert read_interchange(plain).lookalikes is False and read_interchange(curly).lookalikes is True
+    _, segments, _ = tokenize("UNA:+.? '" + "RPI+1+HK\u2019SRC'")  # within RPI's two elements
+    assert len(resync(segments, ELEMENT_LIMITS)[0]) == 2
+    assert len(resync(segments, ELEMENT_LIMITS, lookalikes=False)[0]) == 1  # told there is none: not looked for
