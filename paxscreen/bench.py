@@ -368,7 +368,7 @@ def _saturation(o: Options, listed, pacer, alerts, workers, flight: int) -> dict
     per0 = workers.each("paxscreen_travellers_screened_total")
     say(f"saturation: publishing {n:,} travellers as fast as possible")
     t0 = time.time()
-    pax_per_s, sent_s = _backlog(pacer, batch, n, workers)
+    pax_per_s, sent_s, _ = _backlog(pacer, batch, n, workers)
     alerts.settle()
     lat = percentiles(alerts.since(t0))
     per = [round(b - a) for a, b in zip(per0, workers.each("paxscreen_travellers_screened_total"), strict=True)]
@@ -383,11 +383,13 @@ def _drain(workers) -> None:
         "paxscreen_travellers_emitted_total"), 1800, "the previous phase to drain", workers)
 
 
-def _backlog(pacer, batch, n: int, workers) -> tuple[float, float]:
+def _backlog(pacer, batch, n: int, workers) -> tuple[float, float, float]:
     """Publish ``batch`` (``n`` travellers) as fast as possible and wait until all are screened:
-    (the sustained rate, between 10% and 90% of them screened; seconds to publish)."""
+    (the sustained rate, between 10% and 90% of them screened; seconds to publish; when the
+    last was screened, `time.perf_counter`). The workers' counters are read every 0.25 s, so
+    those moments are placed between the two reads around them (`_crossing`)."""
     base = workers.total("paxscreen_travellers_screened_total")
-    marks: list[tuple[float, float]] = []
+    marks: list[tuple[float, float]] = [(time.perf_counter(), 0.0)]
 
     def progress() -> bool:
         done = workers.total("paxscreen_travellers_screened_total") - base
@@ -396,10 +398,22 @@ def _backlog(pacer, batch, n: int, workers) -> tuple[float, float]:
 
     sent_s = pacer.publish(batch, None)
     _wait(progress, 1800, "the backlog to be screened", workers)
-    lo = next(t for t, d in marks if d >= 0.1 * n)
-    hi = next(t for t, d in marks if d >= 0.9 * n)
-    first = next(t for t, d in marks if d > 0)
-    return (0.8 * n / (hi - lo) if hi > lo else n / max(1e-9, marks[-1][0] - first)), sent_s
+    lo, hi = _crossing(marks, 0.1 * n), _crossing(marks, 0.9 * n)
+    return 0.8 * n / max(hi - lo, 1e-9), sent_s, _crossing(marks, n)
+
+
+def _crossing(marks: list[tuple[float, float]], count: float) -> float:
+    """When the count of travellers screened reached ``count``, from ``marks`` (time, count
+    read; counts only grow): linear between the last read below it and the first at or above
+    it. Screening a backlog runs at a steady rate, and a read every 0.25 s would otherwise
+    make a 0.6 s round of the mixed phase read as 0.5 or 0.75 s."""
+    below = marks[0]
+    for t, done in marks:
+        if done >= count:
+            t0, d0 = below
+            return t if done <= d0 else t0 + (count - d0) / (done - d0) * (t - t0)
+        below = (t, done)
+    raise ValueError(f"the count never reached {count}")
 
 
 def _tally(workers) -> tuple[float, float, list[float]]:
@@ -424,7 +438,7 @@ def _repush(o: Options, listed, pacer, workers, flight: int, pax_per_s: int) -> 
     _drain(workers)
     before = _tally(workers)
     say(f"pushed again: publishing the saturation phase's {n:,} travellers again as fast as possible")
-    rate, _ = _backlog(pacer, batch, n, workers)
+    rate, _, _ = _backlog(pacer, batch, n, workers)
     repeats, shared, cpu = _since(workers, before)
     say(f"  sustained {rate:,.0f} travellers/s ({rate / max(pax_per_s, 1):.1f} x first pushes); "
         f"{repeats:,.0f} of {n:,} answered from kept screenings ({shared:,.0f} of them from Redis)")
@@ -450,8 +464,8 @@ def _mixed(o: Options, listed, pacer, workers, flight: int, pushes: int = PUSHES
     seconds = []
     for r in rounds:
         t0 = time.perf_counter()
-        _backlog(pacer, r, sum(count for _, _, count in r), workers)
-        seconds.append(round(time.perf_counter() - t0, 2))
+        _, _, done = _backlog(pacer, r, sum(count for _, _, count in r), workers)
+        seconds.append(round(done - t0, 2))
     rate = n / sum(seconds)
     repeats, _, cpu = _since(workers, before)
     say(f"  {rate:,.0f} traveller events/s (rounds {seconds} s); {repeats:,.0f} of {n:,} answered from kept "

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from paxscreen import bench_data as bd
-from paxscreen.bench import PUSHES, QUICK, Options, add_arguments, interleave
+from paxscreen.bench import PUSHES, QUICK, Options, _crossing, add_arguments, interleave
 from paxscreen.bench_kafka import percentiles
 from producers.decode import read_message
 from producers.paxlst_writer import Envelope, write_paxlst
@@ -69,6 +69,18 @@ def test_interleave_spaces_each_travellers_pushes_by_the_lag() -> None:
     # a slot holds one flight's first push and the later pushes of flights lag slots before
     assert slots[3] == [(0, 3), (1, 1)] and slots[5] == [(1, 3), (2, 1)] and len(slots) == 8
     assert interleave([], 3) == []
+
+
+def test_a_count_is_reached_between_the_two_reads_around_it() -> None:
+    """The bench reads the workers' counters every 0.25 s; a backlog's moments (10%, 90%,
+    all screened) are placed between the reads around them, not at the next read."""
+    marks = [(0.0, 0.0), (0.25, 0.0), (0.5, 1000.0), (0.75, 3000.0), (1.0, 4000.0)]
+    assert _crossing(marks, 2000) == pytest.approx(0.625)
+    assert _crossing(marks, 1000) == pytest.approx(0.5)  # read exactly: the first read that says so
+    assert _crossing(marks, 4000) == pytest.approx(1.0)
+    assert _crossing(marks, 100) == pytest.approx(0.275)  # after the last read that saw none
+    with pytest.raises(ValueError):
+        _crossing(marks, 4001)
 
 
 def test_options() -> None:
