@@ -52,7 +52,8 @@ def _version(msg: Message, warnings: list[str]) -> str | None:
 def _header(msg: Message, ctx: rd.Context, ic: Interchange) -> tuple[Header, list[list[Segment]]]:
     header = Header(version=_version(msg, ctx.warnings))
     groups: list[list[Segment]] = []
-    segments, split = resync(msg.segments, ELEMENT_LIMITS, terminator=ic.chars.terminator, lookalikes=ic.lookalikes)
+    segments, split = resync(msg.segments, ELEMENT_LIMITS, terminator=ic.chars.terminator,
+                             lookalikes=ic.lookalikes)
     ctx.warnings += split
     for seg in segments:
         if seg.tag == "SRC":

@@ -89,8 +89,8 @@ def resync(
         if found is not None:
             k, cut, tag, char = found
             warnings.append(
-                f"{_where(seg)}: U+{ord(char):04X} before the next segment ({tag}) read as its terminator "
-                "(a look-alike of ')"
+                f"{_where(seg)}: U+{ord(char):04X} before the next segment ({tag}) read as its "
+                "terminator (a look-alike of ')"
             )
         else:
             lost = _lost(seg, limits)
@@ -99,8 +99,8 @@ def resync(
                 continue
             k, cut, tag = lost
             warnings.append(
-                f"{_where(seg)}: the next segment ({tag}) runs into its element {k + 1} (terminator missing?); "
-                "split there"
+                f"{_where(seg)}: the next segment ({tag}) runs into its element {k + 1} "
+                "(terminator missing?); split there"
             )
         host, tail = _split(seg, k, cut, tag)
         out.append(host)

@@ -78,7 +78,8 @@ KL590 = (Path(__file__).resolve().parents[2] / "paxscreen/samples/paxlst/demo_kl
 
 def _reading(manifests) -> list[tuple]:
     return [(t.surname, t.given_names, t.date_of_birth, t.sex, t.nationality,
-             [(d.number, d.expiry, d.issuing_country) for d in t.documents]) for m in manifests for t in m.travellers]
+             [(d.number, d.expiry, d.issuing_country) for d in t.documents])
+            for m in manifests for t in m.travellers]
 
 
 @pytest.mark.parametrize(("broken", "warning"), [
@@ -96,7 +97,7 @@ def test_a_paxlst_whose_segments_ran_together_reads_as_the_sent_one(broken: str,
     got, want = (parse_paxlst(t, received_at=RECEIVED) for t in (broken, KL590))
     assert _reading(got) == _reading(want) and len(_reading(got)) == 15
     warnings = got[0].warnings
-    new = [w for w in warnings if w not in want[0].warnings]  # the split, and the UNT's count (one segment fewer)
+    new = [w for w in warnings if w not in want[0].warnings]  # the split; the UNT's count, one segment fewer
     assert len(new) == 2 and new[1].startswith(warning) and new[0].startswith("UNT says '160' segments")
     assert not any("CNT" in w for w in warnings)  # every traveller the count declares is there
     assert not any(v in w for w in warnings for v in ("PETRENKO", "SCHAEFER", "310310", "DEU"))
@@ -119,4 +120,4 @@ def test_the_interchange_says_whether_its_text_holds_a_lookalike_and_resync_trus
     assert read_interchange(plain).lookalikes is False and read_interchange(curly).lookalikes is True
     _, segments, _ = tokenize("UNA:+.? '" + "RPI+1+HK\u2019SRC'")  # within RPI's two elements
     assert len(resync(segments, ELEMENT_LIMITS)[0]) == 2
-    assert len(resync(segments, ELEMENT_LIMITS, lookalikes=False)[0]) == 1  # told there is none: not looked for
+    assert len(resync(segments, ELEMENT_LIMITS, lookalikes=False)[0]) == 1  # told there is none: not sought
