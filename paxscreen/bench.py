@@ -405,8 +405,7 @@ def _backlog(pacer, batch, n: int, workers) -> tuple[float, float, float]:
 def _crossing(marks: list[tuple[float, float]], count: float) -> float:
     """When the count of travellers screened reached ``count``, from ``marks`` (time, count
     read; counts only grow): linear between the last read below it and the first at or above
-    it. Screening a backlog runs at a steady rate, and a read every 0.25 s would otherwise
-    make a 0.6 s round of the mixed phase read as 0.5 or 0.75 s."""
+    it, since a backlog is screened at a steady rate and the reads are 0.25 s apart."""
     below = marks[0]
     for t, done in marks:
         if done >= count:
