@@ -3,10 +3,9 @@
 Faust hard-codes ``fetch_max_wait_ms=1500`` for its consumer. Apache Kafka answers a fetch
 as soon as one byte is there, so that is harmless there, but a broker that holds fetches (the
 embedded Tansu broker holds each for about half its wait, docs/benchmarks.md) would add up to
-0.75 s per hop. paxscreen caps
-the wait with ``PAXSCREEN_FETCH_MAX_WAIT_MS`` (default 100 ms): an idle consumer then sends a
-few more fetch requests a second, which costs nothing measurable, and latency stays low on any
-broker. Only public aiokafka behaviour is relied on, plus the one attribute the consumer reads
+0.75 s per hop. paxscreen caps the wait with ``PAXSCREEN_FETCH_MAX_WAIT_MS`` (default 100 ms):
+an idle consumer then sends a few more fetch requests a second, which costs nothing
+measurable, and latency stays low on any broker. Only public aiokafka behaviour is relied on, plus the one attribute the consumer reads
 when it starts its fetcher.
 """
 
