@@ -148,7 +148,7 @@ class Interchange:
     control_ref: str | None
     messages: tuple[Message, ...]
     warnings: tuple[str, ...] = ()
-    lookalikes: bool = True  # the text holds a look-alike of the ' terminator (`LOOKALIKES`)
+    lookalikes: bool = True  # the terminator is ' and the text holds a look-alike of it (`LOOKALIKES`)
 
 
 # --- bytes and service characters ----------------------------------------------------------------
@@ -539,7 +539,7 @@ def read_interchange(data: bytes | str, *, source: str | None = None) -> Interch
         control_ref=unb.get(5) if unb else None,
         messages=tuple(messages),
         warnings=tuple(warnings),
-        lookalikes=any(c in text for c in LOOKALIKES),
+        lookalikes=chars.terminator == "'" and any(c in text for c in LOOKALIKES),
     )
 
 

@@ -378,8 +378,7 @@ def _manifest(
     else:
         if version not in KNOWN_VERSIONS:
             ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
-        segments, split = resync(segments, ELEMENT_LIMITS, terminator=ic.chars.terminator,
-                                 lookalikes=ic.lookalikes)
+        segments, split = resync(segments, ELEMENT_LIMITS, lookalikes=ic.lookalikes)
         ctx.warnings += split
     body = _read_body(segments, ctx)
     bgm, transports, people = body.bgm, body.transports, body.people

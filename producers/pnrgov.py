@@ -27,7 +27,7 @@ from dataclasses import replace
 from paxscreen.booking import Booking
 from producers import pnrgov_segments as rd
 from producers.dates import interchange_prepared_at, reference_date
-from producers.edifact import Interchange, Message, Segment, read_interchange
+from producers.edifact import Message, Segment, read_interchange
 from producers.pnrgov_pnr import KNOWN_TAGS, Envelope, Header, PnrReader
 from producers.pnrgov_travellers import booking_travellers, screened_flights
 from producers.resync import resync
@@ -49,11 +49,10 @@ def _version(msg: Message, warnings: list[str]) -> str | None:
     return version
 
 
-def _header(msg: Message, ctx: rd.Context, ic: Interchange) -> tuple[Header, list[list[Segment]]]:
+def _header(msg: Message, ctx: rd.Context, lookalikes: bool) -> tuple[Header, list[list[Segment]]]:
     header = Header(version=_version(msg, ctx.warnings))
     groups: list[list[Segment]] = []
-    segments, split = resync(msg.segments, ELEMENT_LIMITS, terminator=ic.chars.terminator,
-                             lookalikes=ic.lookalikes)
+    segments, split = resync(msg.segments, ELEMENT_LIMITS, lookalikes=lookalikes)
     ctx.warnings += split
     for seg in segments:
         if seg.tag == "SRC":
@@ -94,7 +93,7 @@ def parse_pnrgov(
         if (msg.type or "").upper() != "PNRGOV":
             raise msg.header.error(f"message type {msg.type!r} is not PNRGOV", source=source)
         mctx = rd.Context(reference, source, decimal)
-        header, groups = _header(msg, mctx, ic)
+        header, groups = _header(msg, mctx, ic.lookalikes)
         if not groups:
             if header.pnrs == 0:
                 continue  # EQN+0: a flight without PNRs, nothing to read

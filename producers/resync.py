@@ -38,9 +38,7 @@ def _split(seg: Segment, k: int, cut: int, tag: str) -> tuple[Segment, Segment]:
 def _lookalike(seg: Segment, limits: Mapping[str, int | None]) -> tuple[int, int, str, str] | None:
     n = len(seg.elements)
     for k, comps in enumerate(seg.elements):
-        if not comps or comps[-1][-3:] not in limits:  # cheap first: the glued tag ends the element
-            continue
-        m = _LOOKALIKE_TAG.search(comps[-1])
+        m = _LOOKALIKE_TAG.search(comps[-1]) if comps else None
         if m and m.group(2) in limits and (k < n - 1 or limits[m.group(2)] == 0):
             return k, m.start(), m.group(2), m.group(1)
     return None
@@ -61,17 +59,16 @@ def _lost(seg: Segment, limits: Mapping[str, int | None]) -> tuple[int, int, str
 
 
 def resync(
-    segments: Sequence[Segment], limits: Mapping[str, int | None], *, terminator: str = "'",
-    lookalikes: bool = True,
+    segments: Sequence[Segment], limits: Mapping[str, int | None], *, lookalikes: bool = True
 ) -> tuple[list[Segment], list[str]]:
     """Split segments that swallowed the next one (see the module docstring).
 
     ``limits`` maps every tag the message may hold to the most data elements it takes (None:
-    no known limit). ``lookalikes``: False when the text holds none (`Interchange.lookalikes`),
-    so that only segments longer than their tag allows are looked into. Returns the segments
-    and one warning per split (positions, never values).
+    no known limit). ``lookalikes``: whether a look-alike of the terminator may have been
+    typed for it (`Interchange.lookalikes`); when not, only segments longer than their tag
+    allows are looked into. Returns the segments and one warning per split (positions, never
+    values).
     """
-    lookalikes = lookalikes and terminator == "'"
     first = 0
     if not lookalikes:  # most messages need no split: find the first segment that may
         for first, seg in enumerate(segments):

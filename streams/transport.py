@@ -5,8 +5,8 @@ as soon as one byte is there, so that is harmless there, but a broker that holds
 embedded Tansu broker holds each for about half its wait, docs/benchmarks.md) would add up to
 0.75 s per hop. paxscreen caps the wait with ``PAXSCREEN_FETCH_MAX_WAIT_MS`` (default 100 ms):
 an idle consumer then sends a few more fetch requests a second, which costs nothing
-measurable, and latency stays low on any broker. Only public aiokafka behaviour is relied on, plus the one attribute the consumer reads
-when it starts its fetcher.
+measurable, and latency stays low on any broker. Only public aiokafka behaviour is relied on,
+plus the one attribute the consumer reads when it starts its fetcher.
 """
 
 from __future__ import annotations

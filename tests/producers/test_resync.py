@@ -118,6 +118,9 @@ def test_the_interchange_says_whether_its_text_holds_a_lookalike_and_resync_trus
 
     plain, curly = KL590, KL590.replace("LOC+91+DEU'\nNAD", "LOC+91+DEU\u2019\nNAD", 1)
     assert read_interchange(plain).lookalikes is False and read_interchange(curly).lookalikes is True
+    # a ’ where ' is no terminator (UNA says ~) can be no look-alike of it
+    tilde = "UNA:+.? ~" + curly.removeprefix("UNA:+.? '\n").replace("'\n", "~\n")
+    assert read_interchange(tilde).lookalikes is False and "\u2019" in tilde
     _, segments, _ = tokenize("UNA:+.? '" + "RPI+1+HK\u2019SRC'")  # within RPI's two elements
     assert len(resync(segments, ELEMENT_LIMITS)[0]) == 2
     assert len(resync(segments, ELEMENT_LIMITS, lookalikes=False)[0]) == 1  # told there is none: not sought
