@@ -259,7 +259,7 @@ def _wait(predicate, timeout: float, what: str, workers, *, fatal: bool = True) 
 
 
 def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
-    from paxscreen.bench_kafka import percentiles
+    from paxscreen.bench_kafka import RssSampler, percentiles
 
     n = int(o.rate * o.duration)
     say(f"fixed load: writing {n:,} travellers' manifests")
@@ -267,7 +267,7 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
     rss0 = workers.rss_mb()
     cpu0 = workers.cpu_seconds()
     say(f"fixed load: {o.rate:,.0f} travellers/s for {o.duration:.0f} s")
-    rss_during = _RssSampler(workers, max(1.0, o.duration / 10))
+    rss_during = RssSampler(workers, max(1.0, o.duration / 10))
     try:
         t0, sent_s, kept_up, screened = _paced(o, lambda: pacer.publish(batch, o.rate), n, "fixed load", workers)
     finally:
@@ -292,11 +292,24 @@ def _fixed(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
         **{f"{k}_at_{rate_key}": v for k, v in p.items()},
         "p99_ms_at_2000": p["p99_ms"] if o.rate == 2000 else None,
         "fixed_stages_ms": stages,
+        "fixed_latency_by_minute": _by_minute(alerts, t0, o.duration),
         "fixed_worker_cpu_seconds": cpu,
         "worker_rss_mb_start": rss0,
         "worker_rss_mb_during_fixed": rss_during.samples,
         "worker_rss_mb_growth_second_half": growth,
     }
+
+
+def _by_minute(alerts, t0: float, seconds: float) -> list | None:
+    """For a phase of two minutes or more, its latency minute by minute of sending
+    (`bench_kafka.by_window`), said and returned: warming caches against a steady state."""
+    from paxscreen.bench_kafka import by_window
+
+    if seconds < 120:
+        return None
+    rows = by_window(list(alerts.latencies), t0, 60.0)
+    say("  by minute sent (start s, alerts, p50 ms, p99 ms): " + ", ".join(map(str, rows)))
+    return rows
 
 
 def _stages(alerts, t0: float) -> dict:
@@ -316,45 +329,6 @@ def _paced(o: Options, publish, n: int, what: str, workers) -> tuple[float, floa
     kept_up = _wait(lambda: workers.total("paxscreen_travellers_screened_total") - base >= n,
                     max(60.0, 3 * o.duration), f"the {what} to be screened", workers, fatal=False)
     return t0, sent_s, kept_up, workers.total("paxscreen_travellers_screened_total") - base
-
-
-class _RssSampler:
-    """The workers' RSS every ``every`` seconds, in a thread: ``samples`` is a list of
-    ``[seconds since start, [MB per worker], [token table size per worker]]`` (memory growth
-    over a long fixed-load run, and how full the screener's bounded token table is)."""
-
-    def __init__(self, workers, every: float) -> None:
-        import threading
-
-        self.samples: list = []
-        self._stop = threading.Event()
-        self._t0 = time.monotonic()
-        self._workers = workers
-        self._thread = threading.Thread(target=self._run, args=(every,), name="rss-sampler", daemon=True)
-        self._thread.start()
-
-    def _run(self, every: float) -> None:
-        while True:
-            self._sample()
-            if self._stop.wait(every):
-                return
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._sample()
-
-    def growth_second_half(self) -> list[float]:
-        """Per worker, RSS at the last sample minus RSS at the first sample of the second half
-        of the sampled time (memory growth once the caches have had half the run to fill)."""
-        end = self.samples[-1]
-        mid = next(s for s in self.samples if s[0] >= end[0] / 2)
-        return [round(b - a, 1) for a, b in zip(mid[1], end[1], strict=True)]
-
-    def _sample(self) -> None:
-        w = self._workers
-        self.samples.append([round(time.monotonic() - self._t0, 1), w.rss_mb(),
-                             [int(v) for v in w.each("paxscreen_screen_cache_tokens")]])
 
 
 def _saturation(o: Options, listed, pacer, alerts, workers, flight: int) -> dict:
@@ -515,7 +489,7 @@ def _mixed_load(o: Options, listed, pacer, alerts, workers, flight: int, pushes:
     stages = _stages(alerts, t0)
     return {"mixed_load_events": n, "mixed_load_kept_up": kept_up, "mixed_load_seconds": round(done, 1),
             "mixed_load_alerts": len(lat), **{f"mixed_load_{k}": v for k, v in p.items()},
-            "mixed_load_stages_ms": stages,
+            "mixed_load_stages_ms": stages, "mixed_load_latency_by_minute": _by_minute(alerts, t0, sent_s),
             "mixed_p99_ms_at_2000": p["p99_ms"] if o.rate == 2000 else None,
             "mixed_load_repeats": round(repeats), "mixed_load_worker_cpu_seconds": cpu}
 

@@ -24,7 +24,8 @@ from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, producer_config
 from paxscreen.settings import Settings
 from streams.records import parse_iso, utc_now_iso
 
-__all__ = ["AlertCollector", "Pacer", "Workers", "passthrough", "percentiles", "reader", "write_all"]
+__all__ = ["AlertCollector", "Pacer", "RssSampler", "Workers", "by_window", "passthrough", "percentiles", "reader",
+           "write_all"]
 
 
 def percentiles(values: Sequence[float], qs: Sequence[float] = (50, 95, 99)) -> dict[str, float | None]:
@@ -34,6 +35,21 @@ def percentiles(values: Sequence[float], qs: Sequence[float] = (50, 95, 99)) -> 
     for q in qs:
         rank = min(len(s), max(1, math.ceil(q / 100 * len(s) - 1e-9)))  # nearest rank
         out[f"p{q:g}_ms"] = round(1000 * s[rank - 1], 1) if s else None
+    return out
+
+
+def by_window(latencies: Iterable[tuple[float, float]], t0: float, width: float) -> list[list]:
+    """Latency through a long phase: ``latencies`` as (arrival, seconds) pairs, grouped by when
+    their raw message was sent (arrival minus latency) in windows of ``width`` seconds from
+    ``t0``: ``[window start (s), alerts, p50 ms, p99 ms]`` per window that has alerts."""
+    groups: dict[int, list[float]] = {}
+    for at, lat in latencies:
+        if at >= t0:
+            groups.setdefault(max(0, int((at - lat - t0) // width)), []).append(lat)
+    out = []
+    for k in sorted(groups):
+        p = percentiles(groups[k], (50, 99))
+        out.append([round(k * width, 1), len(groups[k]), p["p50_ms"], p["p99_ms"]])
     return out
 
 
@@ -245,6 +261,43 @@ def _scrape(port: int) -> str:
 
 def metric(text: str, name: str) -> float:
     return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? ([0-9.e+-]+)$", text, re.MULTILINE))
+
+
+class RssSampler:
+    """The workers' RSS every ``every`` seconds, in a thread: ``samples`` is a list of
+    ``[seconds since start, [MB per worker], [token table size per worker]]`` (memory growth
+    over a long fixed-load run, and how full the screener's bounded token table is)."""
+
+    def __init__(self, workers, every: float) -> None:
+        self.samples: list = []
+        self._stop = threading.Event()
+        self._t0 = time.monotonic()
+        self._workers = workers
+        self._thread = threading.Thread(target=self._run, args=(every,), name="rss-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        while True:
+            self._sample()
+            if self._stop.wait(every):
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._sample()
+
+    def growth_second_half(self) -> list[float]:
+        """Per worker, RSS at the last sample minus RSS at the first sample of the second half
+        of the sampled time (memory growth once the caches have had half the run to fill)."""
+        end = self.samples[-1]
+        mid = next(s for s in self.samples if s[0] >= end[0] / 2)
+        return [round(b - a, 1) for a, b in zip(mid[1], end[1], strict=True)]
+
+    def _sample(self) -> None:
+        w = self._workers
+        self.samples.append([round(time.monotonic() - self._t0, 1), w.rss_mb(),
+                             [int(v) for v in w.each("paxscreen_screen_cache_tokens")]])
 
 
 class Workers:

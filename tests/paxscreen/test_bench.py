@@ -12,7 +12,7 @@ import pytest
 
 from paxscreen import bench_data as bd
 from paxscreen.bench import PUSHES, QUICK, Options, _crossing, add_arguments, interleave
-from paxscreen.bench_kafka import percentiles
+from paxscreen.bench_kafka import by_window, percentiles
 from producers.decode import read_message
 from producers.paxlst_writer import Envelope, write_paxlst
 
@@ -57,6 +57,14 @@ def test_planted_travellers_survive_the_paxlst_round_trip() -> None:
 ])  # fmt: skip
 def test_percentiles(values, expected) -> None:
     assert percentiles(values) == expected
+
+
+def test_by_window_groups_latencies_by_when_their_message_was_sent() -> None:
+    t0 = 1000.0
+    # (arrival, latency): sent at 10 s, 59.5 s (arrives in the next minute), 61 s and 150 s
+    rows = [(t0 + 10.2, 0.2), (t0 + 60.5, 1.0), (t0 + 61.1, 0.1), (t0 + 150.3, 0.3), (t0 - 5, 0.1)]
+    assert by_window(rows, t0, 60.0) == [[0.0, 2, 200.0, 1000.0], [60.0, 1, 100.0, 100.0], [120.0, 1, 300.0, 300.0]]
+    assert by_window([], t0, 60.0) == []
 
 
 def test_interleave_spaces_each_travellers_pushes_by_the_lag() -> None:
