@@ -24,8 +24,10 @@ from paxscreen.kafka import H_FORMAT, H_RECEIVED_AT, H_SOURCE, producer_config
 from paxscreen.settings import Settings
 from streams.records import parse_iso, utc_now_iso
 
-__all__ = ["AlertCollector", "Pacer", "RssSampler", "Workers", "by_window", "passthrough", "percentiles", "reader",
-           "write_all"]
+__all__ = [
+    "AlertCollector", "Pacer", "RssSampler", "Workers", "by_window", "passthrough", "percentiles", "reader",
+    "write_all",
+]
 
 
 def percentiles(values: Sequence[float], qs: Sequence[float] = (50, 95, 99)) -> dict[str, float | None]:

@@ -63,7 +63,9 @@ def test_by_window_groups_latencies_by_when_their_message_was_sent() -> None:
     t0 = 1000.0
     # (arrival, latency): sent at 10 s, 59.5 s (arrives in the next minute), 61 s and 150 s
     rows = [(t0 + 10.2, 0.2), (t0 + 60.5, 1.0), (t0 + 61.1, 0.1), (t0 + 150.3, 0.3), (t0 - 5, 0.1)]
-    assert by_window(rows, t0, 60.0) == [[0.0, 2, 200.0, 1000.0], [60.0, 1, 100.0, 100.0], [120.0, 1, 300.0, 300.0]]
+    assert by_window(rows, t0, 60.0) == [
+        [0.0, 2, 200.0, 1000.0], [60.0, 1, 100.0, 100.0], [120.0, 1, 300.0, 300.0],
+    ]
     assert by_window([], t0, 60.0) == []
 
 
