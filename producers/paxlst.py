@@ -155,6 +155,10 @@ ELEMENT_LIMITS: dict[str, int | None] = {tag: None for tag in SEGMENT_TAGS} | {
     "QTY": 1, "EMP": 5, "NAT": 2, "DOC": 5, "CNT": 1, "UNS": 1,
 }  # fmt: skip
 
+# A traveller's group starts with NAD+FL (FM, DDT...): one glued into a segment within its
+# limit is a traveller that would be lost (`resync`); the reporting party (MS) is no traveller
+_LEADS = {"NAD": frozenset({"FL", "FM", "DDT", "DDU", "COT"})}
+
 
 def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
     """Read one segment of a traveller group (NAD ... DOC ... ) into ``p``."""
@@ -378,7 +382,7 @@ def _manifest(
     else:
         if version not in KNOWN_VERSIONS:
             ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
-        segments, split = resync(segments, ELEMENT_LIMITS, lookalikes=ic.lookalikes)
+        segments, split = resync(segments, ELEMENT_LIMITS, lookalikes=ic.lookalikes, leads=_LEADS)
         ctx.warnings += split
     body = _read_body(segments, ctx)
     bgm, transports, people = body.bgm, body.transports, body.people

@@ -13,6 +13,11 @@ that names are never cut: a look-alike counts only right before a known tag that
 an element separator (``’TVL+``); a tag glued without one only when the segment has more data
 elements than its tag allows (``TIF+LATIF+ABDULMR`` is two elements, as a TIF may be, and is
 left alone). The split-off segment keeps its host's position and line.
+
+Within its host's limit (or in a host without one), a glued tag is split off only where it
+starts a group and the element after it is what that group's first element must be
+(``leads``): PAXLST's ``NAD+FL+++DOE:JOHNNAD+FL+++ROE:JANE``, a traveller with no other
+segment followed by one whose ``'`` was lost, is two travellers.
 """
 
 from __future__ import annotations
@@ -58,22 +63,40 @@ def _lost(seg: Segment, limits: Mapping[str, int | None]) -> tuple[int, int, str
     return None
 
 
+def _restart(seg: Segment, leads: Mapping[str, frozenset[str]]) -> tuple[int, int, str] | None:
+    """A group's first segment glued into ``seg`` within its limit (see the module docstring)."""
+    els, tags = seg.elements, tuple(leads)
+    for k in range(len(els) - 1):
+        comps = els[k]
+        if comps and len(last := comps[-1]) > 3 and last.endswith(tags):
+            after = els[k + 1]
+            if after and after[0].upper() in leads[last[-3:]]:
+                return k, len(last) - 3, last[-3:]
+    return None
+
+
 def resync(
-    segments: Sequence[Segment], limits: Mapping[str, int | None], *, lookalikes: bool = True
+    segments: Sequence[Segment], limits: Mapping[str, int | None], *, lookalikes: bool = True,
+    leads: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Segment], list[str]]:
     """Split segments that swallowed the next one (see the module docstring).
 
     ``limits`` maps every tag the message may hold to the most data elements it takes (None:
     no known limit). ``lookalikes``: whether a look-alike of the terminator may have been
     typed for it (`Interchange.lookalikes`); when not, only segments longer than their tag
-    allows are looked into. Returns the segments and one warning per split (positions, never
-    values).
+    allows, and those `_restart` looks into, are looked into. ``leads``: the tags (of
+    ``limits``) that start a group, each with the values its first element takes (`_restart`). Returns the segments and
+    one warning per split (positions, never values).
     """
+    leads = leads or {}
+    # the segments `_restart` looks into: a group's first one, or one that keeps no limit
+    hosts = ({tag for tag, limit in limits.items() if limit is None} | set(leads)) if leads else set()
     first = 0
     if not lookalikes:  # most messages need no split: find the first segment that may
         for first, seg in enumerate(segments):
             limit = limits.get(seg.tag)
-            if limit is not None and len(seg.elements) > limit:
+            if (limit is not None and len(seg.elements) > limit) or (
+                    seg.tag in hosts and _restart(seg, leads) is not None):
                 break
         else:
             return list(segments), []
@@ -91,6 +114,8 @@ def resync(
             )
         else:
             lost = _lost(seg, limits)
+            if lost is None and seg.tag in hosts:
+                lost = _restart(seg, leads)
             if lost is None:
                 out.append(seg)
                 continue

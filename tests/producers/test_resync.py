@@ -103,6 +103,40 @@ def test_a_paxlst_whose_segments_ran_together_reads_as_the_sent_one(broken: str,
     assert not any(v in w for w in warnings for v in ("PETRENKO", "SCHAEFER", "310310", "DEU"))
 
 
+# the first traveller sent with its NAD alone (a crew list or a feed that knows no more of them)
+_NAD_ONLY = KL590.replace(KL590[KL590.index("ATT+2++M'\nDTM+329:660130"):KL590.index("NAD+FL+++PETRENKO")], "", 1)
+
+
+@pytest.mark.parametrize(("broken", "warning"), [
+    # a lost terminator between two travellers' NADs: within NAD's nine elements
+    (_NAD_ONLY.replace("SCHAEFER:JUERGEN'\nNAD", "SCHAEFER:JUERGENNAD", 1),
+     "NAD at segment #11 (line 12): the next segment (NAD) runs into its element 4"),
+    # ... and in free text, which keeps no limit
+    (_NAD_ONLY.replace("SCHAEFER:JUERGEN'\n", "SCHAEFER:JUERGEN'\nFTX+AAI+++SEE REMARKNAD", 1),
+     "FTX at segment #12 (line 13): the next segment (NAD) runs into its element 4"),
+])  # fmt: skip
+def test_a_traveller_glued_to_the_one_before_within_its_limit_is_read(broken: str, warning: str) -> None:
+    from producers.paxlst import parse_paxlst
+
+    (want,), (got,) = (parse_paxlst(t, received_at=RECEIVED) for t in (_NAD_ONLY, broken))
+    assert _reading([got]) == _reading([want]) and len(got.travellers) == 15
+    assert (got.travellers[0].surname, got.travellers[0].given_names) == ("SCHAEFER", "JUERGEN")
+    assert any(w.startswith(warning) for w in got.warnings)
+    assert not any("CNT" in w for w in got.warnings)
+
+
+@pytest.mark.parametrize("nad", [
+    "NAD+FL+++CONNAD:JOHN'",  # a name ending like the tag, no element after it
+    "NAD+FL+++BEN AHMED:MOHANNAD+FLAT 3 RUE DE LA PAIX+TUNIS'",  # an address after it, no party code
+    "NAD+FL+++KONNAD:ALI+++++FL'",  # FL further on, not right after the name
+])  # fmt: skip
+def test_a_name_ending_like_nad_is_not_split(nad: str) -> None:
+    from producers.paxlst import parse_paxlst
+
+    (m,) = parse_paxlst(_NAD_ONLY.replace("NAD+FL+++SCHAEFER:JUERGEN'", nad, 1), received_at=RECEIVED)
+    assert len(m.travellers) == 15 and not any("split" in w for w in m.warnings)
+
+
 @pytest.mark.parametrize("name", ["O\u2019NEILL:MARY", "DUPONT:JEAN D\u2019ATT", "N\u2019DOC:AMINATA"])
 def test_a_paxlst_name_with_a_typographic_apostrophe_is_read_whole(name: str) -> None:
     from producers.paxlst import parse_paxlst
