@@ -14,10 +14,12 @@ an element separator (``’TVL+``); a tag glued without one only when the segmen
 elements than its tag allows (``TIF+LATIF+ABDULMR`` is two elements, as a TIF may be, and is
 left alone). The split-off segment keeps its host's position and line.
 
-Within its host's limit (or in a host without one), a glued tag is split off only where it
-starts a group and the element after it is what that group's first element must be
-(``leads``): PAXLST's ``NAD+FL+++DOE:JOHNNAD+FL+++ROE:JANE``, a traveller with no other
-segment followed by one whose ``'`` was lost, is two travellers.
+Within its host's limit (or in a host without one), a glued tag is split off only where the
+element after it is one of the few values that tag's first element takes (``leads``: the
+qualifiers a reader acts on) and what follows fits that tag's limit: PAXLST's
+``NAD+FL+++DOE:JOHNNAD+FL+++ROE:JANE`` (a traveller with no other segment, then one whose
+``'`` was lost) is two travellers, ``DOC+P+X1234567DTM+36:310310`` a document number and its
+expiry, ``LOC+179+AMSNAT+2+DEU`` a port and a nationality.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = ["LOOKALIKES", "resync"]
 
 _LOOKALIKE_TAG = re.compile(f"([{LOOKALIKES}])[ \t]*([A-Z][A-Z0-9]{{2}})$")
 _GLUED_TAG = re.compile(r".([A-Z][A-Z0-9]{2})$")
+_NEVER = 1 << 30  # more elements than any segment has
 
 
 def _split(seg: Segment, k: int, cut: int, tag: str) -> tuple[Segment, Segment]:
@@ -63,41 +66,50 @@ def _lost(seg: Segment, limits: Mapping[str, int | None]) -> tuple[int, int, str
     return None
 
 
-def _restart(seg: Segment, leads: Mapping[str, frozenset[str]]) -> tuple[int, int, str] | None:
-    """A group's first segment glued into ``seg`` within its limit (see the module docstring)."""
-    els, tags = seg.elements, tuple(leads)
-    for k in range(len(els) - 1):
+def _restart(seg: Segment, limits: Mapping[str, int | None], leads: Mapping[str, frozenset[str]]
+             ) -> tuple[int, int, str] | None:
+    """A segment of ``leads`` glued into ``seg`` within its limit (see the module docstring)."""
+    els, tags, n = seg.elements, tuple(leads), len(seg.elements)
+    for k in range(n - 1):
         comps = els[k]
         if comps and len(last := comps[-1]) > 3 and last.endswith(tags):
-            after = els[k + 1]
-            if after and after[0].upper() in leads[last[-3:]]:
-                return k, len(last) - 3, last[-3:]
+            tag, after = last[-3:], els[k + 1]
+            tail = limits.get(tag)
+            if after and after[0].upper() in leads[tag] and (tail is None or n - k - 1 <= tail):
+                return k, len(last) - 3, tag
     return None
 
 
 def resync(
     segments: Sequence[Segment], limits: Mapping[str, int | None], *, lookalikes: bool = True,
-    leads: Mapping[str, frozenset[str]] | None = None,
+    leads: Mapping[str, frozenset[str]] | None = None, hosts: Mapping[str, int] | None = None,
 ) -> tuple[list[Segment], list[str]]:
     """Split segments that swallowed the next one (see the module docstring).
 
     ``limits`` maps every tag the message may hold to the most data elements it takes (None:
     no known limit). ``lookalikes``: whether a look-alike of the terminator may have been
     typed for it (`Interchange.lookalikes`); when not, only segments longer than their tag
-    allows, and those `_restart` looks into, are looked into. ``leads``: the tags (of
-    ``limits``) that start a group, each with the values its first element takes (`_restart`). Returns the segments and
-    one warning per split (positions, never values).
+    allows, and those of ``hosts`` that hold a tag of ``leads``, are looked into. ``leads``:
+    tags (of ``limits``), each with the values of its first element that let it be split off
+    a segment within that segment's limit (`_restart`). ``hosts``: the tags of the segments
+    `_restart` looks into, each with the fewest elements such a segment has with another
+    glued into it (its own, up to the one the glue ends, and one more). Returns the segments
+    and one warning per split (positions, never values).
     """
     leads = leads or {}
-    # the segments `_restart` looks into: a group's first one, or one that keeps no limit
-    hosts = ({tag for tag, limit in limits.items() if limit is None} | set(leads)) if leads else set()
+    hosts = hosts if leads and hosts else {}
     first = 0
     if not lookalikes:  # most messages need no split: find the first segment that may
+        # per tag, the fewest elements that make a segment worth a look: past its limit, or
+        # enough to hold a glued one
+        watch = {tag: min(_NEVER if limit is None else limit + 1, hosts.get(tag, _NEVER))
+                 for tag, limit in limits.items()}
         for first, seg in enumerate(segments):
-            limit = limits.get(seg.tag)
-            if (limit is not None and len(seg.elements) > limit) or (
-                    seg.tag in hosts and _restart(seg, leads) is not None):
-                break
+            n = len(seg.elements)
+            if n >= watch.get(seg.tag, _NEVER):
+                limit = limits[seg.tag]
+                if (limit is not None and n > limit) or _restart(seg, limits, leads) is not None:
+                    break
         else:
             return list(segments), []
     out: list[Segment] = list(segments[:first])
@@ -114,8 +126,8 @@ def resync(
             )
         else:
             lost = _lost(seg, limits)
-            if lost is None and seg.tag in hosts:
-                lost = _restart(seg, leads)
+            if lost is None and len(seg.elements) >= hosts.get(seg.tag, _NEVER):
+                lost = _restart(seg, limits, leads)
             if lost is None:
                 out.append(seg)
                 continue

@@ -104,31 +104,46 @@ def test_a_paxlst_whose_segments_ran_together_reads_as_the_sent_one(broken: str,
 
 
 # the first traveller sent with its NAD alone (a crew list or a feed that knows no more of them)
-_NAD_ONLY = KL590.replace(KL590[KL590.index("ATT+2++M'\nDTM+329:660130"):KL590.index("NAD+FL+++PETRENKO")], "", 1)
+_NAD_ONLY = KL590.replace(
+    KL590[KL590.index("ATT+2++M'\nDTM+329:660130") : KL590.index("NAD+FL+++PETRENKO")], "", 1
+)
 
 
-@pytest.mark.parametrize(("broken", "warning"), [
+@pytest.mark.parametrize(("sent", "broken", "warning"), [
     # a lost terminator between two travellers' NADs: within NAD's nine elements
-    (_NAD_ONLY.replace("SCHAEFER:JUERGEN'\nNAD", "SCHAEFER:JUERGENNAD", 1),
+    (_NAD_ONLY, _NAD_ONLY.replace("SCHAEFER:JUERGEN'\nNAD", "SCHAEFER:JUERGENNAD", 1),
      "NAD at segment #11 (line 12): the next segment (NAD) runs into its element 4"),
     # ... and in free text, which keeps no limit
-    (_NAD_ONLY.replace("SCHAEFER:JUERGEN'\n", "SCHAEFER:JUERGEN'\nFTX+AAI+++SEE REMARKNAD", 1),
+    (_NAD_ONLY, _NAD_ONLY.replace("SCHAEFER:JUERGEN'\n", "SCHAEFER:JUERGEN'\nFTX+AAI+++SEE REMARKNAD", 1),
      "FTX at segment #12 (line 13): the next segment (NAD) runs into its element 4"),
+    # within a traveller's group: the sex into the NAD's name, a nationality into a port, the
+    # expiry into the document's number
+    (KL590, KL590.replace("SCHAEFER:JUERGEN'\nATT", "SCHAEFER:JUERGENATT", 1),
+     "NAD at segment #11 (line 12): the next segment (ATT) runs into its element 4"),
+    (KL590, KL590.replace("LOC+179+AMS'\nNAT+2+DEU", "LOC+179+AMSNAT+2+DEU", 1),
+     "LOC at segment #15 (line 16): the next segment (NAT) runs into its element 2"),
+    (KL590, KL590.replace("DOC+P+C4J7R2K19'\nDTM", "DOC+P+C4J7R2K19DTM", 1),
+     "DOC at segment #18 (line 19): the next segment (DTM) runs into its element 2"),
 ])  # fmt: skip
-def test_a_traveller_glued_to_the_one_before_within_its_limit_is_read(broken: str, warning: str) -> None:
+def test_a_segment_glued_into_another_within_its_limit_is_split_off(
+    sent: str, broken: str, warning: str
+) -> None:
     from producers.paxlst import parse_paxlst
 
-    (want,), (got,) = (parse_paxlst(t, received_at=RECEIVED) for t in (_NAD_ONLY, broken))
+    assert broken != sent
+    (want,), (got,) = (parse_paxlst(t, received_at=RECEIVED) for t in (sent, broken))
     assert _reading([got]) == _reading([want]) and len(got.travellers) == 15
     assert (got.travellers[0].surname, got.travellers[0].given_names) == ("SCHAEFER", "JUERGEN")
     assert any(w.startswith(warning) for w in got.warnings)
     assert not any("CNT" in w for w in got.warnings)
+    assert not any(v in w for w in got.warnings for v in ("SCHAEFER", "JUERGEN", "C4J7R2K19", "AMS", "DEU"))
 
 
 @pytest.mark.parametrize("nad", [
     "NAD+FL+++CONNAD:JOHN'",  # a name ending like the tag, no element after it
     "NAD+FL+++BEN AHMED:MOHANNAD+FLAT 3 RUE DE LA PAIX+TUNIS'",  # an address after it, no party code
     "NAD+FL+++KONNAD:ALI+++++FL'",  # FL further on, not right after the name
+    "NAD+FL+++SMITH:MATT+2+BAKER STREET+LONDON++NW1+GBR'",  # ATT+2 would take three elements at most
 ])  # fmt: skip
 def test_a_name_ending_like_nad_is_not_split(nad: str) -> None:
     from producers.paxlst import parse_paxlst
