@@ -34,6 +34,7 @@ __all__ = ["LOOKALIKES", "resync"]
 _LOOKALIKE_TAG = re.compile(f"([{LOOKALIKES}])[ \t]*([A-Z][A-Z0-9]{{2}})$")
 _GLUED_TAG = re.compile(r".([A-Z][A-Z0-9]{2})$")
 _NEVER = 1 << 30  # more elements than any segment has
+_NO_HOSTS: Mapping[str, int] = {}
 
 
 def _split(seg: Segment, k: int, cut: int, tag: str) -> tuple[Segment, Segment]:
@@ -80,6 +81,21 @@ def _restart(seg: Segment, limits: Mapping[str, int | None], leads: Mapping[str,
     return None
 
 
+_WATCHES: dict[tuple[int, int], tuple[Mapping, Mapping, dict[str, int]]] = {}
+
+
+def _watch(limits: Mapping[str, int | None], hosts: Mapping[str, int]) -> dict[str, int]:
+    """Per tag, the fewest elements that make a segment worth a look: past its limit, or enough
+    to hold a glued one. Made once per pair of mappings (the readers' constants), not per
+    message."""
+    got = _WATCHES.get((id(limits), id(hosts)))
+    if got is None or got[0] is not limits or got[1] is not hosts:
+        watch = {tag: min(_NEVER if limit is None else limit + 1, hosts.get(tag, _NEVER))
+                 for tag, limit in limits.items()}
+        got = _WATCHES[(id(limits), id(hosts))] = (limits, hosts, watch)
+    return got[2]
+
+
 def resync(
     segments: Sequence[Segment], limits: Mapping[str, int | None], *, lookalikes: bool = True,
     leads: Mapping[str, frozenset[str]] | None = None, hosts: Mapping[str, int] | None = None,
@@ -97,13 +113,10 @@ def resync(
     and one warning per split (positions, never values).
     """
     leads = leads or {}
-    hosts = hosts if leads and hosts else {}
+    hosts = hosts if leads and hosts else _NO_HOSTS
     first = 0
     if not lookalikes:  # most messages need no split: find the first segment that may
-        # per tag, the fewest elements that make a segment worth a look: past its limit, or
-        # enough to hold a glued one
-        watch = {tag: min(_NEVER if limit is None else limit + 1, hosts.get(tag, _NEVER))
-                 for tag, limit in limits.items()}
+        watch = _watch(limits, hosts)
         for first, seg in enumerate(segments):
             n = len(seg.elements)
             if n >= watch.get(seg.tag, _NEVER):
