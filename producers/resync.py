@@ -150,8 +150,7 @@ def resync(
                 "(terminator missing?); split there"
             )
         host, tail = _split(seg, k, cut, tag)
-        out.append(host)
-        todo.append(tail)
+        todo += (tail, host)  # the host again: a second lost terminator may lie before the first
     return out, warnings
 
 

@@ -124,6 +124,9 @@ _NAD_ONLY = KL590.replace(
      "LOC at segment #15 (line 16): the next segment (NAT) runs into its element 2"),
     (KL590, KL590.replace("DOC+P+C4J7R2K19'\nDTM", "DOC+P+C4J7R2K19DTM", 1),
      "DOC at segment #18 (line 19): the next segment (DTM) runs into its element 2"),
+    # two terminators lost in a row: the birth date split off first, then the sex
+    (KL590, KL590.replace("SCHAEFER:JUERGEN'\nATT+2++M'\nDTM", "SCHAEFER:JUERGENATT+2++MDTM", 1),
+     "NAD at segment #11 (line 12): the next segment (ATT) runs into its element 4"),
 ])  # fmt: skip
 def test_a_segment_glued_into_another_within_its_limit_is_split_off(
     sent: str, broken: str, warning: str
