@@ -148,7 +148,7 @@ def test_a_segment_glued_into_another_within_its_limit_is_split_off(
     "NAD+FL+++KONNAD:ALI+++++FL'",  # FL further on, not right after the name
     "NAD+FL+++SMITH:MATT+2+BAKER STREET+LONDON++NW1+GBR'",  # ATT+2 would take three elements at most
 ])  # fmt: skip
-def test_a_name_ending_like_nad_is_not_split(nad: str) -> None:
+def test_a_name_ending_like_a_tag_is_not_split(nad: str) -> None:
     from producers.paxlst import parse_paxlst
 
     (m,) = parse_paxlst(_NAD_ONLY.replace("NAD+FL+++SCHAEFER:JUERGEN'", nad, 1), received_at=RECEIVED)
