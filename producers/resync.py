@@ -92,6 +92,8 @@ def _watch(limits: Mapping[str, int | None], hosts: Mapping[str, int]) -> dict[s
     if got is None or got[0] is not limits or got[1] is not hosts:
         watch = {tag: min(_NEVER if limit is None else limit + 1, hosts.get(tag, _NEVER))
                  for tag, limit in limits.items()}
+        if len(_WATCHES) >= 16:  # a caller making its mappings anew each time: keep few
+            _WATCHES.clear()
         got = _WATCHES[(id(limits), id(hosts))] = (limits, hosts, watch)
     return got[2]
 

@@ -176,3 +176,14 @@ def test_the_interchange_says_whether_its_text_holds_a_lookalike_and_resync_trus
     _, segments, _ = tokenize("UNA:+.? '" + "RPI+1+HK\u2019SRC'")  # within RPI's two elements
     assert len(resync(segments, ELEMENT_LIMITS)[0]) == 2
     assert len(resync(segments, ELEMENT_LIMITS, lookalikes=False)[0]) == 1  # told there is none: not sought
+
+
+def test_resync_keeps_few_look_thresholds_for_mappings_made_anew() -> None:
+    from producers import resync as module
+
+    org = "ORG+1A:MUC+3239:SIN+NCE+SQ:NCE+A+SG+HJGS+CFDEA9+9TIF+KIM:I+KONG:A:3'"
+    _, segments, _ = tokenize("UNA:+.? '" + org)
+    for _ in range(100):  # a caller copying its limits for every message
+        assert len(resync(segments, dict(ELEMENT_LIMITS), lookalikes=False)[0]) == 2
+    assert len(module._WATCHES) <= 16
+
