@@ -34,7 +34,7 @@ from producers.countries import country_code
 from producers.dates import Rule, edifact_date, interchange_prepared_at, reference_date
 from producers.edifact import Interchange, Message, Segment, read_interchange
 from producers.manifest import Manifest, PartBuffer, assemble, part_group_key
-from producers.resync import resync
+from producers.resync import Rules, resync
 
 __all__ = ["Manifest", "PartBuffer", "assemble", "parse_paxlst", "part_group_key"]
 
@@ -155,18 +155,21 @@ ELEMENT_LIMITS: dict[str, int | None] = {tag: None for tag in SEGMENT_TAGS} | {
     "QTY": 1, "EMP": 5, "NAT": 2, "DOC": 5, "CNT": 1, "UNS": 1,
 }  # fmt: skip
 
-# The traveller group's segments by the qualifiers read here, which `resync` splits off a
-# segment they were glued into within its limit: a NAD+FL lost, a document number read as
-# X1234567DTM, a nationality lost in LOC+179+AMSNAT (the reporting party, NAD+MS, is no traveller)
-_LEADS = {
-    "NAD": frozenset({"FL", "FM", "DDT", "DDU", "COT"}), "ATT": frozenset({"2"}),
-    "DTM": frozenset({"329", "36"}),
-    "LOC": frozenset({"174", "178", "179", "22", "180", "91"}), "NAT": frozenset({"2"}),
-}
-# the segments they may be glued into within its limit, as the group runs (ATT or a NAD into a
-# NAD's name, LOC or NAT into a LOC's place, DTM or LOC into a DOC's number; free text, which
-# keeps no limit), each with the fewest elements it then has: a NAD+FL+++NAME alone has four
-_HOSTS = {tag: 2 for tag, limit in ELEMENT_LIMITS.items() if limit is None} | {"NAD": 5, "LOC": 3, "DOC": 3}
+# For `resync`, besides the limits: the traveller group's segments by the qualifiers read here,
+# split off a segment they were glued into within its limit (a NAD+FL lost, a document number
+# read as X1234567DTM, a nationality lost in LOC+179+AMSNAT; the reporting party, NAD+MS, is
+# no traveller); and the segments they may be glued into so, as the group runs (ATT or a NAD
+# into a NAD's name, LOC or NAT into a LOC's place, DTM or LOC into a DOC's number; free text,
+# which keeps no limit), each with the fewest elements it then has (a NAD+FL+++NAME alone has four)
+RESYNC = Rules(
+    ELEMENT_LIMITS,
+    leads={
+        "NAD": frozenset({"FL", "FM", "DDT", "DDU", "COT"}), "ATT": frozenset({"2"}),
+        "DTM": frozenset({"329", "36"}),
+        "LOC": frozenset({"174", "178", "179", "22", "180", "91"}), "NAT": frozenset({"2"}),
+    },
+    hosts={tag: 2 for tag, limit in ELEMENT_LIMITS.items() if limit is None} | {"NAD": 5, "LOC": 3, "DOC": 3},
+)
 
 
 def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
@@ -391,8 +394,7 @@ def _manifest(
     else:
         if version not in KNOWN_VERSIONS:
             ctx.warnings.append(f"PAXLST directory {version!r} not tested; read as D05B")
-        segments, split = resync(segments, ELEMENT_LIMITS, lookalikes=ic.lookalikes, leads=_LEADS,
-                                 hosts=_HOSTS)
+        segments, split = resync(segments, RESYNC, lookalikes=ic.lookalikes)
         ctx.warnings += split
     body = _read_body(segments, ctx)
     bgm, transports, people = body.bgm, body.transports, body.people

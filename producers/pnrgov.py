@@ -30,7 +30,7 @@ from producers.dates import interchange_prepared_at, reference_date
 from producers.edifact import Message, Segment, read_interchange
 from producers.pnrgov_pnr import KNOWN_TAGS, Envelope, Header, PnrReader
 from producers.pnrgov_travellers import booking_travellers, screened_flights
-from producers.resync import resync
+from producers.resync import Rules, resync
 
 __all__ = ["booking_travellers", "parse_pnrgov"]
 
@@ -38,6 +38,7 @@ __all__ = ["booking_travellers", "parse_pnrgov"]
 PNR_ONLY = frozenset({"RCI", "TIF", "SSR", "TKT", "FOP", "TBD", "SSD", "TRI", "ABI", "SAC"})
 # The most data elements a segment takes (IATA PNRGOV guide), for `resync`; None: no limit kept
 ELEMENT_LIMITS = {tag: None for tag in KNOWN_TAGS} | {"SRC": 0, "RPI": 2, "MSG": 2, "DAT": 5, "ORG": 9}
+RESYNC = Rules(ELEMENT_LIMITS)
 
 
 def _version(msg: Message, warnings: list[str]) -> str | None:
@@ -52,7 +53,7 @@ def _version(msg: Message, warnings: list[str]) -> str | None:
 def _header(msg: Message, ctx: rd.Context, lookalikes: bool) -> tuple[Header, list[list[Segment]]]:
     header = Header(version=_version(msg, ctx.warnings))
     groups: list[list[Segment]] = []
-    segments, split = resync(msg.segments, ELEMENT_LIMITS, lookalikes=lookalikes)
+    segments, split = resync(msg.segments, RESYNC, lookalikes=lookalikes)
     ctx.warnings += split
     for seg in segments:
         if seg.tag == "SRC":

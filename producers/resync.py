@@ -26,15 +26,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from producers.edifact import LOOKALIKES, Segment
 
-__all__ = ["LOOKALIKES", "resync"]
+__all__ = ["LOOKALIKES", "Rules", "resync"]
 
 _LOOKALIKE_TAG = re.compile(f"([{LOOKALIKES}])[ \t]*([A-Z][A-Z0-9]{{2}})$")
 _GLUED_TAG = re.compile(r".([A-Z][A-Z0-9]{2})$")
 _NEVER = 1 << 30  # more elements than any segment has
-_NO_HOSTS: Mapping[str, int] = {}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What `resync` knows of a message type's segments; a reader makes its own once.
+
+    ``limits`` maps every tag the message may hold to the most data elements it takes (None:
+    no known limit). ``leads``: tags (of ``limits``), each with the values of its first
+    element that let it be split off a segment within that segment's limit (`_restart`).
+    ``hosts``: the tags of the segments `_restart` looks into, each with the fewest elements
+    such a segment has with another glued into it (its own, up to the one the glue ends, and
+    one more)."""
+
+    limits: Mapping[str, int | None]
+    leads: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    hosts: Mapping[str, int] = field(default_factory=dict)
+    # per tag, the fewest elements that make a segment worth a look: past its limit, or
+    # enough to hold a glued one (what the fast path of `resync` compares with)
+    watch: dict[str, int] = field(init=False, repr=False)
+    lead_tags: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lead_tags", tuple(self.leads))
+        object.__setattr__(self, "watch", {
+            tag: min(_NEVER if limit is None else limit + 1, self.hosts.get(tag, _NEVER))
+            for tag, limit in self.limits.items()
+        })
 
 
 def _split(seg: Segment, k: int, cut: int, tag: str) -> tuple[Segment, Segment]:
@@ -67,63 +94,38 @@ def _lost(seg: Segment, limits: Mapping[str, int | None]) -> tuple[int, int, str
     return None
 
 
-def _restart(seg: Segment, limits: Mapping[str, int | None], leads: Mapping[str, frozenset[str]]
-             ) -> tuple[int, int, str] | None:
-    """A segment of ``leads`` glued into ``seg`` within its limit (see the module docstring)."""
-    els, tags, n = seg.elements, tuple(leads), len(seg.elements)
+def _restart(seg: Segment, rules: Rules) -> tuple[int, int, str] | None:
+    """A segment of ``rules.leads`` glued into ``seg`` within its limit (see the module docstring)."""
+    els, n, leads = seg.elements, len(seg.elements), rules.leads
     for k in range(n - 1):
         comps = els[k]
-        if comps and len(last := comps[-1]) > 3 and last.endswith(tags):
+        if comps and len(last := comps[-1]) > 3 and last.endswith(rules.lead_tags):
             tag, after = last[-3:], els[k + 1]
-            tail = limits.get(tag)
+            tail = rules.limits.get(tag)
             if after and after[0].upper() in leads[tag] and (tail is None or n - k - 1 <= tail):
                 return k, len(last) - 3, tag
     return None
 
 
-_WATCHES: dict[tuple[int, int], tuple[Mapping, Mapping, dict[str, int]]] = {}
-
-
-def _watch(limits: Mapping[str, int | None], hosts: Mapping[str, int]) -> dict[str, int]:
-    """Per tag, the fewest elements that make a segment worth a look: past its limit, or enough
-    to hold a glued one. Made once per pair of mappings (the readers' constants), not per
-    message."""
-    got = _WATCHES.get((id(limits), id(hosts)))
-    if got is None or got[0] is not limits or got[1] is not hosts:
-        watch = {tag: min(_NEVER if limit is None else limit + 1, hosts.get(tag, _NEVER))
-                 for tag, limit in limits.items()}
-        if len(_WATCHES) >= 16:  # a caller making its mappings anew each time: keep few
-            _WATCHES.clear()
-        got = _WATCHES[(id(limits), id(hosts))] = (limits, hosts, watch)
-    return got[2]
-
-
 def resync(
-    segments: Sequence[Segment], limits: Mapping[str, int | None], *, lookalikes: bool = True,
-    leads: Mapping[str, frozenset[str]] | None = None, hosts: Mapping[str, int] | None = None,
+    segments: Sequence[Segment], rules: Rules, *, lookalikes: bool = True
 ) -> tuple[list[Segment], list[str]]:
-    """Split segments that swallowed the next one (see the module docstring).
+    """Split segments that swallowed the next one (see the module docstring), by ``rules``.
 
-    ``limits`` maps every tag the message may hold to the most data elements it takes (None:
-    no known limit). ``lookalikes``: whether a look-alike of the terminator may have been
-    typed for it (`Interchange.lookalikes`); when not, only segments longer than their tag
-    allows, and those of ``hosts`` that hold a tag of ``leads``, are looked into. ``leads``:
-    tags (of ``limits``), each with the values of its first element that let it be split off
-    a segment within that segment's limit (`_restart`). ``hosts``: the tags of the segments
-    `_restart` looks into, each with the fewest elements such a segment has with another
-    glued into it (its own, up to the one the glue ends, and one more). Returns the segments
-    and one warning per split (positions, never values).
+    ``lookalikes``: whether a look-alike of the terminator may have been typed for it
+    (`Interchange.lookalikes`); when not, only segments longer than their tag allows, and
+    those of ``rules.hosts`` that may hold a tag of ``rules.leads``, are looked into. Returns
+    the segments and one warning per split (positions, never values).
     """
-    leads = leads or {}
-    hosts = hosts if leads and hosts else _NO_HOSTS
+    limits, hosts = rules.limits, rules.hosts
     first = 0
     if not lookalikes:  # most messages need no split: find the first segment that may
-        watch = _watch(limits, hosts)
+        watch = rules.watch
         for first, seg in enumerate(segments):
             n = len(seg.elements)
             if n >= watch.get(seg.tag, _NEVER):
                 limit = limits[seg.tag]
-                if (limit is not None and n > limit) or _restart(seg, limits, leads) is not None:
+                if (limit is not None and n > limit) or _restart(seg, rules) is not None:
                     break
         else:
             return list(segments), []
@@ -142,7 +144,7 @@ def resync(
         else:
             lost = _lost(seg, limits)
             if lost is None and len(seg.elements) >= hosts.get(seg.tag, _NEVER):
-                lost = _restart(seg, limits, leads)
+                lost = _restart(seg, rules)
             if lost is None:
                 out.append(seg)
                 continue

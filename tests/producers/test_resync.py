@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from producers.edifact import tokenize
-from producers.pnrgov import ELEMENT_LIMITS, booking_travellers, parse_pnrgov
+from producers.pnrgov import RESYNC, booking_travellers, parse_pnrgov
 from producers.resync import resync
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -17,7 +17,7 @@ RECEIVED = "2025-06-01T08:05:00Z"
 def split(text: str) -> tuple[list[str], list[str]]:
     """The segments ``text`` reads to after `resync`, written back with + and :, and the warnings."""
     _, segments, _ = tokenize("UNA:+.? '" + text)
-    out, warnings = resync(segments, ELEMENT_LIMITS)
+    out, warnings = resync(segments, RESYNC)
     return ["+".join([s.tag, *(":".join(e) for e in s.elements)]) for s in out], warnings
 
 
@@ -174,16 +174,6 @@ def test_the_interchange_says_whether_its_text_holds_a_lookalike_and_resync_trus
     tilde = "UNA:+.? ~" + curly.removeprefix("UNA:+.? '\n").replace("'\n", "~\n")
     assert read_interchange(tilde).lookalikes is False and "\u2019" in tilde
     _, segments, _ = tokenize("UNA:+.? '" + "RPI+1+HK\u2019SRC'")  # within RPI's two elements
-    assert len(resync(segments, ELEMENT_LIMITS)[0]) == 2
-    assert len(resync(segments, ELEMENT_LIMITS, lookalikes=False)[0]) == 1  # told there is none: not sought
-
-
-def test_resync_keeps_few_look_thresholds_for_mappings_made_anew() -> None:
-    from producers import resync as module
-
-    org = "ORG+1A:MUC+3239:SIN+NCE+SQ:NCE+A+SG+HJGS+CFDEA9+9TIF+KIM:I+KONG:A:3'"
-    _, segments, _ = tokenize("UNA:+.? '" + org)
-    for _ in range(100):  # a caller copying its limits for every message
-        assert len(resync(segments, dict(ELEMENT_LIMITS), lookalikes=False)[0]) == 2
-    assert len(module._WATCHES) <= 16
+    assert len(resync(segments, RESYNC)[0]) == 2
+    assert len(resync(segments, RESYNC, lookalikes=False)[0]) == 1  # told there is none: not sought
 
