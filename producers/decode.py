@@ -14,7 +14,7 @@ from paxscreen.booking import Booking
 from paxscreen.errors import InvalidMessage
 from paxscreen.models import Traveller
 from producers.edifact import sniff
-from producers.manifest import has_flight, is_multipart, part_group_key
+from producers.manifest import has_flight, is_multipart, may_lead_parts, part_group_key
 from producers.paxlst import Manifest, assemble, parse_paxlst
 from producers.pnrgov import booking_travellers, parse_pnrgov
 
@@ -61,6 +61,8 @@ def _from_manifests(manifests: list[Manifest]) -> Decoded:
             if not has_flight(m.flight):
                 pending.append(key)
                 continue
+        elif may_lead_parts(m):  # whole, so screened now; kept in case parts after it come
+            groups.append(part_group_key(m))
         ready.extend(m.travellers)
     warnings = tuple(w for m in manifests for w in m.warnings)
     return Decoded("paxlst", ready, [], tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(pending)), warnings)
@@ -69,15 +71,20 @@ def _from_manifests(manifests: list[Manifest]) -> Decoded:
 def read_parts(parts: Iterable[bytes], *, received_at: str | None = None) -> Decoded:
     """The parts of one multi-part PAXLST, in any order, reassembled: parts without flight
     details inherit the flight of a sibling that has them. Groups that still have no flight
-    details are reported in ``pending_groups`` and their travellers left out."""
+    details are reported in ``pending_groups`` and their travellers left out. A part ``01``
+    sent without flag that no sibling joined is a whole message: ready, with or without a
+    flight, as `read_message` reads it."""
     manifests: list[Manifest] = []
     for data in parts:
         manifests.extend(parse_paxlst(data, received_at=received_at))
-    groups = tuple(dict.fromkeys(part_group_key(m) for m in manifests if is_multipart(m)))
+    groups = tuple(dict.fromkeys(
+        part_group_key(m) for m in manifests if is_multipart(m) or may_lead_parts(m)
+    ))
+    whole = {id(m) for m in manifests}  # what `assemble` passes through as it came
     ready: list[Traveller] = []
     pending: list[str] = []
     for m in assemble(manifests):
-        if has_flight(m.flight):
+        if has_flight(m.flight) or id(m) in whole:  # a whole message waits for no sibling
             ready.extend(m.travellers)
         else:
             pending.append(part_group_key(m))

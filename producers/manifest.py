@@ -24,6 +24,7 @@ __all__ = [
     "assemble",
     "has_flight",
     "is_multipart",
+    "may_lead_parts",
     "part_group_key",
     "with_flight",
 ]
@@ -39,6 +40,7 @@ class Manifest:
     flight: Flight
     part_number: int | None = None  # UNH S010 sequence number; None for a whole message
     final_part: bool = True  # UNH S010 "F" (or no sequence, or a lone 01 without flag); else False
+    sequence_flag: str | None = None  # UNH S010 flag as sent ("C", "F"...), None if none
     declared_count: int | None = None  # CNT+42/41 as sent (a part's may count the whole message)
     common_ref: str | None = None  # UNH common access reference, shared by the parts
     prepared_at: str | None = None  # UNB date/time, ISO
@@ -74,6 +76,20 @@ def with_flight(traveller: Traveller, flight: Flight) -> Traveller:
 def is_multipart(manifest: Manifest) -> bool:
     """A part of a longer message (anything but no sequence or a lone ``01:F`` or ``01``)."""
     return manifest.part_number is not None and not (manifest.part_number == 1 and manifest.final_part)
+
+
+def may_lead_parts(manifest: Manifest) -> bool:
+    """A part ``01`` sent without flag, under a common access reference: read as a whole
+    message, yet some airlines send the first part of a longer one so. A stream keeps it
+    with its group, so that a sibling that comes later without flight details finds it.
+    (Without a common reference, parts are grouped by flight, which a part without flight
+    details cannot join.)"""
+    return (
+        manifest.part_number == 1
+        and manifest.final_part  # no C (a flag neither C nor F reads as none)
+        and manifest.sequence_flag != "F"
+        and manifest.common_ref is not None
+    )
 
 
 def part_group_key(manifest: Manifest) -> str:
@@ -203,15 +219,25 @@ class PartBuffer:
     def __init__(self) -> None:
         self._parts: dict[str, list[Manifest]] = {}
         self._last_seen: dict[str, float] = {}
+        self._leads: dict[str, tuple[Manifest, float]] = {}  # parts 01 without flag, given as whole
 
     def add(self, manifest: Manifest, *, now: float | None = None) -> list[Manifest]:
-        """Add one message or part; return the manifests that are now complete."""
-        if not is_multipart(manifest):
+        """Add one message or part; return the manifests that are now complete. A part ``01``
+        without flag (`may_lead_parts`) is whole unless its siblings are waiting: it is given
+        at once, and again within its message if parts of it come before it expires."""
+        lead = may_lead_parts(manifest)
+        if not lead and not is_multipart(manifest):
             return [manifest]
+        now = time.time() if now is None else now
         key = part_group_key(manifest)
+        if lead and key not in self._parts:
+            self._leads[key] = (manifest, now)
+            return [manifest]
         parts = self._parts.setdefault(key, [])
+        if key in self._leads:
+            parts.append(self._leads.pop(key)[0])
         parts.append(manifest)
-        self._last_seen[key] = time.time() if now is None else now
+        self._last_seen[key] = now
         if _survey(parts).complete:
             del self._parts[key], self._last_seen[key]
             return [_merge(parts)]
@@ -228,6 +254,8 @@ class PartBuffer:
         out = [_merge(self._parts.pop(key)) for key in stale]
         for key in stale:
             del self._last_seen[key]
+        for key in [key for key, (_, seen) in self._leads.items() if seen < older_than]:
+            del self._leads[key]  # given when it came
         return out
 
     def __len__(self) -> int:

@@ -438,6 +438,7 @@ def _manifest(
         flight=flight,
         part_number=part,
         final_part=final,
+        sequence_flag=msg.sequence_flag,
         common_ref=msg.common_ref,
         prepared_at=prepared_at,
         travellers=travellers,

@@ -39,6 +39,32 @@ def test_parts_reassemble_in_any_order(order) -> None:
     assert {t.flight.number for t in d.travellers} == {"UX072"}
 
 
+FLAGLESS_P1 = P1.replace(b"+01:C'", b"+01'")  # how some airlines send a first part
+
+
+def test_a_first_part_sent_without_flag_is_ready_and_kept_with_its_group() -> None:
+    d = read_message(FLAGLESS_P1)
+    assert len(d.travellers) == 3 and d.pending_groups == ()
+    assert d.part_groups == read_message(P1).part_groups  # a stream stores it for its siblings
+    assert read_message(P1.replace(b"+01:C'", b"+01:F'")).part_groups == ()  # flagged whole
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_a_first_part_sent_without_flag_gives_its_flight_to_a_sibling(order) -> None:
+    parts = [FLAGLESS_P1, strip_flight(P2)]
+    d = read_parts([parts[i] for i in order])
+    assert len(d.travellers) == 5 and d.pending_groups == ()
+    assert {t.flight.number for t in d.travellers} == {"UX072"}
+
+
+def test_a_first_part_sent_without_flag_and_no_flight_waits_for_nothing_alone() -> None:
+    """Alone it is a whole message, screened as read: its group is not left pending (which
+    would dead-letter it after the timeout)."""
+    d = read_parts([strip_flight(FLAGLESS_P1)])
+    assert len(d.travellers) == 3 and d.pending_groups == ()
+    assert read_parts([strip_flight(P1)]).pending_groups != ()  # an 01:C does wait
+
+
 def test_pnrgov_and_unknown() -> None:
     d = read_message((SAMPLES / "pnrgov" / "sn2880_gru_lfw_bru_oneway_cash.edi").read_bytes())
     assert d.format == "pnrgov" and len(d.bookings) == 1 and d.travellers

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from producers.manifest import Manifest, PartBuffer, assemble, is_multipart, part_group_key
+from producers.manifest import Manifest, PartBuffer, assemble, is_multipart, may_lead_parts, part_group_key
 from producers.paxlst import parse_paxlst
 
 RECEIVED = "2024-02-10T12:00:00Z"
@@ -162,6 +162,47 @@ def test_a_first_part_sent_without_flag_joins_its_siblings_in_a_batch() -> None:
     assert not is_multipart(first)  # alone, it reads as a whole message
     (whole,) = assemble([ok688(3), first, ok688(2)])
     assert surnames(whole) == OK688_ALL and whole.final_part and whole.part_number is None
+
+
+def flagless_first() -> Manifest:
+    (first,) = parse_paxlst(OK688[1].replace(b"+01:C'", b"+01'"), received_at=RECEIVED)
+    return first
+
+
+def test_which_messages_may_lead_parts(edi) -> None:
+    assert may_lead_parts(flagless_first())
+    assert not may_lead_parts(ok688(1)) and not may_lead_parts(ok688(2))  # 01:C, 02: parts
+    (final,) = parse_paxlst(OK688[1].replace(b"+01:C'", b"+01:F'"), received_at=RECEIVED)
+    (unsequenced,) = parse_paxlst(edi.message(*edi.FLIGHT, *edi.pax()), received_at=RECEIVED)
+    no_ref = replace(flagless_first(), common_ref=None)  # siblings would be grouped by flight
+    assert not any(map(may_lead_parts, (final, unsequenced, no_ref)))
+
+
+@pytest.mark.parametrize("at", [0, 1, 2])
+def test_a_stream_gives_a_first_part_sent_without_flag_at_once_and_within_its_message(at: int) -> None:
+    """Alone, it is a whole message; once a sibling comes, a part, whenever it came."""
+    first = flagless_first()
+    later = [replace(ok688(2), flight=replace(first.flight, legs=()))]  # no flight details
+    later.append(ok688(3))
+    arrivals = later[:at] + [first] + later[at:]
+    buf = PartBuffer()
+    got = [buf.add(m, now=i) for i, m in enumerate(arrivals)]
+    given = [m for out in got for m in out]
+    whole = given[-1]
+    assert surnames(whole) == OK688_ALL and whole.final_part and whole.part_number is None
+    assert {t.flight.number for t in whole.travellers} == {"OK688"}
+    assert given[:-1] == ([first] if at == 0 else [])  # alone, given at once as it is
+    assert buf.pending() == {} and len(buf) == 0
+
+
+def test_a_stream_forgets_a_first_part_sent_without_flag_that_no_part_followed() -> None:
+    buf = PartBuffer()
+    first = flagless_first()
+    assert buf.add(first, now=100) == [first]
+    assert buf.pending() == {} and len(buf) == 0
+    assert buf.expire(older_than=200) == []  # given when it came: not again
+    assert buf.add(ok688(3), now=300) == []  # a part after that: waits for its siblings
+    assert buf.pending() == {part_group_key(first): (3,)}
 
 
 def test_part_buffer(parts: dict[int, Manifest], edi) -> None:
