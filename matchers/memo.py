@@ -34,12 +34,12 @@ def _family(family: str) -> str:
     return family
 
 
-def make(fn: Callable[..., Any] | None, family: str) -> Any:
+def make(fn: Callable[..., Any] | None, family: str, size: int | None = None) -> Any:
     """``fn`` (None for a memo filled by hand: ``put``/``get``) as a memo of ``family``,
-    not registered: `bound` does not reach it (tests; `memo` registers). A function of several
-    arguments is kept by the tuple of them."""
+    not registered: `bound` does not reach it (tests, or a memo of a fixed ``size``; `memo`
+    registers). A function of several arguments is kept by the tuple of them."""
     _family(family)
-    gens = Generations(FAMILIES[family])
+    gens = Generations(FAMILIES[family] if size is None else size)
     put, clear = gens.put, gens.clear
 
     def get(key: Any) -> Any:
@@ -111,22 +111,43 @@ def sizes() -> dict[str, int]:
     return out
 
 
+class _Pin:
+    """The key of the one entry every `Generations` dict holds besides its values."""
+
+    __slots__ = ()
+
+
+_PIN = _Pin()
+
+
+def _pinned() -> dict:
+    """An empty dict for a `Generations`, but for one entry whose value (a list) the cyclic
+    collector tracks. A full collection stops tracking a dict whose keys and values it does
+    not track (a memo of strings and tuples of them), and the dict's next new value tracks it
+    again, in the youngest generation: there the collector walked it, hundreds of thousands
+    of references, at every collection, and a worker, which collects in full and freezes the
+    survivors every second (`streams.app.Survivors`), paid 10-30 ms for it each second, more
+    as its memos grew. Tracked for good, a frozen dict stays frozen."""
+    return {_PIN: []}
+
+
 class Generations:
     """A bounded dict of values kept by key in two generations of at most half of ``size``
     each: a hit in the old one moves to the young one, and when the young one is full the old
     one is dropped whole (no per-hit bookkeeping). The memos (`make`) keep their values in
     one; so do the store's decoded entries, the screener's parsed entries and its kept
-    screenings."""
+    screenings. Each generation's dict also holds one pinned entry (`_pinned`), never a
+    value: ``young`` and ``old`` are not to be iterated."""
 
     __slots__ = ("half", "young", "old")
 
     def __init__(self, size: int) -> None:
         self.half = max(1, size // 2)
-        self.young: dict = {}
-        self.old: dict = {}
+        self.young: dict = _pinned()
+        self.old: dict = _pinned()
 
     def __len__(self) -> int:
-        return len(self.young) + len(self.old)
+        return len(self.young) + len(self.old) - 2
 
     def get(self, key: Any, default: Any = None) -> Any:
         """The value kept for ``key`` (moved to the young generation), else ``default``."""
@@ -139,15 +160,15 @@ class Generations:
         return v
 
     def put(self, key: Any, value: Any) -> None:
-        if len(self.young) >= self.half:
-            self.old, self.young = self.young, {}
+        if len(self.young) > self.half:  # the pin and ``half`` values
+            self.old, self.young = self.young, _pinned()
         self.young[key] = value
 
     def clear(self) -> None:
-        self.young, self.old = {}, {}
+        self.young, self.old = _pinned(), _pinned()
 
     def resize(self, size: int) -> None:
         """At most ``size`` values from now on (starting over if more are held)."""
         self.half = max(1, size // 2)
-        if len(self.young) > self.half or len(self.old) > self.half:
+        if len(self.young) > self.half + 1 or len(self.old) > self.half + 1:
             self.clear()

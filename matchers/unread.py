@@ -33,6 +33,7 @@ from matchers.features import (
     name_similarity,
 )
 from matchers.index import NameTable, PostingIndex, Ranked, YearWindows, ragged_take, year_codes
+from matchers.memo import make
 from matchers.prefilter import (
     MARGIN,
     Names,
@@ -141,9 +142,11 @@ def _civil_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy
 
 
-@lru_cache(maxsize=100_000)
-def _packed_pair(t: int, e: int) -> float:
+def _packed_pair_score(t: int, e: int) -> float:
     return _date_pair(_unpack(t), _unpack(e))[0]
+
+
+_packed_pair = make(_packed_pair_score, "token", size=100_000)  # a `Generations`: see `memo._pinned`
 
 
 def _unpack(packed: int) -> tuple[int, int | None, int | None]:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from matchers import memo
-from matchers.memo import make
+from matchers.memo import Generations, make
 
 
 @pytest.fixture
@@ -113,3 +115,16 @@ def test_generations_move_hits_up_and_drop_the_old_whole() -> None:
     assert [g.get(k) for k in "bde"] == ["B", "D", "E"]
     g.resize(2)
     assert len(g) == 0 and g.half == 1
+
+
+def test_a_generations_dict_stays_tracked_by_the_cyclic_collector() -> None:
+    """A full collection stops tracking a dict of untracked keys and values (strings, tuples
+    of them), and its next value tracks it again in the youngest generation, where every
+    collection walks it: a worker that freezes what survives (`streams.app.Survivors`) would
+    walk its memos at every collection. Pinned, the dicts stay tracked, so stay frozen."""
+    g = Generations(8)
+    for i in range(6):  # one turn: both generations hold values
+        g.put(f"k{i}", (f"v{i}",))
+    gc.collect()
+    assert gc.is_tracked(g.young) and gc.is_tracked(g.old)
+    assert len(g) == 6 and g.get("k0") == ("v0",) and g.get("nope") is None
