@@ -36,7 +36,7 @@ and adversarial pairs, and the evaluation harness screens with and without the p
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -117,6 +117,12 @@ class Shape:
     docs: np.ndarray  # (n_docs, 36) int16 character counts
     has_names: bool
     too_long: bool
+
+    def renumbered(self, moved: np.ndarray) -> Shape | None:
+        """The shape with its token ids renumbered by a compaction's ``moved``
+        (`TokenTable.moved`), or None if it refers to a token the table forgot."""
+        ids = moved[self.tokens]
+        return None if (ids < 0).any() else replace(self, tokens=ids)
 
 
 # Bump when `name_layout` changes what it lays out: readers use a version's stored layouts

@@ -117,6 +117,22 @@ class _Held:
     glue: frozenset
     tokens: frozenset
     full: Shape | None = None
+    generation: int = 0  # of the token table its shapes' ids are from
+
+    def follow(self, table: TokenTable) -> bool:
+        """Its shapes' token ids, renumbered after the table's compaction (`TokenTable.moved`);
+        False if the table moved on otherwise or forgot one of them: the shapes are then made
+        again. A glued shape that refers to a forgotten glued word is dropped, and made again
+        if needed."""
+        moved = table.moved
+        if moved is None or moved[0] != self.generation:
+            return False
+        base = self.base.renumbered(moved[1])
+        if base is None:
+            return False
+        self.base, self.full = base, None if self.full is None else self.full.renumbered(moved[1])
+        self.generation = table.generation
+        return True
 
 
 class ScreenCache:
@@ -138,10 +154,14 @@ class ScreenCache:
         them out everywhere more than halved the time of first sights and of the bounds), else
         (and when None) it has them, built on first need."""
         h = self.held.get(entry.id)
+        table = self.tokens
+        if h is not None and h.generation != table.generation and not h.follow(table):
+            h = None
         if h is None or (h.entry is not entry and h.entry != entry):
             rec = record_of(entry, forms)
             glue = glue_keys(rec)
-            h = _Held(entry, rec, shape_of(rec, self.tokens, glued=not glue), glue, token_keys(rec))
+            h = _Held(entry, rec, shape_of(rec, table, glued=not glue), glue, token_keys(rec),
+                      generation=table.generation)
             self.held.put(entry.id, h)
         if h.glue and (other is None or may_glue(h.glue, other)):
             if h.full is None:
@@ -157,10 +177,10 @@ class ScreenCache:
 
     def trim(self) -> None:
         """When the token table holds more than ``max_tokens`` tokens besides the lists' own,
-        it forgets those (`TokenTable.compact`), and the entries held (shapes refer to it)."""
+        it forgets those (`TokenTable.compact`). The entries held keep their records; their
+        shapes follow the table's new ids when next used (`_Held.follow`)."""
         if len(self.tokens) - self.tokens.listed > self.max_tokens:
             self.tokens.compact()
-            self.held.clear()
 
 
 Matches = tuple[tuple[MatchResult, WatchEntry, str | None], ...]

@@ -333,6 +333,39 @@ def test_glued_variants_are_bounded_only_where_align_may_glue() -> None:
         assert name_similarity(shapes.rec, e_rec).score <= ub + MARGIN / 2, (t, e)
 
 
+def test_entries_held_follow_a_compaction_of_the_token_table() -> None:
+    """A compaction renumbers the lists' tokens and forgets the others (glued words): the
+    entries held keep their records, their shapes take the new ids, and a glued shape that
+    needed a forgotten word is made again, the same as a new cache makes it."""
+    from matchers import token_props
+
+    entries = [person("Abdul Rahman Khan"), person("Maria Garcia Lopez")]
+    unglued = frozenset()  # a traveller against whom nothing glues: the shape without glued words
+
+    def texts(cache: ScreenCache, shape) -> list[str]:
+        return [cache.tokens.text[i] for i in shape.tokens.tolist()]
+
+    fresh = ScreenCache()
+    want = [(texts(fresh, fresh.entry(e, None, unglued)[1]), texts(fresh, fresh.entry(e, None, None)[1]))
+            for e in entries]
+    plain = sorted({t for base, _ in want for t in base})  # what a list's vocabulary holds
+    assert all(set(full) - set(plain) for _, full in want)  # glued words, which no list tells of
+    cache = ScreenCache()
+    cache.tokens.know(dict(zip(plain, token_props.lines(plain), strict=True)))
+    cache.tokens.id("TRAVELLERSOWN")  # a token no list tells of, first: the lists' ids move
+    records = [cache.entry(e, None, None)[0] for e in entries]  # both shapes held
+    before = cache.tokens.generation
+    cache.tokens.compact()
+    assert cache.tokens.generation != before and len(cache.tokens) == len(plain)
+    for e, rec, (base, full) in zip(entries, records, want, strict=True):
+        got_rec, got_base, _ = cache.entry(e, None, unglued)
+        assert got_rec is rec and texts(cache, got_base) == base  # kept, renumbered
+        assert texts(cache, cache.entry(e, None, None)[1]) == full  # made again: it needed a forgotten word
+    cache.tokens.reset()  # not a compaction: the shapes are made again, from the entries
+    assert cache.entry(entries[0], None, unglued)[0] is not records[0]
+    assert texts(cache, cache.entry(entries[0], None, unglued)[1]) == want[0][0]
+
+
 @pytest.mark.parametrize(
     ("surname", "given", "listed"),
     [
