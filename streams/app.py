@@ -101,7 +101,8 @@ class Survivors:
     garbage is collected and what survived is frozen (`gc.freeze`): a collection then scans
     only what came since (5-10 ms). A frozen object is still freed when nothing refers to it;
     only one that dies in a reference cycle once frozen is never freed (0-10 objects in 30 s
-    of the bench's mixed load, measured: docs/benchmarks.md)."""
+    of the bench's mixed load, measured: docs/benchmarks.md). The memos' dicts stay frozen
+    (`matchers.memo._pinned` says why they would not)."""
 
     EVERY = 1.0  # seconds
 
@@ -200,6 +201,9 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
         groups = await ledger_call("parts_add", pipeline.parts.add, list(decoded.part_groups), field, raw, time.time())
         out = {t.event_id: t for t in decoded.travellers}
         for group, blobs in groups.items():
+            if not decoded.pending_groups and blobs == [raw]:  # alone and all placed: no reread
+                await ledger_call("parts_resolve", pipeline.parts.resolve, group)
+                continue
             assembled = pipeline.assemble_parts(blobs)
             out.update((t.event_id, t) for t in assembled.travellers)
             if group not in assembled.pending_groups:
