@@ -31,15 +31,16 @@ def test_a_part_without_flight_is_held_back() -> None:
     assert d.travellers == [] and d.pending_groups == d.part_groups
 
 
+FLAGLESS_P1 = P1.replace(b"+01:C'", b"+01'")  # how some airlines send a first part
+
+
+@pytest.mark.parametrize("first", [P1, FLAGLESS_P1], ids=["01:C", "01"])
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
-def test_parts_reassemble_in_any_order(order) -> None:
-    parts = [P1, strip_flight(P2)]
+def test_parts_reassemble_in_any_order(order, first: bytes) -> None:
+    parts = [first, strip_flight(P2)]
     d = read_parts([parts[i] for i in order])
     assert len(d.travellers) == 5 and d.pending_groups == ()
     assert {t.flight.number for t in d.travellers} == {"UX072"}
-
-
-FLAGLESS_P1 = P1.replace(b"+01:C'", b"+01'")  # how some airlines send a first part
 
 
 def test_a_first_part_sent_without_flag_is_ready_and_kept_with_its_group() -> None:
@@ -47,14 +48,6 @@ def test_a_first_part_sent_without_flag_is_ready_and_kept_with_its_group() -> No
     assert len(d.travellers) == 3 and d.pending_groups == ()
     assert d.part_groups == read_message(P1).part_groups  # a stream stores it for its siblings
     assert read_message(P1.replace(b"+01:C'", b"+01:F'")).part_groups == ()  # flagged whole
-
-
-@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
-def test_a_first_part_sent_without_flag_gives_its_flight_to_a_sibling(order) -> None:
-    parts = [FLAGLESS_P1, strip_flight(P2)]
-    d = read_parts([parts[i] for i in order])
-    assert len(d.travellers) == 5 and d.pending_groups == ()
-    assert {t.flight.number for t in d.travellers} == {"UX072"}
 
 
 def test_a_first_part_sent_without_flag_and_no_flight_waits_for_nothing_alone() -> None:

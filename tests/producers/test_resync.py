@@ -176,4 +176,3 @@ def test_the_interchange_says_whether_its_text_holds_a_lookalike_and_resync_trus
     _, segments, _ = tokenize("UNA:+.? '" + "RPI+1+HK\u2019SRC'")  # within RPI's two elements
     assert len(resync(segments, RESYNC)[0]) == 2
     assert len(resync(segments, RESYNC, lookalikes=False)[0]) == 1  # told there is none: not sought
-
