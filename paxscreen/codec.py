@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -27,16 +28,15 @@ from paxscreen.models import (
 
 def stable_id(*parts: object, prefix: str = "", length: int = 24) -> str:
     """A deterministic id from parts (None and "" count alike); hex of blake2b."""
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        h.update(("" if p is None else str(p)).encode("utf-8"))
-        h.update(b"\x1f")
-    return prefix + h.hexdigest()[:length]
+    # each part followed by a unit separator, hashed at once (the bytes of one update each)
+    text = "".join([("" if p is None else str(p)) + "\x1f" for p in parts])
+    return prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()[:length]
 
 
 _DESIGNATOR = re.compile(r"^([A-Z0-9]{2}[A-Z]?)\s*0*(\d{1,4})\s*([A-Z]?)$")
 
 
+@lru_cache(maxsize=4096)  # asked for every traveller of a flight
 def flight_designator(number: str | None) -> str:
     """A flight designator in one spelling: carrier + number without leading zeros + suffix.
     PAXLST and PNRGOV feeds, and airlines among themselves, write "TZ0006", "TZ6" or "TZ 006"

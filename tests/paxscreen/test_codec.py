@@ -11,6 +11,7 @@ from paxscreen.codec import (
     decode_traveller,
     encode_alert,
     encode_traveller,
+    stable_id,
     traveller_event_id,
 )
 from paxscreen.errors import InvalidMessage
@@ -71,6 +72,15 @@ def test_ids_are_deterministic_and_distinguish() -> None:
     assert a == traveller_event_id(FLIGHT, **{**kw, "surname": "doe"})
     assert a != traveller_event_id(FLIGHT, **{**kw, "document_number": "A2"})
     assert alert_id(a, "e1", "name") == alert_id(a, "e1", "name") != alert_id(a, "e2", "name")
+
+
+def test_ids_keep_their_formula() -> None:
+    # a changed formula changes every id once: alerts of travellers pushed before and after
+    # an upgrade would no longer be recognised as one (these are the values ids had before
+    # `stable_id` hashed its parts in one update)
+    assert traveller_event_id(FLIGHT, **KW) == "t-17e3d3050ebc65dc38e2adc1"
+    assert alert_id("a", "e1", "name") == "a-e647ee39b2ea6695b1eada85"
+    assert stable_id("a", None, "", 3, "é", prefix="x") == "x92c7e784b95855d37204f7ff"
 
 
 @pytest.mark.parametrize(

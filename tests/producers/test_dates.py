@@ -54,6 +54,16 @@ def test_not_dates(value: str) -> None:
         edifact_date(value, None, reference=REF)
 
 
+def test_a_value_read_before_is_read_again_against_its_reference_and_rule() -> None:
+    # values are kept once read (`dates._read`): by reference and rule, not by value alone
+    assert edifact_date("300101", None, reference=date(2020, 1, 1), rule="birth") == "1930-01-01"
+    assert edifact_date("300101", None, reference=date(2035, 1, 1), rule="birth") == "2030-01-01"
+    assert edifact_date("300101", None, reference=date(2020, 1, 1), rule="nearest") == "2030-01-01"
+    for _ in range(2):  # an error is raised each time, with its format
+        with pytest.raises(ValueError, match="'102'"):
+            edifact_date("7209", "102", reference=REF)
+
+
 def test_february_29_in_a_century_without_one() -> None:
     # 29 Feb '00 relative to 2101: 2100 has no 29 February, 2000 does
     assert edifact_date("000229", None, reference=date(2101, 1, 1), rule="birth") == "2000-02-29"

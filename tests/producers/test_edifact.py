@@ -359,6 +359,22 @@ def test_sniff(data: str | bytes, kind: str | None) -> None:
     assert sniff(data) == kind
 
 
+def test_sniff_finds_a_unh_far_from_the_start() -> None:
+    # sniff looks in the first 4,096 characters first, then in the whole text
+    una = "UNA:+.? '"
+
+    def message(filler: int, after: str) -> str:
+        return una + "UNB+UNOA:4'FTX+" + "A" * filler + "'UNH+1+PAXLST" + after
+
+    assert sniff(message(5000, ":D:05B:UN:IATA'BGM+745'")) == "paxlst"
+    # the first 4,096 characters end right after PAXLST, which the whole text carries on: no type
+    cut = 4096 - len("UNB+UNOA:4'FTX+") - len("'UNH+1+PAXLST")
+    assert len(message(cut, "")) - len(una) == 4096
+    assert sniff(message(cut, ":D:05B'")) == "paxlst"
+    assert sniff(message(cut, "X:D:05B'")) is None
+    assert sniff(message(cut - 1, "X:D:05B'")) is None
+
+
 @pytest.mark.parametrize(
     ("name", "kind"),
     [
