@@ -85,12 +85,12 @@ class Segment(NamedTuple):
         """Component ``component`` of data element ``element``, both 1-based as in the message
         guides (in ``NAD+FL+++DOE:JOHN``, ``get(1) == "FL"`` and ``get(4, 2) == "JOHN"``).
         Surrounding blanks are stripped; absent or empty gives ``None``."""
-        if element < 1 or component < 1 or element > len(self.elements):
+        if element < 1 or component < 1:
             return None
-        comps = self.elements[element - 1]
-        if component > len(comps):
+        try:  # a manifest asks this about 25 times a traveller: indexing, not lengths, first
+            value = self[1][element - 1][component - 1].strip()
+        except IndexError:
             return None
-        value = comps[component - 1].strip()
         return value or None
 
     def components(self, element: int) -> tuple[str, ...]:
@@ -354,9 +354,11 @@ def _tokenize_plain(text: str, pos: int, chars: ServiceChars) -> tuple[ServiceCh
     # the start of a piece, once at most (what the general case below finds, in fewer steps)
     by_line = "\r" not in rest and rest.count("\n") == rest.count(term + "\n")
     new = tuple.__new__  # a `Segment` without its Python-level __new__ (half the time)
+    append = segments.append
+    n = 0
     for k, raw in enumerate(pieces):
         if by_line:
-            if raw[:1] == "\n":
+            if raw and raw[0] == "\n":
                 line += 1
             start_line = line
             body = raw.lstrip(strip_chars)
@@ -374,19 +376,21 @@ def _tokenize_plain(text: str, pos: int, chars: ServiceChars) -> tuple[ServiceCh
                     body = body.replace("\n", "")
         if not body:
             continue  # blank text between terminators
-        elements = tuple([tuple(e.split(comp)) for e in body.split(elem)])
-        tag = elements[0][0]
+        first, sep, data = body.partition(elem)  # the tag's element, and the data elements
+        tag = sent = first.partition(comp)[0]
         if tag not in _TAGS_SEEN:
             tag = tag.strip()
             if not _TAG.fullmatch(tag):
                 raise InvalidMessage(
                     f"not an EDIFACT segment: tag {tag[:8]!r} is not three upper-case letters or digits",
-                    position=len(segments) + 1,
+                    position=n + 1,
                     line=start_line,
                 )
-            if tag == elements[0][0]:
+            if tag == sent:
                 _TAGS_SEEN.add(tag)
-        segments.append(new(Segment, (tag, elements[1:], len(segments) + 1, start_line)))
+        n += 1
+        elements = tuple([tuple(e.split(comp)) for e in data.split(elem)]) if sep else ()
+        append(new(Segment, (tag, elements, n, start_line)))
         if tag == "UNZ" and k < len(pieces) - 1:
             return chars, segments, term.join(pieces[k + 1 :])
     return chars, segments, ""

@@ -174,7 +174,7 @@ RESYNC = Rules(
 
 def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
     """Read one segment of a traveller group (NAD ... DOC ... ) into ``p``."""
-    tag, qualifier = seg.tag, seg.get(1)
+    tag, qualifier = seg.tag, seg.get(1)  # element 1's first component: DTM's, RFF's, DOC's too
     doc = p.docs[-1] if p.docs else None
     if tag == "ATT" and qualifier == "2":
         code = (seg.get(3) or seg.get(2) or "").upper()
@@ -184,10 +184,9 @@ def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
                 f"ATT+2 at segment #{seg.position}: sex code {code[:3]!r} is not M, F, U or X"
             )
     elif tag == "DTM":
-        q = seg.get(1, 1)
-        if q == "329":
+        if qualifier == "329":
             p.date_of_birth = ctx.traveller_date(seg, "birth", "birth date")
-        elif q == "36" and doc is not None:
+        elif qualifier == "36" and doc is not None:
             doc.expiry = ctx.traveller_date(seg, "nearest", "document expiry")
     elif tag == "LOC":
         where = _location(seg)
@@ -206,14 +205,12 @@ def _traveller_segment(p: _Person, seg: Segment, ctx: _Context) -> None:
     elif tag == "NAT":
         p.nationality = country_code(seg.get(2))
     elif tag == "RFF":
-        ref_type, value = seg.get(1, 1), seg.get(1, 2)
-        if ref_type == "AVF":
-            p.pnr_locator = value
-        elif ref_type == "SEA":
-            p.seat = value
+        if qualifier == "AVF":
+            p.pnr_locator = seg.get(1, 2)
+        elif qualifier == "SEA":
+            p.seat = seg.get(1, 2)
     elif tag == "DOC":
-        kind = seg.get(1, 1)
-        p.docs.append(_Doc(type=kind.upper() if kind else None, number=seg.get(2, 1)))
+        p.docs.append(_Doc(type=qualifier.upper() if qualifier else None, number=seg.get(2, 1)))
         if p.docs[-1].number is None:  # kept until its DTM and LOC are read, then left out
             ctx.warnings.append(
                 f"DOC at segment #{seg.position} (line {seg.line}) has no document number; left out"
