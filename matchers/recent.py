@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 
 import redis
 
@@ -46,9 +47,12 @@ def _received(t: Traveller) -> float | None:
 def flight_times(t: Traveller) -> tuple[float | None, float | None]:
     """(departure, arrival) of the traveller's flight as UTC epoch seconds (None: unknown)."""
     f = t.flight
-    dep = _epoch(local_to_utc(f.departure_time, f.departure_airport))
-    arr = _epoch(local_to_utc(f.arrival_time, f.arrival_airport))
-    return dep, arr
+    return _utc(f.departure_time, f.departure_airport), _utc(f.arrival_time, f.arrival_airport)
+
+
+@lru_cache(maxsize=4096)  # a flight's times are asked for each of its travellers
+def _utc(local: str | None, airport: str | None) -> float | None:
+    return _epoch(local_to_utc(local, airport))
 
 
 class RecentTravellers:
