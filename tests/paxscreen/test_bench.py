@@ -160,6 +160,17 @@ def test_phase_breakdown_prints_its_figures() -> None:
     assert result["alerted_share"] > 0 and result["pairs_bounded_per_traveller"] >= 0
 
 
+def test_reading_cost_prints_its_figures() -> None:
+    proc = subprocess.run([sys.executable, "-m", "paxscreen.bench_read", "--travellers", "300", "--warm", "200",
+                           "--per-flight", "100"], check=False, capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    result = orjson.loads(proc.stdout.decode().strip().splitlines()[-1])
+    assert result["travellers"] == 300 and result["messages"] == 3 and result["bytes_per_traveller"] > 50
+    for figure in ("read_us_per_traveller", "encode_us_per_traveller", "decode_us_per_traveller",
+                   "read_travellers_per_s"):
+        assert result[figure] > 0
+
+
 @pytest.mark.e2e
 def test_framework_cost_prints_its_figures() -> None:
     proc = subprocess.run([sys.executable, "-m", "paxscreen.bench_faust", "--count", "3000"],
