@@ -92,7 +92,9 @@ class RecentTravellers:
                 continue
             ttl = max(60, int(landing + self.behind + 3600 - now))  # relative to `now`: tests pass their own clock
             event = encode_traveller(t) if encoded is None else encoded[i]
-            pipe.set(self.traveller_key(t.event_id), event, ex=ttl)
+            # the command itself: redis-py 8's `set` inspects its signature at every call
+            # (`experimental_args`), eight times the cost of queueing the command
+            pipe.execute_command("SET", self.traveller_key(t.event_id), event, "EX", ttl)
             landings[t.event_id] = landing
         if landings:
             pipe.zadd(self.index_key, landings)
