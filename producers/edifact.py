@@ -88,7 +88,7 @@ class Segment(NamedTuple):
         if element < 1 or component < 1:
             return None
         try:  # a manifest asks this about 25 times a traveller: indexing, not lengths, first
-            value = self[1][element - 1][component - 1].strip()
+            value = self.elements[element - 1][component - 1].strip()
         except IndexError:
             return None
         return value or None
@@ -568,8 +568,8 @@ def sniff(data: bytes | str) -> str | None:
     el, term = re.escape(chars.element), re.escape(chars.terminator)
     body = text[start:]
     # UNH comes in the first lines: looked for there first, then in the whole text. A match
-    # that ends before the prefix does is the first in the whole text too (one that started
-    # earlier and ended past it would contain this one's element separator in its own UNH's)
+    # ending inside the first 4,096 characters is the whole text's first: a match starting
+    # earlier ends where it does or before (its reference stops at the first separator)
     for part in (body[:4096], body) if len(body) > 4096 else (body,):
         flat = re.sub("[\r\n]", "", part) if chars.terminator != "\n" else part
         m = re.search(rf"UNH{el}[^{el}{term}]*{el}\s*(PAXLST|PNRGOV)\b", flat)
