@@ -19,11 +19,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from functools import lru_cache
 
 import redis
 
 from matchers.airports import local_to_utc
+from paxscreen.bounded import bounded
 from paxscreen.codec import decode_traveller, encode_traveller
 from paxscreen.errors import InvalidMessage
 from paxscreen.models import Traveller
@@ -50,9 +50,11 @@ def flight_times(t: Traveller) -> tuple[float | None, float | None]:
     return _utc(f.departure_time, f.departure_airport), _utc(f.arrival_time, f.arrival_airport)
 
 
-@lru_cache(maxsize=4096)  # a flight's times are asked for each of its travellers
-def _utc(local: str | None, airport: str | None) -> float | None:
+def _utc_epoch(local: str | None, airport: str | None) -> float | None:
     return _epoch(local_to_utc(local, airport))
+
+
+_utc = bounded(_utc_epoch, 4096)  # a flight's times are asked for each of its travellers
 
 
 class RecentTravellers:

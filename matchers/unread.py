@@ -146,7 +146,7 @@ def _packed_pair_score(t: int, e: int) -> float:
     return _date_pair(_unpack(t), _unpack(e))[0]
 
 
-_packed_pair = make(_packed_pair_score, "token", size=100_000)  # a `Generations`: see `memo._pinned`
+_packed_pair = make(_packed_pair_score, "token", size=100_000)  # a `Generations`: see `paxscreen.bounded._pinned`
 
 
 def _unpack(packed: int) -> tuple[int, int | None, int | None]:

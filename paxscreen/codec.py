@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 from typing import Any
 
 import orjson
 
+from paxscreen.bounded import bounded
 from paxscreen.errors import InvalidMessage
 from paxscreen.models import (
     ALERT_SCHEMA,
@@ -36,8 +36,7 @@ def stable_id(*parts: object, prefix: str = "", length: int = 24) -> str:
 _DESIGNATOR = re.compile(r"^([A-Z0-9]{2}[A-Z]?)\s*0*(\d{1,4})\s*([A-Z]?)$")
 
 
-@lru_cache(maxsize=4096)  # asked for every traveller of a flight
-def flight_designator(number: str | None) -> str:
+def _designator(number: str | None) -> str:
     """A flight designator in one spelling: carrier + number without leading zeros + suffix.
     PAXLST and PNRGOV feeds, and airlines among themselves, write "TZ0006", "TZ6" or "TZ 006"
     for one flight; anything that does not read as a designator is kept as written."""
@@ -47,6 +46,9 @@ def flight_designator(number: str | None) -> str:
         return text
     carrier, digits, suffix = m.groups()
     return f"{carrier}{int(digits)}{suffix}"
+
+
+flight_designator = bounded(_designator, 4096)  # asked for every traveller of a flight
 
 
 def traveller_event_id(

@@ -15,8 +15,9 @@ preparation date from UNB):
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Literal
+
+from paxscreen.bounded import bounded
 
 __all__ = ["Rule", "edifact_date", "reference_date"]
 
@@ -54,12 +55,7 @@ def edifact_date(value: str, fmt: str | None, *, reference: date, rule: Rule = "
     return _read(value, fmt, reference, rule)
 
 
-# Birth dates, expiry dates and flight times repeat from traveller to traveller and message to
-# message (about 25,000 birth dates in 70 years): each is read once (about 15% of reading a
-# manifest before). ``fmt`` only names the value in an error; an error is raised every time
-# (`lru_cache` keeps no exception).
-@lru_cache(maxsize=1 << 16)
-def _read(value: str, fmt: str | None, reference: date, rule: Rule) -> str:
+def _parse(value: str, fmt: str | None, reference: date, rule: Rule) -> str:
     value = value.strip()
     if not value or not (value.isascii() and value.isdigit()):
         raise ValueError("not all digits")
@@ -88,6 +84,12 @@ def _read(value: str, fmt: str | None, reference: date, rule: Rule) -> str:
     if hour > 23 or minute > 59 or (len(rest) == 6 and int(rest[4:6]) > 59):
         raise ValueError("time out of range")
     return f"{day_iso}T{hour:02d}:{minute:02d}"
+
+
+# Birth dates, expiry dates and flight times repeat from traveller to traveller and message to
+# message (about 25,000 birth dates in 70 years): each is read once (about 15% of reading a
+# manifest before). ``fmt`` only names the value in an error; an error is raised every time.
+_read = bounded(_parse, 1 << 16)
 
 
 def reference_date(*candidates: str | None) -> date:

@@ -102,7 +102,7 @@ class Survivors:
     only what came since (5-10 ms). A frozen object is still freed when nothing refers to it;
     only one that dies in a reference cycle once frozen is never freed (0-10 objects in 30 s
     of the bench's mixed load, measured: docs/benchmarks.md). The memos' dicts stay frozen
-    (`matchers.memo._pinned` says why they would not)."""
+    (`paxscreen.bounded._pinned` says why they would not)."""
 
     EVERY = 1.0  # seconds
 

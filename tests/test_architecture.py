@@ -16,7 +16,8 @@ FORBIDDEN = {
     "streams": {"producers"},
 }
 # what of the shared package a room may use (never the CLI, which composes the rooms)
-SHARED_ALLOWED = {"paxscreen.models", "paxscreen.booking", "paxscreen.codec", "paxscreen.errors", "paxscreen.settings", "paxscreen.kafka"}
+SHARED_ALLOWED = {"paxscreen.models", "paxscreen.booking", "paxscreen.codec", "paxscreen.errors", "paxscreen.settings",
+                  "paxscreen.kafka", "paxscreen.bounded"}
 
 
 def imports_of(path: Path) -> set[str]:
