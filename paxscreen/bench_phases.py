@@ -45,7 +45,7 @@ def _timed(acc: Counter, name: str, fn: Callable[..., Any]) -> Callable[..., Any
     return wrapper
 
 
-def _instrument(on: bool) -> None:
+def instrument(on: bool) -> None:
     """Under valgrind's callgrind (started with ``--instr-atstart=no``), count instructions from
     here (``on``) or stop counting: only the measured batches are counted."""
     import os
@@ -99,14 +99,14 @@ def measure(redis_url: str, travellers: int, batch: int, seed: int, *, instructi
         pairs.clear()
         alerted = 0
         if instructions:
-            _instrument(True)
+            instrument(True)
         t0 = time.perf_counter()
         for i, b in enumerate(batches[1:], 1):
             alerted += len({a.traveller_event_id for a in screener.screen(b)})
             print(f"[phases] batch {i}: {i * batch:,} travellers", file=sys.stderr, flush=True)
         total = time.perf_counter() - t0
         if instructions:
-            _instrument(False)
+            instrument(False)
     finally:
         (store.lookup, store._fetch, store_module.rank, screening.reachable, screening.evaluate,  # type: ignore[method-assign]
          screening.make_alert, ScreenCache.entry) = saved

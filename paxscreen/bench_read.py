@@ -29,7 +29,7 @@ import orjson
 
 def measure(travellers: int, warm: int, per_flight: int, seed: int, *, instructions: bool = False) -> dict:
     from paxscreen import bench_data as bd
-    from paxscreen.bench_phases import _instrument
+    from paxscreen.bench_phases import instrument
     from paxscreen.codec import decode_traveller, encode_traveller
     from producers.decode import read_message
     from producers.paxlst_writer import Envelope, write_paxlst
@@ -41,12 +41,12 @@ def measure(travellers: int, warm: int, per_flight: int, seed: int, *, instructi
         read_message(m)
     timed = messages[first:]
     if instructions:
-        _instrument(True)
+        instrument(True)
     t0 = time.process_time()
     read = [read_message(m).travellers for m in timed]
     t1 = time.process_time()
     if instructions:
-        _instrument(False)
+        instrument(False)
     events = [encode_traveller(t) for ts in read for t in ts]
     t2 = time.process_time()
     for e in events:
